@@ -1,0 +1,8 @@
+-- Revert platform:schema/auth_config from pg
+
+begin;
+
+drop function auth.set_jwt_secret(text);
+drop table auth.config;
+
+commit;
