@@ -1,0 +1,1 @@
+"""The test suite: real PostgreSQL, real PostgREST, real WebSocket clients."""

@@ -1,0 +1,141 @@
+"""Fixtures: a real PostgreSQL server and a template database with the whole plan.
+
+The suite runs its own throwaway cluster (``var/test/pgdata``, port
+``PLATFORM_TEST_PG_PORT`` = 54329) started as the ``postgres`` OS user when we are
+root, or uses the server of ``DATABASE_URL`` when that is set. The Sqitch plan, pgTAP
+and the test helpers are deployed once into a template database
+(``platform_test_tmpl``); every test that asks for ``platform_db`` gets a fresh clone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import psycopg
+import pytest
+from pytest_postgresql import factories
+
+from gateway.settings import PROJECT_ROOT, Settings
+from ops import database, sqitch
+from ops.cluster import Cluster
+from ops.secrets import Secrets
+
+TEST_DATA_DIR = PROJECT_ROOT / "var" / "test"
+TEST_PG_PORT = int(os.environ.get("PLATFORM_TEST_PG_PORT", "54329"))
+HELPERS_SQL = PROJECT_ROOT / "db" / "tests" / "helpers" / "tests.sql"
+
+#: The settings every test component shares: the test data folder and the test port.
+SETTINGS = Settings.from_env(
+    {
+        **os.environ,
+        "PLATFORM_DATA_DIR": str(TEST_DATA_DIR),
+        "PLATFORM_PG_PORT": str(TEST_PG_PORT),
+        "PLATFORM_DB_NAME": "platform_test",
+    }
+)
+SECRETS: Secrets = SETTINGS.secrets
+
+
+@dataclass(frozen=True)
+class PgServer:
+    """What pytest-postgresql's ``depends_on`` reads from a base fixture."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    options: str = ""
+    maintenance_dbname: str = "postgres"
+    template_dbname: str | None = None
+
+    def url(self, dbname: str, user: str | None = None, password: str | None = None) -> str:
+        user = self.user if user is None else user
+        password = self.password if password is None else password
+        return (
+            f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}"
+            f"@{self.host}:{self.port}/{quote(dbname, safe='')}"
+        )
+
+
+def _server() -> PgServer:
+    if SETTINGS.database_url is None:
+        return PgServer("127.0.0.1", TEST_PG_PORT, "postgres", SECRETS.postgres_password)
+    parts = urlsplit(SETTINGS.database_url)
+    return PgServer(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=unquote(parts.username or "postgres"),
+        password=unquote(parts.password or ""),
+    )
+
+
+SERVER = _server()
+
+
+def test_cluster() -> Cluster:
+    """The embedded test cluster; durability is off, it is thrown away anyway."""
+    return Cluster(
+        pgdata=TEST_DATA_DIR / "pgdata",
+        run_dir=TEST_DATA_DIR / "run",
+        log_file=TEST_DATA_DIR / "log" / "postgresql.log",
+        superuser_password=SECRETS.postgres_password,
+        port=TEST_PG_PORT,
+        options={"fsync": False, "synchronous_commit": False, "full_page_writes": False,
+                 "max_connections": 200},
+    )  # fmt: skip
+
+
+test_cluster.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A running PostgreSQL server for the whole session."""
+    if SETTINGS.database_url is not None:
+        yield SERVER
+        return
+    cluster = test_cluster()
+    cluster.init()
+    started = cluster.start()
+    try:
+        yield SERVER
+    finally:
+        if started:
+            cluster.stop()
+
+
+def deploy_platform(dbname: str, **_: object) -> None:
+    """Template loader: pgTAP first (so its functions stay executable), the plan, helpers."""
+    url = SERVER.url(dbname)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create extension if not exists pgtap")
+    sqitch.deploy(url, echo=False)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(HELPERS_SQL.read_text())  # type: ignore[arg-type]
+    database.configure(url, SECRETS)
+
+
+platform_template = factories.postgresql_noproc(
+    host=SERVER.host,
+    port=SERVER.port,
+    user=SERVER.user,
+    password=SERVER.password,
+    dbname="platform_test",
+    load=[deploy_platform],
+    depends_on="pg_server",
+)
+
+#: A fresh clone of the deployed template, per test.
+platform_db = factories.postgresql("platform_template")
+
+
+def dbname_of(conn: psycopg.Connection[tuple[object, ...]]) -> str:
+    return conn.info.dbname
+
+
+def project_path(*parts: str) -> Path:
+    return PROJECT_ROOT.joinpath(*parts)

@@ -1,0 +1,57 @@
+"""Every pgTAP file in db/tests is one pytest item, run in a fresh clone of the template."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests import tap
+from tests.fix_cluster import PROJECT_ROOT, SERVER
+
+PGTAP_DIR = PROJECT_ROOT / "db" / "tests"
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+
+
+def run_pgtap(path: Path, dbname: str) -> tuple[int, str]:
+    """Run one file with psql exactly as pg_prove would; return psql's exit code and output."""
+    env = {**os.environ, "PGPASSWORD": SERVER.password, "PGOPTIONS": "--client-min-messages=warning"}
+    completed = subprocess.run(
+        [PSQL, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1",
+         "-h", SERVER.host, "-p", str(SERVER.port), "-U", SERVER.user, "-d", dbname,
+         "-f", str(path)],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    return completed.returncode, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PGTAP_DIR.glob("*.sql")), ids=lambda p: p.stem
+)
+def test_pgtap(path: Path, platform_db: psycopg.Connection[tuple[object, ...]]) -> None:
+    code, output = run_pgtap(path, platform_db.info.dbname)
+    report = tap.parse(output)
+    problems = report.problems()
+    if code != 0:
+        problems.append(f"psql exited with {code}:\n{output[-2000:]}")
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+def test_a_failing_assertion_is_reported_by_its_description(
+    platform_db: psycopg.Connection[tuple[object, ...]], tmp_path: Path
+) -> None:
+    script = tmp_path / "failing.sql"
+    script.write_text(
+        "begin; select plan(2);\n"
+        "select ok(true, 'this one passes');\n"
+        "select is(1 + 1, 3, 'arithmetic is what the test claims');\n"
+        "select * from finish(); rollback;\n"
+    )
+    _, output = run_pgtap(script, platform_db.info.dbname)
+    report = tap.parse(output)
+    assert [a.description for a in report.failures] == ["arithmetic is what the test claims"]
+    assert any("want: 3" in d for d in report.failures[0].diagnostics)
+    assert report.problems()[0].startswith("not ok 2 - arithmetic is what the test claims")
