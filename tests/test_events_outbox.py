@@ -1,0 +1,115 @@
+"""The outbox under real concurrency: commit order, wake-ups, payload size."""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+SETUP = """
+create table public.items (id int primary key, body text);
+select events.enable('public.items', array['demo:items'],
+                     null, '{}');
+"""
+
+
+@pytest.fixture
+def items_db(platform_db: Conn) -> str:
+    platform_db.execute(SETUP)
+    platform_db.commit()
+    info = platform_db.info
+    return f"host={info.host} port={info.port} user={info.user} password={info.password} dbname={info.dbname}"
+
+
+def sequenced(conninfo: str, after: int = 0) -> list[tuple[int, int]]:
+    """(seq, item id) of every numbered event after ``after``, in seq order."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("select events.sequence_pending()")
+        rows = conn.execute(
+            "select seq, (payload -> 'record' ->> 'id')::int from events.outbox where seq > %s order by seq",
+            (after,),
+        ).fetchall()
+    return [(int(str(s)), int(str(i))) for s, i in rows]
+
+
+def test_a_late_commit_with_a_lower_id_is_not_skipped(items_db: str) -> None:
+    early = psycopg.connect(items_db)
+    late = psycopg.connect(items_db)
+    try:
+        early.execute("insert into public.items values (1, 'takes the lower id, commits last')")
+        late.execute("insert into public.items values (2, 'takes the higher id, commits first')")
+        late.commit()
+
+        first_read = sequenced(items_db)
+        assert first_read == [(1, 2)], "only the committed event is numbered"
+
+        early.commit()
+        resumed = sequenced(items_db, after=first_read[-1][0])
+        assert resumed == [(2, 1)], "the late commit is delivered after resuming, not skipped"
+        assert sequenced(items_db) == [(1, 2), (2, 1)], "seq follows commit order, densely"
+    finally:
+        early.close()
+        late.close()
+
+
+def test_an_uncommitted_or_rolled_back_change_emits_nothing(items_db: str) -> None:
+    with psycopg.connect(items_db) as conn:
+        conn.execute("insert into public.items values (3, 'rolled back')")
+        conn.rollback()
+    assert sequenced(items_db) == []
+
+
+def test_notify_wakes_listeners_after_commit_and_payloads_beyond_8000_bytes_arrive_whole(
+    items_db: str,
+) -> None:
+    big = "x" * 20_000
+    with psycopg.connect(items_db, autocommit=True) as listener:
+        listener.execute("listen platform_events")
+        with psycopg.connect(items_db) as writer:
+            writer.execute("insert into public.items values (4, %s)", (big,))
+            assert list(listener.notifies(timeout=0.3, stop_after=1)) == [], "no wake-up before commit"
+            writer.commit()
+        wakeups = list(listener.notifies(timeout=5, stop_after=1))
+        assert len(wakeups) == 1
+        assert wakeups[0].channel == "platform_events"
+        assert wakeups[0].payload == "", "NOTIFY carries no data; the outbox does"
+    with psycopg.connect(items_db, autocommit=True) as conn:
+        conn.execute("select events.sequence_pending()")
+        row = conn.execute("select payload -> 'record' ->> 'body' from events.outbox where seq = 1").fetchone()
+    assert row == (big,)
+
+
+def test_concurrent_sequencers_never_hand_out_a_seq_twice(items_db: str) -> None:
+    with psycopg.connect(items_db, autocommit=True) as conn:
+        conn.execute("insert into public.items select g, 'bulk' from generate_series(10, 509) g")
+    a = psycopg.connect(items_db)
+    b = psycopg.connect(items_db)
+    try:
+        a.execute("select events.sequence_pending(300)")
+        b_cursor = b.cursor()
+        # b blocks on the advisory lock until a commits, then numbers what is left.
+        done = threading.Event()
+
+        def run_b() -> None:
+            b_cursor.execute("select events.sequence_pending(1000)")
+            b.commit()
+            done.set()
+
+        thread = threading.Thread(target=run_b)
+        thread.start()
+        assert not done.wait(0.3), "the second sequencer waits for the first"
+        a.commit()
+        thread.join(10)
+        assert done.is_set()
+    finally:
+        a.close()
+        b.close()
+    with psycopg.connect(items_db) as conn:
+        row = conn.execute(
+            "select count(*), count(distinct seq), min(seq), max(seq), count(*) filter (where seq is null) "
+            "from events.outbox"
+        ).fetchone()
+    assert row == (500, 500, 1, 500, 0)
