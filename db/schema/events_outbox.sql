@@ -54,8 +54,4 @@ comment on table events.sequencer is 'The last seq handed out (one row).';
 alter table events.outbox enable row level security;
 alter table events.sequencer enable row level security;
 
-create policy "platform jobs read every event" on events.outbox
-  for select to platform_jobs using (true);
-grant select on events.outbox to platform_jobs;
-
 commit;

@@ -1,0 +1,47 @@
+"""Run wrk against a URL and read its figures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label:<44} {self.requests_per_second:>9.0f} req/s   p50 {self.p50_ms:6.2f} ms"
+            f"   p99 {self.p99_ms:7.2f} ms   non-2xx {self.non_2xx}"
+        )
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(f"unreadable wrk latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def run(url: str, *, headers: Mapping[str, str] | None = None, connections: int = 50,
+        duration_s: int = 10, threads: int = 2) -> WrkResult:  # fmt: skip
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: run `make bootstrap` (it installs Debian's wrk)")
+    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s", "--latency"]
+    for name, value in (headers or {}).items():
+        argv += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    non_2xx_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return WrkResult(rps, p50, p99, int(non_2xx_match.group(1)) if non_2xx_match else 0)
