@@ -32,8 +32,14 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def run(url: str, *, headers: Mapping[str, str] | None = None, connections: int = 50,
-        duration_s: int = 10, threads: int = 2) -> WrkResult:  # fmt: skip
+def run(
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    connections: int = 50,
+    duration_s: int = 10,
+    threads: int = 2,
+) -> WrkResult:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run `make bootstrap` (it installs Debian's wrk)")
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s", "--latency"]

@@ -84,9 +84,13 @@ def test_cluster() -> Cluster:
         log_file=TEST_DATA_DIR / "log" / "postgresql.log",
         superuser_password=SECRETS.postgres_password,
         port=TEST_PG_PORT,
-        options={"fsync": False, "synchronous_commit": False, "full_page_writes": False,
-                 "max_connections": 200},
-    )  # fmt: skip
+        options={
+            "fsync": False,
+            "synchronous_commit": False,
+            "full_page_writes": False,
+            "max_connections": 200,
+        },
+    )
 
 
 test_cluster.__test__ = False  # type: ignore[attr-defined]
@@ -115,7 +119,7 @@ def deploy_platform(dbname: str, **_: object) -> None:
         conn.execute("create extension if not exists pgtap")
     sqitch.deploy(url, echo=False)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(HELPERS_SQL.read_text())  # type: ignore[arg-type]
+        conn.execute(HELPERS_SQL.read_text())
     database.configure(url, SECRETS)
 
 

@@ -7,7 +7,6 @@ interfere. ``api`` is an httpx client on PostgREST's address.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,17 +17,11 @@ from psycopg import sql
 from pytest_postgresql.executors.noop import NoopExecutor
 
 from ops.database import authenticator_url
+from ops.net import free_port
 from ops.postgrest import Postgrest, PostgrestConfig
 from tests.fix_cluster import SECRETS, SERVER, SETTINGS, TEST_DATA_DIR
 
 API_DB = "platform_api"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True)
@@ -43,7 +36,9 @@ def api_db_url(platform_template: NoopExecutor) -> Iterator[str]:
     """A deployed database for PostgREST-level tests, cloned once from the template."""
     admin = SERVER.url("postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(API_DB)))
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(API_DB))
+        )
         conn.execute(
             sql.SQL("create database {} template {}").format(
                 sql.Identifier(API_DB), sql.Identifier(platform_template.template_dbname)
@@ -53,7 +48,9 @@ def api_db_url(platform_template: NoopExecutor) -> Iterator[str]:
         yield SERVER.url(API_DB)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(API_DB)))
+            conn.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(API_DB))
+            )
 
 
 @pytest.fixture(scope="session")

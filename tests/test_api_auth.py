@@ -21,12 +21,21 @@ def new_identity() -> tuple[str, str]:
     return f"user-{tag}@example.test", f"user_{tag}"
 
 
-def register(api: httpx.Client, email: str | None = None, username: str | None = None,
-             password: str = PASSWORD) -> dict[str, Any]:  # fmt: skip
+def register(
+    api: httpx.Client,
+    email: str | None = None,
+    username: str | None = None,
+    password: str = PASSWORD,
+) -> dict[str, Any]:
     default_email, default_username = new_identity()
-    response = api.post("/rpc/register", json={
-        "email": email or default_email, "password": password, "username": username or default_username,
-    })  # fmt: skip
+    response = api.post(
+        "/rpc/register",
+        json={
+            "email": email or default_email,
+            "password": password,
+            "username": username or default_username,
+        },
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -82,15 +91,20 @@ def test_logout_everywhere_and_password_change_revoke_other_sessions(api: httpx.
     first = register(api, email)
     second = api.post("/rpc/login", json={"email": email, "password": PASSWORD}).json()
 
-    changed = api.post("/rpc/change_password", headers=bearer(first["access_token"]),
-                       json={"current_password": PASSWORD, "new_password": "a brand new passphrase"})  # fmt: skip
+    changed = api.post(
+        "/rpc/change_password",
+        headers=bearer(first["access_token"]),
+        json={"current_password": PASSWORD, "new_password": "a brand new passphrase"},
+    )
     assert changed.status_code == 200, changed.text
     for old in (first, second):
         assert api.get("/rpc/me", headers=bearer(old["access_token"])).status_code == 401
     assert api.get("/rpc/me", headers=bearer(changed.json()["access_token"])).status_code == 200
     assert api.post("/rpc/login", json={"email": email, "password": PASSWORD}).status_code == 401
 
-    third = api.post("/rpc/login", json={"email": email, "password": "a brand new passphrase"}).json()
+    third = api.post(
+        "/rpc/login", json={"email": email, "password": "a brand new passphrase"}
+    ).json()
     out = api.post("/rpc/logout", json={"everywhere": True}, headers=bearer(third["access_token"]))
     assert out.json() == {"sessions_revoked": 2}
     assert api.get("/rpc/me", headers=bearer(changed.json()["access_token"])).status_code == 401
@@ -100,15 +114,31 @@ def test_field_errors_carry_status_code_and_field(api: httpx.Client) -> None:
     email, username = new_identity()
     register(api, email, username)
     cases = [
-        ({"email": email.upper(), "password": PASSWORD, "username": "someone_else"}, 409,
-         "auth.email_taken", "email"),
-        ({"email": "x" + email, "password": PASSWORD, "username": username.upper()}, 409,
-         "auth.username_taken", "username"),
-        ({"email": "y" + email, "password": "short", "username": "y" + username}, 422,
-         "auth.weak_password", "password"),
-        ({"email": "not an email", "password": PASSWORD, "username": "z" + username}, 422,
-         "auth.invalid_email", "email"),
-    ]  # fmt: skip
+        (
+            {"email": email.upper(), "password": PASSWORD, "username": "someone_else"},
+            409,
+            "auth.email_taken",
+            "email",
+        ),
+        (
+            {"email": "x" + email, "password": PASSWORD, "username": username.upper()},
+            409,
+            "auth.username_taken",
+            "username",
+        ),
+        (
+            {"email": "y" + email, "password": "short", "username": "y" + username},
+            422,
+            "auth.weak_password",
+            "password",
+        ),
+        (
+            {"email": "not an email", "password": PASSWORD, "username": "z" + username},
+            422,
+            "auth.invalid_email",
+            "email",
+        ),
+    ]
     for body, status, code, field in cases:
         response = api.post("/rpc/register", json=body)
         assert response.status_code == status, response.text
@@ -121,7 +151,9 @@ def test_login_failures_reveal_nothing_and_are_throttled(api: httpx.Client) -> N
     email, _ = new_identity()
     register(api, email)
     wrong = api.post("/rpc/login", json={"email": email, "password": "wrong password!!"})
-    unknown = api.post("/rpc/login", json={"email": "nobody-" + email, "password": "wrong password!!"})
+    unknown = api.post(
+        "/rpc/login", json={"email": "nobody-" + email, "password": "wrong password!!"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
 
@@ -150,9 +182,13 @@ def test_tokens_without_exp_or_session_and_forged_tokens_are_refused(
         assert response.status_code == 401
         assert response.json()["code"] == "auth.token_incomplete"
 
-    wrong_key = jwt.encode(claims, "another secret that is long enough to be valid", algorithm="HS256")
+    wrong_key = jwt.encode(
+        claims, "another secret that is long enough to be valid", algorithm="HS256"
+    )
     assert api.get("/rpc/me", headers=bearer(wrong_key)).status_code == 401
-    expired = jwt.encode({**claims, "exp": int(time.time()) - 60}, postgrest.jwt_secret, algorithm="HS256")
+    expired = jwt.encode(
+        {**claims, "exp": int(time.time()) - 60}, postgrest.jwt_secret, algorithm="HS256"
+    )
     assert api.get("/rpc/me", headers=bearer(expired)).status_code == 401
 
 
@@ -182,12 +218,15 @@ def test_the_signing_secret_is_not_readable_by_api_roles(postgrest: ApiServer) -
     with psycopg.connect(postgrest.db_url, autocommit=True) as conn:
         for role in ("anon", "authenticated"):
             conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
-            for probe in ("select jwt_secret from auth.config",
-                          "select auth.sign_jwt('{}')",
-                          "select current_setting('app.jwt_secret', true)"):  # fmt: skip
+            for probe in (
+                "select jwt_secret from auth.config",
+                "select auth.sign_jwt('{}')",
+                "select current_setting('app.jwt_secret', true)",
+            ):
                 try:
                     row = conn.execute(probe).fetchone()
                 except psycopg.errors.InsufficientPrivilege:
                     continue
-                assert row is not None and row[0] is None, f"{role} read something with {probe!r}"
+                assert row is not None
+                assert row[0] is None, f"{role} read something with {probe!r}"
             conn.execute("reset role")

@@ -21,7 +21,9 @@ def items_db(platform_db: Conn) -> str:
     platform_db.execute(SETUP)
     platform_db.commit()
     info = platform_db.info
-    return f"host={info.host} port={info.port} user={info.user} password={info.password} dbname={info.dbname}"
+    return psycopg.conninfo.make_conninfo(
+        host=info.host, port=info.port, user=info.user, password=info.password, dbname=info.dbname
+    )
 
 
 def sequenced(conninfo: str, after: int = 0) -> list[tuple[int, int]]:
@@ -29,7 +31,8 @@ def sequenced(conninfo: str, after: int = 0) -> list[tuple[int, int]]:
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("select events.sequence_pending()")
         rows = conn.execute(
-            "select seq, (payload -> 'record' ->> 'id')::int from events.outbox where seq > %s order by seq",
+            "select seq, (payload -> 'record' ->> 'id')::int from events.outbox"
+            " where seq > %s order by seq",
             (after,),
         ).fetchall()
     return [(int(str(s)), int(str(i))) for s, i in rows]
@@ -70,7 +73,9 @@ def test_notify_wakes_listeners_after_commit_and_payloads_beyond_8000_bytes_arri
         listener.execute("listen platform_events")
         with psycopg.connect(items_db) as writer:
             writer.execute("insert into public.items values (4, %s)", (big,))
-            assert list(listener.notifies(timeout=0.3, stop_after=1)) == [], "no wake-up before commit"
+            assert list(listener.notifies(timeout=0.3, stop_after=1)) == [], (
+                "no wake-up before commit"
+            )
             writer.commit()
         wakeups = list(listener.notifies(timeout=5, stop_after=1))
         assert len(wakeups) == 1
@@ -78,7 +83,9 @@ def test_notify_wakes_listeners_after_commit_and_payloads_beyond_8000_bytes_arri
         assert wakeups[0].payload == "", "NOTIFY carries no data; the outbox does"
     with psycopg.connect(items_db, autocommit=True) as conn:
         conn.execute("select events.sequence_pending()")
-        row = conn.execute("select payload -> 'record' ->> 'body' from events.outbox where seq = 1").fetchone()
+        row = conn.execute(
+            "select payload -> 'record' ->> 'body' from events.outbox where seq = 1"
+        ).fetchone()
     assert row == (big,)
 
 
@@ -109,7 +116,7 @@ def test_concurrent_sequencers_never_hand_out_a_seq_twice(items_db: str) -> None
         b.close()
     with psycopg.connect(items_db) as conn:
         row = conn.execute(
-            "select count(*), count(distinct seq), min(seq), max(seq), count(*) filter (where seq is null) "
-            "from events.outbox"
+            "select count(*), count(distinct seq), min(seq), max(seq),"
+            " count(*) filter (where seq is null) from events.outbox"
         ).fetchone()
     assert row == (500, 500, 1, 500, 0)

@@ -10,8 +10,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from gateway.settings import PROJECT_ROOT
 from ops import database, sqitch
-from tests.fix_cluster import PROJECT_ROOT, SECRETS, SERVER, PgServer
+from tests.fix_cluster import SECRETS, SERVER, PgServer
 
 DB_DIR = PROJECT_ROOT / "db"
 PLATFORM_SCHEMAS = {"api", "auth", "audit", "events", "platform", "extensions"}
@@ -33,7 +34,8 @@ def test_every_change_has_deploy_revert_and_verify(change: str) -> None:
     for script in (deploy, revert, verify):
         assert script.is_file(), f"{script.relative_to(PROJECT_ROOT)} is missing"
     assert change.split("/")[0] in {"schema", "rls", "functions"}
-    assert re.search(r"^begin;", deploy.read_text(), re.M) and re.search(r"^commit;", deploy.read_text(), re.M)
+    assert re.search(r"^begin;", deploy.read_text(), re.M)
+    assert re.search(r"^commit;", deploy.read_text(), re.M)
     assert re.search(r"^rollback;", verify.read_text(), re.M), "verify scripts must roll back"
 
 
@@ -52,7 +54,9 @@ def empty_db(pg_server: PgServer) -> Iterator[str]:
         yield SERVER.url(name)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
 
 
 def test_the_whole_plan_deploys_reverts_completely_and_deploys_again(empty_db: str) -> None:
@@ -60,7 +64,7 @@ def test_the_whole_plan_deploys_reverts_completely_and_deploys_again(empty_db: s
     database.configure(empty_db, SECRETS)
     with psycopg.connect(empty_db, autocommit=True) as conn:
         conn.execute("select api.register('keep@example.test', 'correct horse battery', 'keeper')")
-    assert PLATFORM_SCHEMAS <= schemas(empty_db)
+    assert schemas(empty_db) >= PLATFORM_SCHEMAS
 
     sqitch.revert(empty_db, echo=False)
     left = schemas(empty_db) & PLATFORM_SCHEMAS
@@ -73,7 +77,7 @@ def test_the_whole_plan_deploys_reverts_completely_and_deploys_again(empty_db: s
 
     sqitch.deploy(empty_db, echo=False)
     sqitch.verify(empty_db, echo=False)
-    assert PLATFORM_SCHEMAS <= schemas(empty_db)
+    assert schemas(empty_db) >= PLATFORM_SCHEMAS
 
 
 def test_revert_to_a_change_and_redeploy(empty_db: str) -> None:

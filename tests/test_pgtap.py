@@ -9,8 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from gateway.settings import PROJECT_ROOT
 from tests import tap
-from tests.fix_cluster import PROJECT_ROOT, SERVER
+from tests.fix_cluster import SERVER
 
 PGTAP_DIR = PROJECT_ROOT / "db" / "tests"
 PSQL = "/usr/lib/postgresql/15/bin/psql"
@@ -18,19 +19,41 @@ PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 def run_pgtap(path: Path, dbname: str) -> tuple[int, str]:
     """Run one file with psql exactly as pg_prove would; return psql's exit code and output."""
-    env = {**os.environ, "PGPASSWORD": SERVER.password, "PGOPTIONS": "--client-min-messages=warning"}
+    env = {
+        **os.environ,
+        "PGPASSWORD": SERVER.password,
+        "PGOPTIONS": "--client-min-messages=warning",
+    }
     completed = subprocess.run(
-        [PSQL, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1",
-         "-h", SERVER.host, "-p", str(SERVER.port), "-U", SERVER.user, "-d", dbname,
-         "-f", str(path)],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
-    )  # fmt: skip
+        [
+            PSQL,
+            "-X",
+            "-q",
+            "-t",
+            "-A",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            SERVER.host,
+            "-p",
+            str(SERVER.port),
+            "-U",
+            SERVER.user,
+            "-d",
+            dbname,
+            "-f",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     return completed.returncode, completed.stdout + completed.stderr
 
 
-@pytest.mark.parametrize(
-    "path", sorted(PGTAP_DIR.glob("*.sql")), ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("path", sorted(PGTAP_DIR.glob("*.sql")), ids=lambda p: p.stem)
 def test_pgtap(path: Path, platform_db: psycopg.Connection[tuple[object, ...]]) -> None:
     code, output = run_pgtap(path, platform_db.info.dbname)
     report = tap.parse(output)

@@ -5,6 +5,7 @@
 --
 -- What a signed-in user does with their own account:
 --   GET  /rpc/me               200 {id, email, username, privileges, created_at}
+--                              (privileges as the access token carries them)
 --   POST /rpc/logout           200 {sessions_revoked}; {"everywhere": true}
 --                              ends every session of the user
 --   POST /rpc/change_password {current_password, new_password}
@@ -40,9 +41,12 @@ as $$
 declare
   result json;
 begin
+  -- privileges: those of the caller's token, i.e. what SQL grants this request
+  -- (auth.has_privilege reads the same claim); a grant shows after a refresh.
   select pg_catalog.json_build_object(
            'id', u.id, 'email', u.email::text, 'username', u.username::text,
-           'privileges', auth.effective_privileges(u.id), 'created_at', u.created_at)
+           'privileges', coalesce(auth.claims() operator(pg_catalog.->) 'privileges', '[]'),
+           'created_at', u.created_at)
     into result
     from auth.users u
    where u.id = auth.require_user();

@@ -52,7 +52,7 @@ declare
   err_column text;
   err_message text;
 begin
-  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(grant_privilege.email);
+  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(grant_privilege.email)::extensions.citext;
   if target is null then
     perform platform.raise_error(404, 'auth.unknown_user', 'email does not belong to any account',
       null, 'create the account first: inv users.create EMAIL');
@@ -80,7 +80,7 @@ as $$
 declare
   target uuid;
 begin
-  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(revoke_privilege.email);
+  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(revoke_privilege.email)::extensions.citext;
   if target is null then
     perform platform.raise_error(404, 'auth.unknown_user', 'email does not belong to any account');
   end if;

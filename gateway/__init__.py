@@ -1,0 +1,1 @@
+"""The asyncio gateway: health checks now, realtime fan-out later."""

@@ -1,0 +1,40 @@
+"""``python -m gateway``: run the gateway with settings from the environment."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from gateway.server import run
+from gateway.settings import Settings
+from ops.errors import OpsError
+
+logger = logging.getLogger(__name__)
+
+
+def main() -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("websockets").setLevel(logging.WARNING)  # one line per request is noise
+    try:
+        settings = Settings.from_env()
+    except OpsError as exc:
+        logger.error("%s", exc)
+        return 2
+    try:
+        asyncio.run(run(settings))
+    except OSError as exc:
+        logger.error(
+            "cannot listen on %s:%d: %s (set PLATFORM_GATEWAY_PORT or run `inv down`)",
+            settings.gateway_host,
+            settings.gateway_port,
+            exc.strerror or exc,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""The one settings object of the gateway and the ops tasks, read from the environment.
+
+Every variable is optional; the defaults run everything on 127.0.0.1 with an embedded
+PostgreSQL cluster under ``var/``. Set ``DATABASE_URL`` (a superuser or database-owner
+URL: it runs the deploys) to use an external server instead of the embedded cluster.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from ops.errors import OpsError
+from ops.secrets import Secrets, check_jwt_secret
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Schemas PostgREST exposes; the first is the default profile. Domain modules append.
+API_SCHEMAS: tuple[str, ...] = ("api",)
+
+SUPERUSER = "postgres"
+
+
+class SettingsError(OpsError):
+    """An environment variable has a value the platform cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and which ports they use. Build it with `Settings.from_env`."""
+
+    project_root: Path = PROJECT_ROOT
+    data_dir: Path = PROJECT_ROOT / "var"
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 54320
+    db_name: str = "platform"
+    database_url: str | None = field(default=None, repr=False)
+    postgrest_host: str = "127.0.0.1"
+    postgrest_port: int = 3000
+    postgrest_admin_port: int = 3002
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 3001
+    jwt_secret: str | None = field(default=None, repr=False)
+    api_schemas: tuple[str, ...] = API_SCHEMAS
+    db_max_rows: int = 1000
+    postgrest_pool: int = 10
+
+    def __post_init__(self) -> None:
+        try:
+            check_jwt_secret(self.jwt_secret)
+        except OpsError as exc:
+            raise SettingsError(exc.message, exc.hint) from exc
+        if self.database_url is not None:
+            _check_url(self.database_url)
+        for name in ("pg_port", "postgrest_port", "postgrest_admin_port", "gateway_port"):
+            port = getattr(self, name)
+            if not 0 < port < 65536:
+                raise SettingsError(
+                    f"{name} is {port}, not a TCP port",
+                    f"set PLATFORM_{name.upper()} to a number between 1 and 65535",
+                )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the ``PLATFORM_*`` variables and ``DATABASE_URL`` (default: ``os.environ``)."""
+        env = os.environ if environ is None else environ
+        data_dir = env.get("PLATFORM_DATA_DIR")
+        return cls(
+            data_dir=Path(data_dir).resolve() if data_dir else PROJECT_ROOT / "var",
+            pg_host=env.get("PLATFORM_PG_HOST", "127.0.0.1"),
+            pg_port=_int(env, "PLATFORM_PG_PORT", 54320),
+            db_name=env.get("PLATFORM_DB_NAME", "platform"),
+            database_url=env.get("DATABASE_URL") or None,
+            postgrest_host=env.get("PLATFORM_POSTGREST_HOST", "127.0.0.1"),
+            postgrest_port=_int(env, "PLATFORM_POSTGREST_PORT", 3000),
+            postgrest_admin_port=_int(env, "PLATFORM_POSTGREST_ADMIN_PORT", 3002),
+            gateway_host=env.get("PLATFORM_GATEWAY_HOST", "127.0.0.1"),
+            gateway_port=_int(env, "PLATFORM_GATEWAY_PORT", 3001),
+            jwt_secret=env.get("PLATFORM_JWT_SECRET") or None,
+            db_max_rows=_int(env, "PLATFORM_DB_MAX_ROWS", 1000),
+            postgrest_pool=_int(env, "PLATFORM_POSTGREST_POOL", 10),
+        )
+
+    # --- folders and files -------------------------------------------------------
+
+    @property
+    def pgdata_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def run_dir(self) -> Path:
+        """Pidfiles and the PostgreSQL Unix socket."""
+        return self.data_dir / "run"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "log"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.data_dir / "secrets"
+
+    @property
+    def tools_dir(self) -> Path:
+        return self.project_root / ".tools"
+
+    @property
+    def postgrest_bin(self) -> Path:
+        return self.tools_dir / "postgrest" / "postgrest"
+
+    @property
+    def postgrest_config_path(self) -> Path:
+        return self.data_dir / "postgrest.conf"
+
+    @property
+    def venv_python(self) -> Path:
+        return self.project_root / ".venv" / "bin" / "python"
+
+    # --- the database ---------------------------------------------------------------
+
+    @property
+    def embedded(self) -> bool:
+        """True when the platform runs its own cluster (no ``DATABASE_URL``)."""
+        return self.database_url is None
+
+    @property
+    def secrets(self) -> Secrets:
+        """The data folder's secrets, generated on first use."""
+        return Secrets.load_or_create(self.secrets_dir, self.jwt_secret)
+
+    @property
+    def superuser_url(self) -> str:
+        """The URL deploys run with: ``DATABASE_URL``, or the embedded cluster's superuser."""
+        if self.database_url is not None:
+            return self.database_url
+        return self.role_url(SUPERUSER, self.secrets.postgres_password)
+
+    def role_url(self, role: str, password: str) -> str:
+        """A URL to the platform database as ``role`` (same server as `superuser_url`)."""
+        if self.database_url is not None:
+            return with_credentials(self.database_url, role, password)
+        return (
+            f"postgresql://{quote(role, safe='')}:{quote(password, safe='')}"
+            f"@{_url_host(self.pg_host)}:{self.pg_port}/{quote(self.db_name, safe='')}"
+        )
+
+    # --- public addresses -------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{_url_host(self.postgrest_host)}:{self.postgrest_port}"
+
+    @property
+    def postgrest_admin_url(self) -> str:
+        return f"http://{_url_host(self.postgrest_host)}:{self.postgrest_admin_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{_url_host(self.gateway_host)}:{self.gateway_port}"
+
+    @property
+    def realtime_url(self) -> str:
+        return f"ws://{_url_host(self.gateway_host)}:{self.gateway_port}/realtime"
+
+
+def with_credentials(url: str, user: str, password: str | None) -> str:
+    """Return the libpq URL ``url`` with its user and password replaced."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    userinfo = quote(user, safe="")
+    if password is not None:
+        userinfo += ":" + quote(password, safe="")
+    return urlunsplit(parts._replace(netloc=f"{userinfo}@{host}"))
+
+
+def redact(url: str) -> str:
+    """``url`` with its password replaced by ``***``, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise SettingsError(
+            "DATABASE_URL must be a URL like postgresql://user:password@host:5432/dbname",
+            "fix DATABASE_URL, or unset it to use the embedded cluster",
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{name} must be an integer, got {raw!r}", f"fix or unset {name}"
+        ) from None

@@ -1,0 +1,1 @@
+"""Operations: the embedded cluster, Sqitch, PostgREST and the gateway processes."""

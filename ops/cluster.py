@@ -1,0 +1,297 @@
+"""The embedded PostgreSQL 15 cluster: initdb, start, stop, create a database.
+
+`Cluster` is parameterised by its folders and port, so ``inv up`` (``var/pgdata`` on
+54320) and the test suite (say ``var/test-pgdata`` on another port) use the same code.
+
+``initdb`` and ``pg_ctl`` refuse to run as root: when we are root they run as the
+``postgres`` OS user (``runuser -u postgres --``), who is given the data, socket and
+log folders.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pwd
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import psycopg
+from psycopg import sql
+
+from ops.errors import OpsError
+from ops.net import ensure_port_free
+from ops.processes import wait_until
+
+if TYPE_CHECKING:
+    from gateway.settings import Settings
+    from ops.secrets import Secrets
+
+logger = logging.getLogger(__name__)
+
+PG_BIN_DIR = Path("/usr/lib/postgresql/15/bin")
+OS_USER = "postgres"
+SUPERUSER = "postgres"
+CONF_FILE = "platform.conf"  # written on every start; included from postgresql.conf
+
+ConfValue = str | int | bool
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One PostgreSQL cluster in ``pgdata``, listening on ``host:port`` and ``run_dir``."""
+
+    pgdata: Path
+    run_dir: Path
+    log_file: Path
+    superuser_password: str = field(repr=False)
+    host: str = "127.0.0.1"
+    port: int = 54320
+    bin_dir: Path = PG_BIN_DIR
+    #: Extensions to preload (pg_cron, pg_stat_statements...): a restart applies them.
+    shared_preload_libraries: tuple[str, ...] = ()
+    #: Any other postgresql.conf settings, e.g. ``{"fsync": False}`` for a test cluster.
+    options: Mapping[str, ConfValue] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, secrets: Secrets | None = None) -> Cluster:
+        """The cluster ``inv up`` runs: ``var/pgdata`` on ``PLATFORM_PG_HOST:PORT``."""
+        secrets = settings.secrets if secrets is None else secrets
+        return cls(
+            pgdata=settings.pgdata_dir,
+            run_dir=settings.run_dir,
+            log_file=settings.log_dir / "postgresql.log",
+            superuser_password=secrets.postgres_password,
+            host=settings.pg_host,
+            port=settings.pg_port,
+        )
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def is_initialised(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
+
+    def init(self) -> bool:
+        """Run initdb unless ``pgdata`` already holds a cluster. True if it ran."""
+        if self.is_initialised():
+            return False
+        if self.pgdata.exists() and any(self.pgdata.iterdir()):
+            raise OpsError(
+                f"{self.pgdata} is not empty but holds no PostgreSQL cluster",
+                "move it away, or set PLATFORM_DATA_DIR to another folder",
+            )
+        self._prepare_folders()
+        with self._password_file() as pwfile:
+            self._run_as_owner(
+                self.bin_dir / "initdb",
+                "--pgdata", str(self.pgdata),
+                "--username", SUPERUSER,
+                f"--pwfile={pwfile}",
+                "--auth-local=peer",
+                "--auth-host=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-instructions",
+                what="initdb",
+            )  # fmt: skip
+        with open(self.pgdata / "postgresql.conf", "a") as conf:
+            conf.write(f"\n# Platform settings (rewritten on every start)\ninclude '{CONF_FILE}'\n")
+        logger.info("initialised cluster in %s", self.pgdata)
+        return True
+
+    def start(self, timeout: float = 30.0) -> bool:
+        """Start the cluster unless it runs, and wait until it accepts connections.
+
+        True if it was started now. The settings file is rewritten first, so a changed
+        port or preload list applies on the next start.
+        """
+        if not self.is_initialised():
+            raise OpsError(f"no cluster in {self.pgdata}", "call init() first (inv up does)")
+        self._prepare_folders()
+        self._write_conf()
+        if self.is_running():
+            return False
+        ensure_port_free(self.host, self.port, "PostgreSQL", "PLATFORM_PG_PORT")
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._run_as_owner(
+                self.bin_dir / "pg_ctl", "start",
+                "--pgdata", str(self.pgdata),
+                "--log", str(self.log_file),
+                "--wait", "--timeout", str(int(timeout)), "--silent",
+                what="pg_ctl start",
+            )  # fmt: skip
+        except OpsError as exc:
+            raise OpsError(f"{exc.message}\n{self._log_tail()}", exc.hint) from exc
+        if not wait_until(self.is_ready, timeout):
+            raise OpsError(
+                f"PostgreSQL started but is not accepting connections on {self.host}:{self.port}",
+                f"read {self.log_file}",
+            )
+        logger.info("started cluster %s on %s:%d", self.pgdata, self.host, self.port)
+        return True
+
+    def stop(self, mode: str = "fast", timeout: float = 60.0) -> bool:
+        """Stop the cluster (``fast`` rolls back open transactions). False if not running."""
+        if not self.is_running():
+            return False
+        self._run_as_owner(
+            self.bin_dir / "pg_ctl", "stop",
+            "--pgdata", str(self.pgdata),
+            "--mode", mode, "--wait", "--timeout", str(int(timeout)), "--silent",
+            what="pg_ctl stop",
+        )  # fmt: skip
+        logger.info("stopped cluster %s", self.pgdata)
+        return True
+
+    def is_running(self) -> bool:
+        """True when a postmaster runs on ``pgdata`` (``pg_ctl status``)."""
+        if not self.is_initialised():
+            return False
+        argv = self._owner_argv(
+            [str(self.bin_dir / "pg_ctl"), "status", "--pgdata", str(self.pgdata)]
+        )
+        return subprocess.run(argv, capture_output=True, cwd="/", check=False).returncode == 0
+
+    def is_ready(self) -> bool:
+        """True when the server accepts connections on ``host:port`` (``pg_isready``)."""
+        argv = [str(self.bin_dir / "pg_isready"), "--quiet", "-h", self.host, "-p", str(self.port)]
+        return subprocess.run(argv, capture_output=True, check=False).returncode == 0
+
+    # --- databases ------------------------------------------------------------------
+
+    def url(
+        self, dbname: str = "postgres", user: str = SUPERUSER, password: str | None = None
+    ) -> str:
+        """A TCP libpq URL; the superuser's password when ``user`` is the superuser."""
+        if password is None and user == SUPERUSER:
+            password = self.superuser_password
+        userinfo = quote(user, safe="")
+        if password is not None:
+            userinfo += ":" + quote(password, safe="")
+        return f"postgresql://{userinfo}@{self.host}:{self.port}/{quote(dbname, safe='')}"
+
+    def create_database(self, name: str, template: str | None = None) -> bool:
+        """Create database ``name`` (optionally from ``template``) unless it exists."""
+        with self._connect() as conn:
+            if conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
+                return False
+            query = sql.SQL("create database {}").format(sql.Identifier(name))
+            if template is not None:
+                query += sql.SQL(" template {}").format(sql.Identifier(template))
+            conn.execute(query)
+        logger.info("created database %s", name)
+        return True
+
+    def drop_database(self, name: str) -> bool:
+        """Drop database ``name`` (disconnecting its sessions) if it exists."""
+        with self._connect() as conn:
+            if not conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
+                return False
+            conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+        return True
+
+    # --- internals ------------------------------------------------------------------
+
+    def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        try:
+            return psycopg.connect(self.url(), autocommit=True, connect_timeout=5)
+        except psycopg.OperationalError as exc:
+            raise OpsError(
+                f"cannot connect to the cluster on {self.host}:{self.port} as {SUPERUSER}: "
+                f"{str(exc).strip()}",
+                "`inv status` shows whether it runs; if var/secrets was deleted after the "
+                "cluster was created, the superuser password no longer matches: restore it, "
+                "or delete the data folder (this loses its data)",
+            ) from exc
+
+    def _write_conf(self) -> None:
+        settings: dict[str, ConfValue] = {
+            "listen_addresses": self.host,
+            "port": self.port,
+            "unix_socket_directories": str(self.run_dir),
+            "shared_preload_libraries": ",".join(self.shared_preload_libraries),
+            "log_destination": "stderr",
+            "logging_collector": False,
+            "log_line_prefix": "%m [%p] %q%u@%d ",
+            "log_min_duration_statement": 1000,
+            **self.options,
+        }
+        lines = [f"{key} = {_conf_value(value)}" for key, value in settings.items()]
+        path = self.pgdata / CONF_FILE
+        path.write_text("# Written by ops/cluster.py on every start; edit Cluster instead.\n"
+                        + "\n".join(lines) + "\n")  # fmt: skip
+        self._give_to_owner(path)
+
+    def _prepare_folders(self) -> None:
+        for folder in (self.pgdata, self.run_dir, self.log_file.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+            self._give_to_owner(folder)
+        os.chmod(self.pgdata, 0o700)
+        if os.geteuid() == 0:
+            probe = self._owner_argv(
+                ["test", "-w", str(self.pgdata), "-a", "-w", str(self.run_dir)]
+            )
+            if subprocess.run(probe, cwd="/", check=False).returncode != 0:
+                raise OpsError(
+                    f"the {OS_USER} OS user cannot reach {self.pgdata.parent} "
+                    "(a parent folder is private, e.g. under /root)",
+                    "set PLATFORM_DATA_DIR to a folder every user can traverse",
+                )
+
+    @contextmanager
+    def _password_file(self) -> Iterator[Path]:
+        """A 0600 file with the superuser password for initdb, readable by its owner."""
+        fd, name = tempfile.mkstemp(dir=self.run_dir, prefix=".pwfile.")
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(self.superuser_password + "\n")
+            self._give_to_owner(path)
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+
+    def _give_to_owner(self, path: Path) -> None:
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam(OS_USER)
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+
+    def _owner_argv(self, argv: Sequence[str]) -> list[str]:
+        if os.geteuid() == 0:
+            return ["runuser", "-u", OS_USER, "--", *argv]
+        return list(argv)
+
+    def _run_as_owner(self, program: Path, *args: str, what: str) -> None:
+        argv = self._owner_argv([str(program), *args])
+        try:
+            result = subprocess.run(argv, capture_output=True, text=True, cwd="/", check=False)
+        except FileNotFoundError as exc:
+            raise OpsError(
+                f"{what}: {exc.filename} not found", "run `make bootstrap` to install PostgreSQL 15"
+            ) from exc
+        if result.returncode != 0:
+            output = (result.stderr or result.stdout).strip()
+            raise OpsError(
+                f"{what} failed (exit {result.returncode}): {output}", f"read {self.log_file}"
+            )
+
+    def _log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def _conf_value(value: ConfValue) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,195 @@
+"""The whole stack in order: cluster → Sqitch deploy → configure → PostgREST → gateway.
+
+`Stack` is what ``inv up``, ``inv down`` and ``inv status`` drive. Each step says what
+it does through ``say`` and leaves alone what already runs, so ``up`` is cheap to repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gateway.settings import Settings, redact
+from ops import database, sqitch
+from ops.cluster import Cluster
+from ops.errors import OpsError
+from ops.net import ensure_port_free, http_status
+from ops.postgrest import Postgrest, PostgrestConfig
+from ops.processes import BackgroundProcess, wait_until
+
+logger = logging.getLogger(__name__)
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Component:
+    """One row of ``inv status``."""
+
+    name: str
+    running: str  # "yes", "no" or "external"
+    address: str
+    healthy: bool
+    detail: str = ""
+
+
+class Stack:
+    """The platform's processes for one `Settings` (one data folder)."""
+
+    def __init__(self, settings: Settings, say: Say = print) -> None:
+        self.settings = settings
+        self.say = say
+
+    # --- the parts ----------------------------------------------------------------
+
+    def cluster(self) -> Cluster:
+        return Cluster.from_settings(self.settings)
+
+    def postgrest(self) -> Postgrest:
+        return Postgrest.from_settings(self.settings)
+
+    def gateway(self) -> BackgroundProcess:
+        python = self.settings.venv_python
+        return BackgroundProcess(
+            name="gateway",
+            argv=(str(python if python.exists() else sys.executable), "-m", "gateway"),
+            pidfile=self.settings.run_dir / "gateway.pid",
+            logfile=self.settings.log_dir / "gateway.log",
+            cwd=self.settings.project_root,
+            marker="-m gateway",
+        )
+
+    @property
+    def healthz_url(self) -> str:
+        return f"{self.settings.gateway_url}/healthz"
+
+    # --- up -----------------------------------------------------------------------
+
+    def up(self) -> None:
+        """Start whatever is not running yet, deploying and configuring the database."""
+        s = self.settings
+        secrets = s.secrets
+        if s.embedded:
+            self.start_cluster()
+        else:
+            self.say(f"database: external server {redact(s.superuser_url)}")
+            if not database.ping(s.superuser_url):
+                raise OpsError(
+                    f"cannot connect to DATABASE_URL ({redact(s.superuser_url)})",
+                    "check the server runs and the URL is right, or unset DATABASE_URL "
+                    "to use the embedded cluster",
+                )
+        self.deploy()
+        config = PostgrestConfig.from_settings(s, secrets)
+        postgrest = self.postgrest()
+        if config.write(s.postgrest_config_path):
+            self.say(f"postgrest: wrote {s.postgrest_config_path}")
+            if postgrest.stop():
+                self.say("postgrest: stopped to apply the new config")
+        self.say("postgrest: starting" if not postgrest.is_running() else "postgrest: running")
+        postgrest.start()
+        self.start_gateway()
+
+    def start_cluster(self) -> None:
+        s = self.settings
+        cluster = self.cluster()
+        if cluster.init():
+            self.say(f"postgres: initialised a cluster in {s.pgdata_dir}")
+        if cluster.start():
+            self.say(f"postgres: started on {s.pg_host}:{s.pg_port}")
+        else:
+            self.say(f"postgres: running on {s.pg_host}:{s.pg_port}")
+        if cluster.create_database(s.db_name):
+            self.say(f"postgres: created database {s.db_name}")
+
+    def deploy(self, to: str | None = None) -> None:
+        """Deploy the Sqitch plan (a no-op when nothing is pending), then configure."""
+        s = self.settings
+        self.say("sqitch: deploying db/sqitch.plan")
+        sqitch.deploy(s.superuser_url, to=to)
+        self.configure()
+
+    def configure(self) -> None:
+        self.say("database: setting role passwords and the JWT secret")
+        database.configure(self.settings.superuser_url, self.settings.secrets)
+
+    def start_gateway(self, timeout: float = 15.0) -> None:
+        s = self.settings
+        gateway = self.gateway()
+        if gateway.is_running():
+            self.say(f"gateway: running on {s.gateway_url}")
+        else:
+            ensure_port_free(s.gateway_host, s.gateway_port, "the gateway", "PLATFORM_GATEWAY_PORT")
+            gateway.start()
+            self.say(f"gateway: started on {s.gateway_url}")
+        healthy = wait_until(lambda: self._healthz() == 200 or gateway.exited_early(), timeout)
+        if healthy and not gateway.exited_early():
+            return
+        raise OpsError(
+            f"gateway not healthy at {self.healthz_url} (answer: {self._healthz()}); "
+            f"last lines of {gateway.logfile}:\n{gateway.log_tail()}",
+            "the gateway connects as platform_jobs: check `inv status`, then `inv up` again",
+        )
+
+    # --- down ---------------------------------------------------------------------
+
+    def down(self) -> None:
+        """Stop the gateway, PostgREST and (when embedded) the cluster."""
+        self.say("gateway: stopped" if self.gateway().stop() else "gateway: not running")
+        self.say("postgrest: stopped" if self.postgrest().stop() else "postgrest: not running")
+        if not self.settings.embedded:
+            self.say("postgres: external server, left alone")
+            return
+        cluster = self.cluster()
+        self.say("postgres: stopped" if cluster.stop() else "postgres: not running")
+
+    # --- status -------------------------------------------------------------------
+
+    def status(self) -> list[Component]:
+        s = self.settings
+        if s.embedded:
+            cluster = self.cluster()
+            pg = Component(
+                "postgres",
+                "yes" if cluster.is_running() else "no",
+                f"{s.pg_host}:{s.pg_port}",
+                cluster.is_ready(),
+                str(s.pgdata_dir),
+            )
+        else:
+            pg = Component(
+                "postgres",
+                "external",
+                redact(s.superuser_url),
+                _pg_isready(s.superuser_url),
+            )
+        postgrest = self.postgrest()
+        gateway = self.gateway()
+        return [
+            pg,
+            Component(
+                "postgrest",
+                "yes" if postgrest.is_running() else "no",
+                f"{s.postgrest_host}:{s.postgrest_port} (admin {s.postgrest_admin_port})",
+                postgrest.is_ready(),
+                postgrest.ready_url,
+            ),
+            Component(
+                "gateway",
+                "yes" if gateway.is_running() else "no",
+                f"{s.gateway_host}:{s.gateway_port}",
+                self._healthz() == 200,
+                self.healthz_url,
+            ),
+        ]
+
+    def _healthz(self) -> int | None:
+        return http_status(self.healthz_url, timeout=3.0)
+
+
+def _pg_isready(url: str) -> bool:
+    result = subprocess.run(["pg_isready", "--quiet", "-d", url], capture_output=True, check=False)
+    return result.returncode == 0

@@ -1,0 +1,12 @@
+"""Invoke tasks, one collection per concern; ``tasks.py`` at the root exposes `namespace`."""
+
+from __future__ import annotations
+
+from invoke.collection import Collection
+
+from ops.tasks import db, stack, test, users
+
+namespace = Collection(stack.up, stack.down, stack.status, stack.logs, test.run_tests)
+namespace.add_collection(Collection.from_module(db))
+namespace.add_collection(Collection.from_module(users))
+namespace.configure({"run": {"echo": False}})

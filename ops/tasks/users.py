@@ -1,0 +1,64 @@
+"""Accounts for operators: ``inv users.create``, ``users.grant``, ``users.revoke``."""
+
+from __future__ import annotations
+
+from invoke.context import Context
+from invoke.tasks import task
+
+from ops import users as accounts
+from ops.tasks._common import reports_errors, settings
+
+
+@task(
+    iterable=["privilege"],
+    help={
+        "email": "the account's email address (its login)",
+        "password": "the password; if omitted one is generated and printed once",
+        "privilege": "an app privilege to grant (reader, author, editor, moderator, admin); "
+        "repeat for several",
+        "username": "the public username (default: the part of EMAIL before the @)",
+    },
+)
+@reports_errors
+def create(
+    c: Context,
+    email: str,
+    password: str | None = None,
+    privilege: list[str] | None = None,
+    username: str | None = None,
+) -> None:
+    """Create an account (password generated if not given)."""
+    generated = password is None
+    secret = accounts.generate_password() if password is None else password
+    user_id = accounts.create_user(
+        settings().superuser_url, email, secret, username, privilege or []
+    )
+    print(f"created {email} (id {user_id})")
+    if generated:
+        print(f"password (shown once, store it now): {secret}")
+
+
+@task(
+    help={
+        "email": "the account's email address",
+        "privilege": "the app privilege to grant (reader, author, editor, moderator, admin)",
+    }
+)
+@reports_errors
+def grant(c: Context, email: str, privilege: str) -> None:
+    """Grant an app privilege (it shows in the next token)."""
+    accounts.grant_privilege(settings().superuser_url, email, privilege)
+    print(f"granted {privilege} to {email}")
+
+
+@task(
+    help={
+        "email": "the account's email address",
+        "privilege": "the app privilege to withdraw",
+    }
+)
+@reports_errors
+def revoke(c: Context, email: str, privilege: str) -> None:
+    """Withdraw an app privilege and end the sessions."""
+    accounts.revoke_privilege(settings().superuser_url, email, privilege)
+    print(f"revoked {privilege} from {email}")

@@ -1,0 +1,54 @@
+"""Account administration through the SQL API (``auth.create_user`` and friends).
+
+The rules (password strength, username format, known privileges) live in SQL; this
+module only calls the functions and turns their errors into readable `OpsError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+
+from ops.database import connect, translate_errors
+
+logger = logging.getLogger(__name__)
+
+
+def generate_password() -> str:
+    """A random password for a new account (printed once by ``inv users.create``)."""
+    return secrets.token_urlsafe(18)
+
+
+def default_username(email: str) -> str:
+    """The username proposed when none is given: the email's local part."""
+    return email.partition("@")[0]
+
+
+def create_user(url: str, email: str, password: str, username: str | None = None,
+                privileges: Sequence[str] = ()) -> str:  # fmt: skip
+    """Create an account (``auth.create_user``); return its id."""
+    doing = f"create user {email}"
+    with translate_errors(doing), connect(url, doing) as conn:
+        row = conn.execute(
+            "select auth.create_user(%s, %s, %s, %s::text[])::text",
+            (email, password, username or default_username(email), list(privileges)),
+        ).fetchone()
+    assert row is not None
+    user_id = str(row[0])
+    logger.info("created user %s (%s)", email, user_id)
+    return user_id
+
+
+def grant_privilege(url: str, email: str, privilege: str) -> None:
+    """Grant an app privilege (``auth.grant_privilege``); it shows in the next token."""
+    doing = f"grant {privilege} to {email}"
+    with translate_errors(doing), connect(url, doing) as conn:
+        conn.execute("select auth.grant_privilege(%s, %s)", (email, privilege))
+
+
+def revoke_privilege(url: str, email: str, privilege: str) -> None:
+    """Withdraw an app privilege (``auth.revoke_privilege``); ends the user's sessions."""
+    doing = f"revoke {privilege} from {email}"
+    with translate_errors(doing), connect(url, doing) as conn:
+        conn.execute("select auth.revoke_privilege(%s, %s)", (email, privilege))
