@@ -48,6 +48,8 @@ command -v pgcli >/dev/null 2>&1 || want pgcli
 command -v pg_prove >/dev/null 2>&1 || want libtap-parser-sourcehandler-pgtap-perl
 command -v wrk >/dev/null 2>&1 || want wrk
 command -v runuser >/dev/null 2>&1 || want util-linux
+# setfacl lets the postgres OS user traverse a private clone folder (ops/cluster.py).
+command -v setfacl >/dev/null 2>&1 || want acl
 if [[ ! -x ${POSTGREST_BIN} ]]; then
     command -v npm >/dev/null 2>&1 || want npm
     command -v tar >/dev/null 2>&1 || want tar

@@ -234,16 +234,42 @@ class Cluster:
             folder.mkdir(parents=True, exist_ok=True)
             self._give_to_owner(folder)
         os.chmod(self.pgdata, 0o700)
-        if os.geteuid() == 0:
-            probe = self._owner_argv(
-                ["test", "-w", str(self.pgdata), "-a", "-w", str(self.run_dir)]
-            )
-            if subprocess.run(probe, cwd="/", check=False).returncode != 0:
+        if os.geteuid() == 0 and not self._owner_can_write():
+            self._grant_traverse()
+            if not self._owner_can_write():
                 raise OpsError(
                     f"the {OS_USER} OS user cannot reach {self.pgdata.parent} "
                     "(a parent folder is private, e.g. under /root)",
                     "set PLATFORM_DATA_DIR to a folder every user can traverse",
                 )
+
+    def _owner_can_write(self) -> bool:
+        probe = self._owner_argv(["test", "-w", str(self.pgdata), "-a", "-w", str(self.run_dir)])
+        return subprocess.run(probe, cwd="/", check=False).returncode == 0
+
+    def _grant_traverse(self) -> None:
+        """Let the postgres OS user traverse the private folders above the data folder.
+
+        A project cloned under a private folder (``mktemp -d``, ``/root``) would keep
+        PostgreSQL out of its own data folder. An ACL entry grants the ``postgres`` user
+        the right to pass through (``x``, not to list) those folders, nobody else.
+        """
+        for folder in reversed(self.pgdata.resolve().parents):
+            probe = self._owner_argv(["test", "-x", str(folder)])
+            if subprocess.run(probe, cwd="/", check=False).returncode == 0:
+                continue
+            logger.warning("granting the %s OS user traverse (x) on %s", OS_USER, folder)
+            try:
+                subprocess.run(
+                    ["setfacl", "-m", f"u:{OS_USER}:x", str(folder)],
+                    check=True, capture_output=True,
+                )  # fmt: skip
+            except (FileNotFoundError, subprocess.CalledProcessError) as exc:
+                raise OpsError(
+                    f"cannot let the {OS_USER} OS user traverse {folder}: {exc}",
+                    "run `make bootstrap` (it installs setfacl), or set PLATFORM_DATA_DIR "
+                    "to a folder every user can traverse",
+                ) from exc
 
     @contextmanager
     def _password_file(self) -> Iterator[Path]:
