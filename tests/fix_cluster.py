@@ -1,7 +1,7 @@
 """Fixtures: a real PostgreSQL server and a template database with the whole plan.
 
-The suite runs its own throwaway cluster (``var/test/pgdata``, port
-``PLATFORM_TEST_PG_PORT`` = 54329) started as the ``postgres`` OS user when we are
+The suite runs its own throwaway cluster (``PLATFORM_TEST_DATA_DIR`` = ``var/test``,
+port ``PLATFORM_TEST_PG_PORT`` = 54329) started as the ``postgres`` OS user when we are
 root, or uses the server of ``DATABASE_URL`` when that is set. The Sqitch plan, pgTAP
 and the test helpers are deployed once into a template database
 (``platform_test_tmpl``); every test that asks for ``platform_db`` gets a fresh clone.
@@ -24,7 +24,9 @@ from ops import database, sqitch
 from ops.cluster import Cluster
 from ops.secrets import Secrets
 
-TEST_DATA_DIR = PROJECT_ROOT / "var" / "test"
+TEST_DATA_DIR = Path(
+    os.environ.get("PLATFORM_TEST_DATA_DIR", PROJECT_ROOT / "var" / "test")
+).resolve()
 TEST_PG_PORT = int(os.environ.get("PLATFORM_TEST_PG_PORT", "54329"))
 HELPERS_SQL = PROJECT_ROOT / "db" / "tests" / "helpers" / "tests.sql"
 

@@ -32,8 +32,22 @@ def inv(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_inv_list_reads_like_a_manual() -> None:
     listing = inv("--list").stdout
-    for name in ("up", "down", "status", "logs", "test", "db.deploy", "db.revert", "db.verify",
-                 "db.status", "db.log", "db.shell", "db.reset", "users.create", "users.grant"):  # fmt: skip
+    for name in (
+        "up",
+        "down",
+        "status",
+        "logs",
+        "test",
+        "db.deploy",
+        "db.revert",
+        "db.verify",
+        "db.status",
+        "db.log",
+        "db.shell",
+        "db.reset",
+        "users.create",
+        "users.grant",
+    ):
         line = next((ln for ln in listing.splitlines() if ln.split()[:1] == [name]), None)
         assert line is not None, f"inv --list lacks {name}"
         assert len(line.split(maxsplit=1)) == 2, f"{name} has no one-line help"
