@@ -47,7 +47,8 @@ select set_eq($$
    where p.prosecdef and has_function_privilege('anon', p.oid, 'execute')
      and has_schema_privilege('anon', s.oid, 'usage')
 $$, array['api.login(text,text)', 'api.refresh(text)', 'api.register(text,text,text)',
-          'auth.check_request()'],
+          'auth.check_request()',
+          'publishing.email(publishing.profiles)', 'publishing.record_view(bigint)'],
 'anon can run exactly the intended SECURITY DEFINER functions');
 
 select set_eq($$

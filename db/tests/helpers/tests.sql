@@ -34,8 +34,10 @@ create function tests.act_as(user_id uuid) returns jsonb
 language plpgsql volatile
 as $$
 declare
-  claims jsonb := tests.claims_for(user_id);
+  claims jsonb;
 begin
+  perform set_config('role', 'none', true);  -- back to the test's role to open the session
+  claims := tests.claims_for(user_id);
   perform set_config('request.jwt.claims', claims::text, true);
   perform set_config('role', 'authenticated', true);
   return claims;
@@ -74,3 +76,32 @@ as $$
            'base64'), 'UTF8')::jsonb
 $$;
 grant execute on function tests.jwt_claims(text) to public;
+
+-- Publishing fixtures: an article inserted as the owner (no RLS, no guard), with any state.
+create function tests.make_article(
+  author uuid, title text, status text default 'published',
+  published_at timestamptz default now() - interval '1 day', deleted boolean default false
+) returns bigint
+language sql volatile
+as $$
+  insert into publishing.articles (title, content, status, published_at, author_id, deleted_at)
+  values (title, 'Body of ' || title, status,
+          case when status in ('published', 'archived') then published_at end,
+          author, case when deleted then now() end)
+  returning id
+$$;
+grant execute on function tests.make_article(uuid, text, text, timestamptz, boolean) to public;
+
+-- Run a statement as the current role and answer how many rows it touched.
+create function tests.rows_affected(statement text) returns integer
+language plpgsql volatile
+as $$
+declare
+  n integer;
+begin
+  execute statement;
+  get diagnostics n = row_count;
+  return n;
+end
+$$;
+grant execute on function tests.rows_affected(text) to public;
