@@ -1,0 +1,84 @@
+-- Comments: threading, moderation, who sees what, private origin details.
+begin;
+select plan(20);
+
+create temporary table people (name text primary key, id uuid);
+grant all on people to public;
+insert into people values
+  ('writer', tests.create_user('wanda', '{author}')),
+  ('reader', tests.create_user('ravi')),
+  ('other', tests.create_user('olive')),
+  ('moderator', tests.create_user('mona', '{moderator}'));
+create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
+create temporary table ids (name text primary key, id bigint);
+grant all on ids to public;
+create function pg_temp.i(what text) returns bigint language sql as $$ select id from ids where name = what $$;
+grant execute on function pg_temp.p(text), pg_temp.i(text) to public;
+
+insert into ids values ('article', tests.make_article(pg_temp.p('writer'), 'Open for comments')),
+                       ('other_article', tests.make_article(pg_temp.p('writer'), 'Another one')),
+                       ('draft', tests.make_article(pg_temp.p('writer'), 'Not yet', 'draft'));
+
+-- A reader comments; the origin is captured from the request headers.
+select tests.act_as(pg_temp.p('reader'));
+select set_config('request.headers', '{"user-agent": "pgTAP/1.0", "x-forwarded-for": "203.0.113.7, 10.0.0.1"}', true);
+with c as (insert into publishing.comments (article_id, body) values (pg_temp.i('article'), 'First!') returning id)
+insert into ids select 'root', id from c;
+select is((select status from publishing.comments where id = pg_temp.i('root')), 'pending',
+  'a new comment waits for moderation');
+select throws_ok(format('insert into publishing.comments (article_id, body) values (%s, %L)', pg_temp.i('draft'), 'sneaky'),
+  '42501', null, 'nobody comments on an article they cannot see');
+select throws_ok(format('insert into publishing.comments (article_id, body, status) values (%s, %L, %L)', pg_temp.i('article'), 'x', 'approved'),
+  '42501', null, 'a commenter cannot approve their own comment (no column privilege)');
+
+select tests.act_as_anon();
+select is((select count(*)::int from publishing.comments), 0, 'anonymous readers do not see pending comments');
+select tests.act_as(pg_temp.p('other'));
+select is((select count(*)::int from publishing.comments), 0, 'nor do other users');
+select tests.act_as(pg_temp.p('reader'));
+select is((select count(*)::int from publishing.comments), 1, 'the commenter sees their own pending comment');
+select throws_like(format('update publishing.comments set status = %L where id = %s', 'approved', pg_temp.i('root')),
+  '%status: only moderators moderate comments%', 'a commenter cannot change the moderation state');
+select is((select count(*)::int from publishing.comment_moderation), 0, 'a commenter cannot read the moderation details');
+
+-- Moderation
+select tests.act_as(pg_temp.p('moderator'));
+select is((select host(ip_address) || ' ' || user_agent from publishing.comment_moderation where comment_id = pg_temp.i('root')),
+  '203.0.113.7 pgTAP/1.0', 'moderators see the commenter''s IP address and user agent');
+select is((publishing.moderate_comment(pg_temp.i('root'), 'approved', 'fine')).status, 'approved', 'a moderator approves');
+select is((select moderator_note from publishing.comment_moderation where comment_id = pg_temp.i('root')), 'fine',
+  'with a note');
+select tests.act_as_anon();
+select is((select body from publishing.comments), 'First!', 'an approved comment of a visible article is public');
+select is((select comment_count from publishing.articles where id = pg_temp.i('article')), 1,
+  'the article counts its approved comments');
+select throws_ok('select * from publishing.comment_moderation', '42501', null,
+  'anonymous callers cannot touch moderation details at all');
+
+-- Threads nest five levels at most
+select tests.act_as(pg_temp.p('reader'));
+select lives_ok($$
+  do $d$ declare parent bigint := (select id from ids where name = 'root'); begin
+    for i in 1 .. 4 loop
+      insert into publishing.comments (article_id, parent_id, body)
+      values ((select id from ids where name = 'article'), parent, 'reply ' || i) returning id into parent;
+      insert into ids values ('level' || i, parent) on conflict (name) do update set id = excluded.id;
+    end loop; end $d$ $$, 'replies nest down to the fifth level');
+select is((select depth from publishing.comments where id = pg_temp.i('level4')), 4::smallint, 'the fifth level has depth 4');
+select throws_like(format('insert into publishing.comments (article_id, parent_id, body) values (%s, %s, %L)',
+                          pg_temp.i('article'), pg_temp.i('level4'), 'too deep'),
+  '%publishing.comment_too_deep%', 'a sixth level is refused naming parent_id');
+select throws_like(format('insert into publishing.comments (article_id, parent_id, body) values (%s, %s, %L)',
+                          pg_temp.i('other_article'), pg_temp.i('root'), 'wrong thread'),
+  '%publishing.invalid_parent%', 'a reply must belong to the same article');
+
+-- Deleting
+select tests.act_as(pg_temp.p('other'));
+select is(tests.rows_affected(format('update publishing.comments set deleted_at = now() where id = %s', pg_temp.i('root'))), 0,
+  'another user cannot delete someone''s comment');
+select tests.act_as(pg_temp.p('reader'));
+select is(tests.rows_affected(format('update publishing.comments set deleted_at = now() where id = %s', pg_temp.i('root'))), 1,
+  'a commenter deletes their own comment (softly)');
+
+select * from finish();
+rollback;
