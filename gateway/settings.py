@@ -7,6 +7,7 @@ URL: it runs the deploys) to use an external server instead of the embedded clus
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from ops.secrets import Secrets, check_jwt_secret
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Schemas PostgREST exposes; the first is the default profile. Domain modules append.
-API_SCHEMAS: tuple[str, ...] = ("api",)
+API_SCHEMAS: tuple[str, ...] = ("api", "publishing")
 
 SUPERUSER = "postgres"
 
@@ -47,6 +48,7 @@ class Settings:
     api_schemas: tuple[str, ...] = API_SCHEMAS
     db_max_rows: int = 1000
     postgrest_pool: int = 10
+    scheduler_tick_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         try:
@@ -62,6 +64,11 @@ class Settings:
                     f"{name} is {port}, not a TCP port",
                     f"set PLATFORM_{name.upper()} to a number between 1 and 65535",
                 )
+        if not 0 <= self.scheduler_tick_seconds < math.inf:
+            raise SettingsError(
+                f"PLATFORM_SCHEDULER_TICK is {self.scheduler_tick_seconds}, not seconds",
+                "set PLATFORM_SCHEDULER_TICK to the seconds between job runs (0: no scheduler)",
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +89,7 @@ class Settings:
             jwt_secret=env.get("PLATFORM_JWT_SECRET") or None,
             db_max_rows=_int(env, "PLATFORM_DB_MAX_ROWS", 1000),
             postgrest_pool=_int(env, "PLATFORM_POSTGREST_POOL", 10),
+            scheduler_tick_seconds=_float(env, "PLATFORM_SCHEDULER_TICK", 5.0),
         )
 
     # --- folders and files -------------------------------------------------------
@@ -208,4 +216,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     except ValueError:
         raise SettingsError(
             f"{name} must be an integer, got {raw!r}", f"fix or unset {name}"
+        ) from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{name} must be a number, got {raw!r}", f"fix or unset {name}"
         ) from None

@@ -1,0 +1,150 @@
+"""The publishing module through the real PostgREST, as the blog frontend uses it."""
+
+from __future__ import annotations
+
+import httpx
+import psycopg
+
+from tests.fix_postgrest import ApiServer
+from tests.publishing_client import PUBLISHING, create_user, json_of, login
+
+RETURN = {"Prefer": "return=representation"}
+
+
+def test_draft_review_publish_and_read_with_embeds(api: httpx.Client, postgrest: ApiServer) -> None:
+    author = login(api, create_user(postgrest.db_url, ["author"], "writer"))
+    editor = login(api, create_user(postgrest.db_url, ["editor"], "editor"))
+    reader = login(api, create_user(postgrest.db_url, [], "reader"))
+    moderator = login(api, create_user(postgrest.db_url, ["moderator"], "mod"))
+
+    category = json_of(api.post("/categories", headers={**editor, **RETURN},
+                                json={"name": "Databases", "slug": "databases-api"}))[0]  # fmt: skip
+    tag = json_of(api.post("/tags", headers={**author, **RETURN},
+                           json={"name": "Postgres", "slug": "postgres-api"}))[0]  # fmt: skip
+    draft = json_of(api.post("/articles", headers={**author, **RETURN}, json={
+        "title": "Row level security in practice", "content": "Policies decide. " * 50,
+        "category_id": category["id"]}))[0]  # fmt: skip
+    assert draft["status"] == "draft"
+    assert draft["slug"] == "row-level-security-in-practice"
+    assert draft["version"] == 1
+    assert draft["reading_minutes"] == 1
+    json_of(
+        api.post(
+            "/article_tags", headers=author, json={"article_id": draft["id"], "tag_id": tag["id"]}
+        )
+    )
+
+    # Anonymous readers do not see the draft at all.
+    anon = api.get("/articles", headers=PUBLISHING, params={"id": f"eq.{draft['id']}"})
+    assert anon.json() == []
+
+    # A stale version is refused with 409 and the current version; nothing is overwritten.
+    json_of(api.patch("/articles", headers=author, params={"id": f"eq.{draft['id']}"},
+                      json={"excerpt": "How we do it", "version": 1}))  # fmt: skip
+    stale = api.patch("/articles", headers=author, params={"id": f"eq.{draft['id']}"},
+                      json={"title": "Overwrite", "version": 1})  # fmt: skip
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "publishing.version_conflict"
+    assert '"current_version" : 2' in stale.json()["details"]
+
+    forbidden = api.post("/rpc/publish_article", headers=author, json={"article_id": draft["id"]})
+    assert forbidden.status_code == 403
+    assert forbidden.json()["code"] == "publishing.editors_only"
+    published = json_of(
+        api.post("/rpc/publish_article", headers=editor, json={"article_id": draft["id"]})
+    )
+    assert published["status"] == "published"
+
+    comment = json_of(api.post("/comments", headers={**reader, **RETURN, "User-Agent": "pytest"},
+                               json={"article_id": draft["id"], "body": "Great read"}))[0]  # fmt: skip
+    hidden = json_of(api.post("/comments", headers={**reader, **RETURN},
+                              json={"article_id": draft["id"], "body": "spam"}))[0]  # fmt: skip
+    json_of(api.post("/rpc/moderate_comment", headers=moderator,
+                     json={"comment_id": comment["id"], "status": "approved"}))  # fmt: skip
+
+    detail = json_of(api.get("/articles", headers=PUBLISHING, params={
+        "id": f"eq.{draft['id']}",
+        "select": "id,title,excerpt,author:profiles!author_id(username,display_name),"
+                  "category:categories(name,slug),tags(name,slug),comments(id,body,depth,parent_id)",
+    }))  # fmt: skip
+    assert len(detail) == 1
+    article = detail[0]
+    assert article["excerpt"] == "How we do it"
+    assert article["author"]["username"].startswith("writer_")
+    assert article["category"] == {"name": "Databases", "slug": "databases-api"}
+    assert article["tags"] == [{"name": "Postgres", "slug": "postgres-api"}]
+    assert [c["id"] for c in article["comments"]] == [comment["id"]], "only approved comments"
+    assert hidden["id"] not in [c["id"] for c in article["comments"]]
+
+    details = json_of(api.get("/comment_moderation", headers=moderator,
+                              params={"comment_id": f"eq.{comment['id']}"}))  # fmt: skip
+    assert details[0]["user_agent"] == "pytest"
+    assert api.get("/comment_moderation", headers=reader).json() == []
+
+
+def test_lists_with_counts_keyset_pages_and_category_tree(
+    api: httpx.Client, postgrest: ApiServer
+) -> None:
+    editor = login(api, create_user(postgrest.db_url, ["editor"], "editor"))
+    parent = json_of(api.post("/categories", headers={**editor, **RETURN},
+                              json={"name": "Science", "slug": "science-tree"}))[0]  # fmt: skip
+    json_of(api.post("/categories", headers=editor,
+                     json={"name": "Physics", "slug": "physics-tree", "parent_id": parent["id"]}))  # fmt: skip
+    tree = json_of(api.get("/rpc/category_tree", headers=PUBLISHING))
+    science = next(node for node in tree if node["slug"] == "science-tree")
+    assert [child["slug"] for child in science["children"]] == ["physics-tree"]
+
+    for n in range(5):
+        article = json_of(api.post("/articles", headers={**editor, **RETURN},
+                                   json={"title": f"Paging {n}", "category_id": parent["id"]}))[0]  # fmt: skip
+        json_of(
+            api.post("/rpc/publish_article", headers=editor, json={"article_id": article["id"]})
+        )
+
+    params = {"select": "id,published_at", "category_id": f"eq.{parent['id']}",
+              "order": "published_at.desc,id.desc", "limit": "2"}  # fmt: skip
+    first = api.get("/articles", headers={**PUBLISHING, "Prefer": "count=exact"}, params=params)
+    assert first.headers["Content-Range"] == "0-1/5"
+    seen = [row["id"] for row in first.json()]
+    while True:
+        last = api.get(
+            "/articles",
+            headers=PUBLISHING,
+            params={"id": f"eq.{seen[-1]}", "select": "published_at"},
+        )
+        cursor = last.json()[0]["published_at"]
+        page = json_of(api.get("/articles", headers=PUBLISHING, params={
+            **params, "or": f"(published_at.lt.{cursor},and(published_at.eq.{cursor},id.lt.{seen[-1]}))"}))  # fmt: skip
+        if not page:
+            break
+        seen += [row["id"] for row in page]
+    assert len(seen) == len(set(seen)) == 5
+
+
+def test_bad_input_gets_field_errors(api: httpx.Client, postgrest: ApiServer) -> None:
+    author = login(api, create_user(postgrest.db_url, ["author"], "writer"))
+    too_long = api.post("/articles", headers=author, json={"title": "x" * 301})
+    assert too_long.status_code == 400
+    assert too_long.json()["code"] == "23514"
+    assert "articles_title_length" in too_long.json()["message"]
+    featured = api.post("/articles", headers=author, json={"title": "Me first", "featured": True})
+    assert featured.status_code == 403
+    assert featured.json()["code"] == "publishing.forbidden_change"
+    assert featured.json()["message"].startswith("featured")
+    unknown = api.post("/rpc/archive_article", headers=author, json={"article_id": 10**12})
+    assert unknown.status_code == 403
+
+
+def test_profiles_show_email_to_owner_only(api: httpx.Client, postgrest: ApiServer) -> None:
+    email = create_user(postgrest.db_url, [], "person")
+    mine = login(api, email)
+    other = login(api, create_user(postgrest.db_url, [], "other"))
+    with psycopg.connect(postgrest.db_url) as conn:
+        row = conn.execute(
+            "select id from auth.users where email = %s::extensions.citext", (email,)
+        ).fetchone()
+    assert row is not None
+    params = {"user_id": f"eq.{row[0]}", "select": "username,email"}
+    assert json_of(api.get("/profiles", headers=mine, params=params))[0]["email"] == email
+    assert json_of(api.get("/profiles", headers=other, params=params))[0]["email"] is None
+    assert json_of(api.get("/profiles", headers=PUBLISHING, params=params))[0]["email"] is None
