@@ -17,13 +17,29 @@ def test_draft_review_publish_and_read_with_embeds(api: httpx.Client, postgrest:
     reader = login(api, create_user(postgrest.db_url, [], "reader"))
     moderator = login(api, create_user(postgrest.db_url, ["moderator"], "mod"))
 
-    category = json_of(api.post("/categories", headers={**editor, **RETURN},
-                                json={"name": "Databases", "slug": "databases-api"}))[0]  # fmt: skip
-    tag = json_of(api.post("/tags", headers={**author, **RETURN},
-                           json={"name": "Postgres", "slug": "postgres-api"}))[0]  # fmt: skip
-    draft = json_of(api.post("/articles", headers={**author, **RETURN}, json={
-        "title": "Row level security in practice", "content": "Policies decide. " * 50,
-        "category_id": category["id"]}))[0]  # fmt: skip
+    category = json_of(
+        api.post(
+            "/categories",
+            headers={**editor, **RETURN},
+            json={"name": "Databases", "slug": "databases-api"},
+        )
+    )[0]
+    tag = json_of(
+        api.post(
+            "/tags", headers={**author, **RETURN}, json={"name": "Postgres", "slug": "postgres-api"}
+        )
+    )[0]
+    draft = json_of(
+        api.post(
+            "/articles",
+            headers={**author, **RETURN},
+            json={
+                "title": "Row level security in practice",
+                "content": "Policies decide. " * 50,
+                "category_id": category["id"],
+            },
+        )
+    )[0]
     assert draft["status"] == "draft"
     assert draft["slug"] == "row-level-security-in-practice"
     assert draft["version"] == 1
@@ -39,10 +55,20 @@ def test_draft_review_publish_and_read_with_embeds(api: httpx.Client, postgrest:
     assert anon.json() == []
 
     # A stale version is refused with 409 and the current version; nothing is overwritten.
-    json_of(api.patch("/articles", headers=author, params={"id": f"eq.{draft['id']}"},
-                      json={"excerpt": "How we do it", "version": 1}))  # fmt: skip
-    stale = api.patch("/articles", headers=author, params={"id": f"eq.{draft['id']}"},
-                      json={"title": "Overwrite", "version": 1})  # fmt: skip
+    json_of(
+        api.patch(
+            "/articles",
+            headers=author,
+            params={"id": f"eq.{draft['id']}"},
+            json={"excerpt": "How we do it", "version": 1},
+        )
+    )
+    stale = api.patch(
+        "/articles",
+        headers=author,
+        params={"id": f"eq.{draft['id']}"},
+        json={"title": "Overwrite", "version": 1},
+    )
     assert stale.status_code == 409
     assert stale.json()["code"] == "publishing.version_conflict"
     assert '"current_version" : 2' in stale.json()["details"]
@@ -55,18 +81,39 @@ def test_draft_review_publish_and_read_with_embeds(api: httpx.Client, postgrest:
     )
     assert published["status"] == "published"
 
-    comment = json_of(api.post("/comments", headers={**reader, **RETURN, "User-Agent": "pytest"},
-                               json={"article_id": draft["id"], "body": "Great read"}))[0]  # fmt: skip
-    hidden = json_of(api.post("/comments", headers={**reader, **RETURN},
-                              json={"article_id": draft["id"], "body": "spam"}))[0]  # fmt: skip
-    json_of(api.post("/rpc/moderate_comment", headers=moderator,
-                     json={"comment_id": comment["id"], "status": "approved"}))  # fmt: skip
+    comment = json_of(
+        api.post(
+            "/comments",
+            headers={**reader, **RETURN, "User-Agent": "pytest"},
+            json={"article_id": draft["id"], "body": "Great read"},
+        )
+    )[0]
+    hidden = json_of(
+        api.post(
+            "/comments",
+            headers={**reader, **RETURN},
+            json={"article_id": draft["id"], "body": "spam"},
+        )
+    )[0]
+    json_of(
+        api.post(
+            "/rpc/moderate_comment",
+            headers=moderator,
+            json={"comment_id": comment["id"], "status": "approved"},
+        )
+    )
 
-    detail = json_of(api.get("/articles", headers=PUBLISHING, params={
-        "id": f"eq.{draft['id']}",
-        "select": "id,title,excerpt,author:profiles!author_id(username,display_name),"
-                  "category:categories(name,slug),tags(name,slug),comments(id,body,depth,parent_id)",
-    }))  # fmt: skip
+    detail = json_of(
+        api.get(
+            "/articles",
+            headers=PUBLISHING,
+            params={
+                "id": f"eq.{draft['id']}",
+                "select": "id,title,excerpt,author:profiles!author_id(username,display_name),"
+                "category:categories(name,slug),tags(name,slug),comments(id,body,depth,parent_id)",
+            },
+        )
+    )
     assert len(detail) == 1
     article = detail[0]
     assert article["excerpt"] == "How we do it"
@@ -76,8 +123,11 @@ def test_draft_review_publish_and_read_with_embeds(api: httpx.Client, postgrest:
     assert [c["id"] for c in article["comments"]] == [comment["id"]], "only approved comments"
     assert hidden["id"] not in [c["id"] for c in article["comments"]]
 
-    details = json_of(api.get("/comment_moderation", headers=moderator,
-                              params={"comment_id": f"eq.{comment['id']}"}))  # fmt: skip
+    details = json_of(
+        api.get(
+            "/comment_moderation", headers=moderator, params={"comment_id": f"eq.{comment['id']}"}
+        )
+    )
     assert details[0]["user_agent"] == "pytest"
     assert api.get("/comment_moderation", headers=reader).json() == []
 
@@ -86,23 +136,42 @@ def test_lists_with_counts_keyset_pages_and_category_tree(
     api: httpx.Client, postgrest: ApiServer
 ) -> None:
     editor = login(api, create_user(postgrest.db_url, ["editor"], "editor"))
-    parent = json_of(api.post("/categories", headers={**editor, **RETURN},
-                              json={"name": "Science", "slug": "science-tree"}))[0]  # fmt: skip
-    json_of(api.post("/categories", headers=editor,
-                     json={"name": "Physics", "slug": "physics-tree", "parent_id": parent["id"]}))  # fmt: skip
+    parent = json_of(
+        api.post(
+            "/categories",
+            headers={**editor, **RETURN},
+            json={"name": "Science", "slug": "science-tree"},
+        )
+    )[0]
+    json_of(
+        api.post(
+            "/categories",
+            headers=editor,
+            json={"name": "Physics", "slug": "physics-tree", "parent_id": parent["id"]},
+        )
+    )
     tree = json_of(api.get("/rpc/category_tree", headers=PUBLISHING))
     science = next(node for node in tree if node["slug"] == "science-tree")
     assert [child["slug"] for child in science["children"]] == ["physics-tree"]
 
     for n in range(5):
-        article = json_of(api.post("/articles", headers={**editor, **RETURN},
-                                   json={"title": f"Paging {n}", "category_id": parent["id"]}))[0]  # fmt: skip
+        article = json_of(
+            api.post(
+                "/articles",
+                headers={**editor, **RETURN},
+                json={"title": f"Paging {n}", "category_id": parent["id"]},
+            )
+        )[0]
         json_of(
             api.post("/rpc/publish_article", headers=editor, json={"article_id": article["id"]})
         )
 
-    params = {"select": "id,published_at", "category_id": f"eq.{parent['id']}",
-              "order": "published_at.desc,id.desc", "limit": "2"}  # fmt: skip
+    params = {
+        "select": "id,published_at",
+        "category_id": f"eq.{parent['id']}",
+        "order": "published_at.desc,id.desc",
+        "limit": "2",
+    }
     first = api.get("/articles", headers={**PUBLISHING, "Prefer": "count=exact"}, params=params)
     assert first.headers["Content-Range"] == "0-1/5"
     seen = [row["id"] for row in first.json()]
@@ -113,8 +182,17 @@ def test_lists_with_counts_keyset_pages_and_category_tree(
             params={"id": f"eq.{seen[-1]}", "select": "published_at"},
         )
         cursor = last.json()[0]["published_at"]
-        page = json_of(api.get("/articles", headers=PUBLISHING, params={
-            **params, "or": f"(published_at.lt.{cursor},and(published_at.eq.{cursor},id.lt.{seen[-1]}))"}))  # fmt: skip
+        page = json_of(
+            api.get(
+                "/articles",
+                headers=PUBLISHING,
+                params={
+                    **params,
+                    "or": f"(published_at.lt.{cursor},"
+                    f"and(published_at.eq.{cursor},id.lt.{seen[-1]}))",
+                },
+            )
+        )
         if not page:
             break
         seen += [row["id"] for row in page]
