@@ -1,6 +1,6 @@
 -- Comments: threading, moderation, who sees what, private origin details.
 begin;
-select plan(20);
+select plan(22);
 
 create temporary table people (name text primary key, id uuid);
 grant all on people to public;
@@ -71,6 +71,16 @@ select throws_like(format('insert into publishing.comments (article_id, parent_i
 select throws_like(format('insert into publishing.comments (article_id, parent_id, body) values (%s, %s, %L)',
                           pg_temp.i('other_article'), pg_temp.i('root'), 'wrong thread'),
   '%publishing.invalid_parent%', 'a reply must belong to the same article');
+
+select tests.act_as_owner();
+update publishing.comments set status = 'approved' where article_id = pg_temp.i('article');
+update publishing.comments set status = 'pending' where id = pg_temp.i('level3');
+select tests.act_as_anon();
+select is((select jsonb_path_query_array(publishing.comment_tree(a), 'strict $.**.depth') from publishing.articles a
+            where a.id = pg_temp.i('article')), '[0, 1, 2]'::jsonb,
+  'the comment tree nests replies and stops at a comment the reader cannot see');
+select is((select publishing.comment_tree(a) -> 0 -> 'replies' -> 0 ->> 'body' from publishing.articles a
+            where a.id = pg_temp.i('article')), 'reply 1', 'replies hang under their parent');
 
 -- Deleting
 select tests.act_as(pg_temp.p('other'));
