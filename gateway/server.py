@@ -1,13 +1,15 @@
-"""The gateway's asyncio server: ``GET /healthz`` and the ``/realtime`` WebSocket.
+"""The gateway's asyncio server: ``GET /healthz``, the ``/realtime`` WebSocket, the scheduler.
 
 One port for both (websockets' ``process_request`` answers plain HTTP before the
 handshake). Realtime fan-out arrives with its own issue; for now the WebSocket answers
-``not_implemented`` and closes.
+``not_implemented`` and closes. The job scheduler (`gateway.scheduler`) runs beside the
+server as a task and stops with it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http
 import json
 import logging
@@ -19,6 +21,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
 from gateway.health import postgres_ok
+from gateway.scheduler import Scheduler
 from gateway.settings import Settings
 from ops.errors import OpsError
 from ops.secrets import Secrets
@@ -41,6 +44,7 @@ class Gateway:
     def __init__(self, settings: Settings, db_url: str | None = None) -> None:
         self.settings = settings
         self._db_url = db_url
+        self.scheduler = Scheduler(self.db_url, settings.scheduler_tick_seconds)
 
     def db_url(self) -> str | None:
         """The ``platform_jobs`` URL, read from the data folder's secrets when not given."""
@@ -56,7 +60,11 @@ class Gateway:
     async def health(self) -> tuple[int, dict[str, Any]]:
         ok = await postgres_ok(self.db_url())
         status = http.HTTPStatus.OK if ok else http.HTTPStatus.SERVICE_UNAVAILABLE
-        return status, {"status": "ok" if ok else "degraded", "postgres": ok}
+        return status, {
+            "status": "ok" if ok else "degraded",
+            "postgres": ok,
+            "scheduler": self.scheduler.health(),
+        }
 
     async def process_request(
         self, connection: ServerConnection, request: Request
@@ -101,8 +109,19 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
         compression=None,
     ):
         logger.info("gateway listening on %s (healthz, realtime)", settings.gateway_url)
-        await stop
-        logger.info("gateway shutting down")
+        scheduler = None
+        if gateway.scheduler.enabled:
+            scheduler = asyncio.create_task(gateway.scheduler.run(), name="scheduler")
+        else:
+            logger.info("scheduler: off (PLATFORM_SCHEDULER_TICK=0)")
+        try:
+            await stop
+        finally:
+            logger.info("gateway shutting down")
+            if scheduler is not None:
+                scheduler.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scheduler
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

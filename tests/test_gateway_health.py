@@ -8,8 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 from websockets.sync.client import connect
@@ -21,7 +22,14 @@ from tests.fix_postgrest import API_DB
 
 
 @contextmanager
-def gateway(db_name: str) -> Iterator[str]:
+def gateway(
+    db_name: str, extra_env: Mapping[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
+    """The real gateway process on a free port, serving ``db_name``; stopped with SIGTERM.
+
+    ``extra_env`` adds settings (e.g. ``PLATFORM_SCHEDULER_TICK``); ``log`` receives its
+    output instead of the test's captured output.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -29,10 +37,18 @@ def gateway(db_name: str) -> Iterator[str]:
         "PLATFORM_PG_PORT": str(TEST_PG_PORT),
         "PLATFORM_DB_NAME": db_name,
         "PLATFORM_GATEWAY_PORT": str(port),
+        **(extra_env or {}),
     }
     if SETTINGS.database_url is not None:
         env["DATABASE_URL"] = SETTINGS.database_url.rsplit("/", 1)[0] + "/" + db_name
-    process = subprocess.Popen([sys.executable, "-m", "gateway"], env=env, cwd=PROJECT_ROOT)
+    output = None if log is None else log.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=output,
+        stderr=output,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15
@@ -45,14 +61,21 @@ def gateway(db_name: str) -> Iterator[str]:
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0, "the gateway stops cleanly on SIGTERM"
+        code = process.wait(timeout=10)
+        if output is not None:
+            output.close()
+        assert code == 0, "the gateway stops cleanly on SIGTERM"
 
 
 def test_healthz_reports_postgres_and_realtime_answers(api_db_url: str) -> None:
     with gateway(API_DB) as url:
         health = httpx.get(url + "/healthz", timeout=5)
         assert health.status_code == 200
-        assert health.json() == {"status": "ok", "postgres": True}
+        body = health.json()
+        assert {k: body[k] for k in ("status", "postgres")} == {"status": "ok", "postgres": True}
+        assert set(body) == {"status", "postgres", "scheduler"}
+        assert set(body["scheduler"]) == {"enabled", "last_tick_ok", "last_tick_at"}
+        assert body["scheduler"]["enabled"] is True
         assert httpx.get(url + "/nowhere", timeout=5).status_code == 404
         with connect(url.replace("http", "ws") + "/realtime") as ws:
             message = json.loads(ws.recv(timeout=5))
@@ -64,4 +87,9 @@ def test_healthz_is_degraded_when_the_database_is_unreachable(api_db_url: str) -
     with gateway("no_such_database") as url:
         health = httpx.get(url + "/healthz", timeout=10)
         assert health.status_code == 503
-        assert health.json() == {"status": "degraded", "postgres": False}
+        body = health.json()
+        assert {k: body[k] for k in ("status", "postgres")} == {
+            "status": "degraded",
+            "postgres": False,
+        }
+        assert body["scheduler"]["last_tick_ok"] is False, "no tick succeeds without a database"

@@ -78,6 +78,10 @@ def test_the_whole_plan_deploys_reverts_completely_and_deploys_again(empty_db: s
     sqitch.deploy(empty_db, echo=False)
     sqitch.verify(empty_db, echo=False)
     assert schemas(empty_db) >= PLATFORM_SCHEMAS
+    # The full revert dropped the cluster-wide login roles no other database held
+    # (authenticator) and the deploy recreated them without a password: set it again, as
+    # `inv db.reset` does, or the session's PostgREST cannot reconnect.
+    database.configure(empty_db, SECRETS)
 
 
 def test_revert_to_a_change_and_redeploy(empty_db: str) -> None:

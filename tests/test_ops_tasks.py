@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from collections.abc import Mapping
 
 import httpx
 import jwt
@@ -16,15 +17,19 @@ from tests.fix_postgrest import API_DB, ApiServer
 INV = str(PROJECT_ROOT / ".venv" / "bin" / "inv")
 
 
-def inv(*args: str) -> subprocess.CompletedProcess[str]:
+def inv(
+    *args: str, db_name: str = API_DB, extra_env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``inv ARGS`` against the test server's database ``db_name``."""
     env = {
         **os.environ,
         "PLATFORM_DATA_DIR": str(TEST_DATA_DIR),
         "PLATFORM_PG_PORT": str(TEST_PG_PORT),
-        "PLATFORM_DB_NAME": API_DB,
+        "PLATFORM_DB_NAME": db_name,
+        **(extra_env or {}),
     }
     if SETTINGS.database_url is not None:
-        env["DATABASE_URL"] = SETTINGS.database_url.rsplit("/", 1)[0] + "/" + API_DB
+        env["DATABASE_URL"] = SETTINGS.database_url.rsplit("/", 1)[0] + "/" + db_name
     return subprocess.run(
         [INV, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -47,6 +52,8 @@ def test_inv_list_reads_like_a_manual() -> None:
         "db.reset",
         "users.create",
         "users.grant",
+        "jobs.list",
+        "jobs.run",
     ):
         line = next((ln for ln in listing.splitlines() if ln.split()[:1] == [name]), None)
         assert line is not None, f"inv --list lacks {name}"

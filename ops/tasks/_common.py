@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ParamSpec, TypeVar
 
 import psycopg
@@ -40,6 +40,14 @@ def settings() -> Settings:
 
 def say(message: str) -> None:
     print(f"• {message}", flush=True)
+
+
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    """Print rows as left-aligned columns; the first row is the header."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
 
 
 def stdout_is_tty() -> bool:

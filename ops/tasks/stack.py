@@ -8,9 +8,11 @@ from invoke.context import Context
 from invoke.tasks import task
 
 from gateway.settings import Settings
+from ops import jobs
 from ops.errors import OpsError
 from ops.stack import Stack
-from ops.tasks._common import reports_errors, say, settings
+from ops.tasks._common import print_table, reports_errors, say, settings
+from ops.tasks.jobs import print_jobs
 
 LOG_FILES = {"postgres": "postgresql.log", "postgrest": "postgrest.log", "gateway": "gateway.log"}
 
@@ -38,14 +40,18 @@ def down(c: Context) -> None:
 def status(c: Context) -> None:
     """Show what runs, where, whether healthy; and DATABASE_URL."""
     s = settings()
+    components = Stack(s, say).status()
     rows = [("component", "running", "address", "healthy", "probe")]
-    for comp in Stack(s, say).status():
+    for comp in components:
         rows.append((comp.name, comp.running, comp.address, "yes" if comp.healthy else "no",
                      comp.detail))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        print("  ".join(cells).rstrip())
+    print_table(rows)
+    if any(comp.name == "postgres" and comp.healthy for comp in components):
+        print("\nScheduled jobs (inv jobs.list, inv jobs.run):")
+        try:
+            print_jobs(jobs.list_jobs(s.superuser_url))
+        except OpsError as exc:
+            print(f"unavailable: {exc.message}")
     print(f"\nDATABASE_URL={s.superuser_url}")
 
 

@@ -1,0 +1,7 @@
+-- Revert platform:schema/platform_jobs from pg
+
+begin;
+
+drop table platform.jobs;
+
+commit;
