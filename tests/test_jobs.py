@@ -72,8 +72,9 @@ def test_the_gateway_runs_due_jobs_every_tick(jobs_db: str, tmp_path: Path) -> N
         assert scheduler["last_tick_ok"] is True
         assert scheduler["last_tick_at"] is not None
 
-    status, error, runs, failures, later = job_state(jobs_db, "tests.tick")
-    assert (status, error, failures, later) == ("ok", None, 0, True)
+    status, error, runs, failures, _ = job_state(jobs_db, "tests.tick")
+    # (its next run may already be due again: it runs every second)
+    assert (status, error, failures) == ("ok", None, 0)
     assert isinstance(runs, int)
     assert runs >= 2
 
