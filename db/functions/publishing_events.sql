@@ -33,10 +33,9 @@ declare
   audience jsonb;
   event_type text;
 begin
+  -- The one visibility rule, applied to the row as it now stands.
   visible := op <> 'delete'
-    and row_data ->> 'status' = 'published'
-    and row_data -> 'deleted_at' = 'null'::jsonb
-    and (row_data ->> 'published_at')::timestamptz <= pg_catalog.now();
+    and publishing.is_visible(pg_catalog.jsonb_populate_record(null::publishing.articles, row_data));
   if visible then
     audience := '{"public": true}';
   else
