@@ -41,6 +41,11 @@ want() { missing+=("$1"); }
 [[ -f ${PG_EXT}/pgcrypto.control ]] || want "postgresql-${PG_MAJOR}"
 [[ -x ${PG_BIN}/pg_isready || -x /usr/bin/pg_isready ]] || want "postgresql-client-${PG_MAJOR}"
 [[ -f ${PG_EXT}/pgtap.control ]] || want "postgresql-${PG_MAJOR}-pgtap"
+# RUM indexes for ranked full-text search (publishing search). The security build of the
+# package requires the matching PostgreSQL minor release, so installing it may upgrade
+# postgresql-15: restart clusters started before (`inv down && inv up`), whose running
+# server cannot load the upgraded modules (plpgsql included).
+[[ -f ${PG_EXT}/rum.control ]] || want "postgresql-${PG_MAJOR}-rum"
 command -v sqitch >/dev/null 2>&1 || want sqitch
 # Sqitch's pg engine loads DBD::Pg; the sqitch package accepts any DBD driver.
 perl -MDBD::Pg -e1 >/dev/null 2>&1 || want libdbd-pg-perl

@@ -60,14 +60,23 @@ from ops.seed_rows import (
 logger = logging.getLogger(__name__)
 
 #: Every demo account's password (printed by ``inv db.seed``).
-DEMO_PASSWORD = "demo password 2026"
+DEMO_PASSWORD = "demo password 2026"  # noqa: S105 - demo accounts only, printed
 
 Say = Callable[[str], None]
 
 #: The tables the load writes (the audit/event triggers of these are paused).
-TABLES = ("auth.users", "auth.user_privileges", "publishing.profiles", "publishing.categories",
-          "publishing.tags", "publishing.articles", "publishing.article_authors",
-          "publishing.article_tags", "publishing.comments", "publishing.comment_moderation")  # fmt: skip
+TABLES = (
+    "auth.users",
+    "auth.user_privileges",
+    "publishing.profiles",
+    "publishing.categories",
+    "publishing.tags",
+    "publishing.articles",
+    "publishing.article_authors",
+    "publishing.article_tags",
+    "publishing.comments",
+    "publishing.comment_moderation",
+)
 #: Trigger functions whose effect the loader writes itself, and how.
 REPLACED_TRIGGERS = {
     "publishing_private.count_comments": "comment_count is written with each article",
@@ -232,7 +241,7 @@ class Seeder:
         return bool(self._scalar("select to_regclass(%s) is not null", (table,)))
 
     def _scalar(self, query: str, params: Sequence[Any] = ()) -> Any:
-        row = self.conn.execute(query, params).fetchone()  # type: ignore[call-overload]
+        row = self.conn.execute(query, params).fetchone()
         assert row is not None
         return row[0]
 
@@ -263,9 +272,7 @@ class Seeder:
         self._alter_triggers("disable", paused)
         logged = sorted({str(table) for table, _, _, audit_or_event in rows if audit_or_event})
         if logged:
-            self.say(
-                "audit and event triggers disabled during the load on " + ", ".join(logged)
-            )
+            self.say("audit and event triggers disabled during the load on " + ", ".join(logged))
         for table, trigger, function, audit_or_event in rows:
             if not audit_or_event:
                 self.say(
@@ -292,7 +299,9 @@ class Seeder:
                 order by 1"""
         ).fetchall()
         for name, _ in rows:
-            self.conn.execute(sql.SQL("drop index {}").format(sql.Identifier(*str(name).split("."))))
+            self.conn.execute(
+                sql.SQL("drop index {}").format(sql.Identifier(*str(name).split(".")))
+            )
         if rows:
             self.say(
                 f"{len(rows)} secondary indexes of publishing.articles dropped for the load;"
@@ -306,7 +315,7 @@ class Seeder:
         self.conn.execute("set local maintenance_work_mem = '512MB'")
         with Progress("indexes", len(ddl)) as bar:
             for statement in ddl:
-                self.conn.execute(statement)  # type: ignore[call-overload]
+                self.conn.execute(statement)
                 bar.advance(1)
 
     def accounts(self) -> Accounts:
@@ -359,10 +368,15 @@ class Seeder:
                            values (%s, %s, %s, %s, %s)
                            on conflict (slug) do update set name = excluded.name
                            returning id""",
-                        (ids.get(parent_path), name, slugify(path.replace("/", " ")),
-                         f"Articles about {name.lower()}.", order),
+                        (
+                            ids.get(parent_path),
+                            name,
+                            slugify(path.replace("/", " ")),
+                            f"Articles about {name.lower()}.",
+                            order,
+                        ),
                     )
-                )  # fmt: skip
+                )
         names = self.rows.tag_names()
         slugs = [slugify(n) for n in names]
         with self.conn.cursor() as cur:
@@ -441,7 +455,9 @@ class Seeder:
             if self._exists(table):
                 self.conn.execute(sql.SQL("analyze {}").format(sql.Identifier(*table.split("."))))
         self.report.visible = int(
-            self._scalar("select count(*) from publishing.articles a where publishing.is_visible(a)")
+            self._scalar(
+                "select count(*) from publishing.articles a where publishing.is_visible(a)"
+            )
         )
         self.report.seconds = time.monotonic() - started
         return self.report

@@ -18,32 +18,58 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ops.demo_text import DemoText
+from ops.demo_text import DemoText, words_of
 
 Row = tuple[Any, ...]
 
-FIRST_NAMES = (
-    "ada grace alan edsger barbara donald margaret dennis ken linus guido james bjarne "
-    "anders yukihiro rasmus brendan larry sophie frances radia hedy katherine dorothy "
-    "mary annie evelyn jean karen shafi tim vint bob leslie niklaus john claude "
-    "frederick fran lynn ruth ivan judea michael andrew fei joy lisa susan carol"
-).split()
-LAST_NAMES = (
-    "lovelace hopper turing dijkstra liskov knuth hamilton ritchie thompson torvalds "
-    "rossum gosling stroustrup hejlsberg matsumoto lerdorf eich wall wilson allen perlman "
-    "lamarr johnson vaughan keller easley bartik sammet goldwasser berners cerf kahn "
-    "lamport wirth backus shannon brooks conway sutherland pearl stonebraker ng li"
-).split()
+FIRST_NAMES = words_of(
+    "ada grace alan edsger barbara donald margaret dennis ken linus guido james bjarne anders "
+    "yukihiro rasmus brendan larry sophie frances radia hedy katherine dorothy mary annie "
+    "evelyn jean karen shafi tim vint bob leslie niklaus john claude frederick fran lynn ruth "
+    "ivan judea michael andrew fei joy lisa susan carol "
+)
+LAST_NAMES = words_of(
+    "lovelace hopper turing dijkstra liskov knuth hamilton ritchie thompson torvalds rossum "
+    "gosling stroustrup hejlsberg matsumoto lerdorf eich wall wilson allen perlman lamarr "
+    "johnson vaughan keller easley bartik sammet goldwasser berners cerf kahn lamport wirth "
+    "backus shannon brooks conway sutherland pearl stonebraker ng li "
+)
 CITIES = (
-    "Paris", "Lisbon", "Berlin", "Nairobi", "Lagos", "Toronto", "Austin", "Portland",
-    "Kyoto", "Seoul", "Sydney", "Wellington", "Montevideo", "Bogota", "Oslo", "Tallinn",
-)  # fmt: skip
+    "Paris",
+    "Lisbon",
+    "Berlin",
+    "Nairobi",
+    "Lagos",
+    "Toronto",
+    "Austin",
+    "Portland",
+    "Kyoto",
+    "Seoul",
+    "Sydney",
+    "Wellington",
+    "Montevideo",
+    "Bogota",
+    "Oslo",
+    "Tallinn",
+)
 #: IANA names; `ops.seed` checks them against pg_timezone_names once per load.
 TIMEZONES = (
-    "UTC", "Europe/Paris", "Europe/Lisbon", "Europe/Berlin", "Africa/Nairobi", "Africa/Lagos",
-    "America/Toronto", "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Asia/Seoul",
-    "Australia/Sydney", "Pacific/Auckland", "America/Montevideo", "America/Bogota",
-)  # fmt: skip
+    "UTC",
+    "Europe/Paris",
+    "Europe/Lisbon",
+    "Europe/Berlin",
+    "Africa/Nairobi",
+    "Africa/Lagos",
+    "America/Toronto",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Montevideo",
+    "America/Bogota",
+)
 USER_AGENTS = (
     "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15",
@@ -64,22 +90,62 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 TAG_COUNT = 240
 
 #: Article states and their shares; "scheduled" is in review with publish_at ahead.
-STATUS_SHARES = (("published", 0.85), ("draft", 0.05), ("in_review", 0.03),
-                 ("archived", 0.04), ("scheduled", 0.03))  # fmt: skip
+STATUS_SHARES = (
+    ("published", 0.85),
+    ("draft", 0.05),
+    ("in_review", 0.03),
+    ("archived", 0.04),
+    ("scheduled", 0.03),
+)
 DELETED_SHARE = 0.02
-COMMENT_STATUS_SHARES = (("approved", 0.85), ("pending", 0.07), ("flagged", 0.04),
-                         ("removed", 0.04))  # fmt: skip
+COMMENT_STATUS_SHARES = (
+    ("approved", 0.85),
+    ("pending", 0.07),
+    ("flagged", 0.04),
+    ("removed", 0.04),
+)
 YEARS_OF_HISTORY = 5
 MAX_COMMENT_DEPTH = 4  # depth 0..4: five levels
 
-USER_COLUMNS = ("id", "email", "username", "password_hash", "created_at", "updated_at",
-                "password_changed_at")  # fmt: skip
+USER_COLUMNS = (
+    "id",
+    "email",
+    "username",
+    "password_hash",
+    "created_at",
+    "updated_at",
+    "password_changed_at",
+)
 PROFILE_COLUMNS = ("user_id", "display_name", "bio", "location", "timezone", "last_active_at")
-ARTICLE_COLUMNS = ("id", "title", "slug", "excerpt", "content", "cover_image_url", "status",
-                   "featured", "publish_at", "published_at", "author_id", "category_id",
-                   "comment_count", "deleted_at", "created_at")  # fmt: skip
-COMMENT_COLUMNS = ("id", "article_id", "parent_id", "author_id", "body", "status",
-                   "moderated_by", "moderated_at", "deleted_at", "created_at")  # fmt: skip
+ARTICLE_COLUMNS = (
+    "id",
+    "title",
+    "slug",
+    "excerpt",
+    "content",
+    "cover_image_url",
+    "status",
+    "featured",
+    "publish_at",
+    "published_at",
+    "author_id",
+    "category_id",
+    "comment_count",
+    "deleted_at",
+    "created_at",
+)
+COMMENT_COLUMNS = (
+    "id",
+    "article_id",
+    "parent_id",
+    "author_id",
+    "body",
+    "status",
+    "moderated_by",
+    "moderated_at",
+    "deleted_at",
+    "created_at",
+)
 ORIGIN_COLUMNS = ("comment_id", "ip_address", "user_agent")
 
 
@@ -138,7 +204,7 @@ class DemoRows:
     """Generates the demo data set's rows relative to ``now`` (the database's clock)."""
 
     def __init__(self, seed: int, now: datetime) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - demo data, reproducible by design
         self.text = DemoText(self.rng)
         self.now = now
 
@@ -161,8 +227,17 @@ class DemoRows:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             username = f"{first}.{last}{first_number + i}"[-32:]
             created = self._ago(history, power=1.2)
-            out.users.append((user_id, f"{username}@example.com", username, password_hash,
-                              created, created, created))  # fmt: skip
+            out.users.append(
+                (
+                    user_id,
+                    f"{username}@example.com",
+                    username,
+                    password_hash,
+                    created,
+                    created,
+                    created,
+                )
+            )
             granted = ("admin", "editor", "moderator")[i] if i < 3 else None
             if granted is None:
                 draw = rng.random()
@@ -174,19 +249,23 @@ class DemoRows:
                     out.authors.append(user_id)
                 if granted in ("moderator", "admin"):
                     out.moderators.append(user_id)
-            out.profiles.append((
-                user_id, f"{first.capitalize()} {last.capitalize()}",
-                self.text.excerpt()[:300] if rng.random() < 0.5 else None,
-                rng.choice(CITIES) if rng.random() < 0.4 else None,
-                rng.choice(TIMEZONES),
-                self._ago(90 * 86400) if rng.random() < 0.7 else None,
-            ))  # fmt: skip
+            out.profiles.append(
+                (
+                    user_id,
+                    f"{first.capitalize()} {last.capitalize()}",
+                    self.text.excerpt()[:300] if rng.random() < 0.5 else None,
+                    rng.choice(CITIES) if rng.random() < 0.4 else None,
+                    rng.choice(TIMEZONES),
+                    self._ago(90 * 86400) if rng.random() < 0.7 else None,
+                )
+            )
             out.ids.append(user_id)
         return out
 
     def tag_names(self) -> list[str]:
-        """Tags: content words a little below the most frequent, then made-up words."""
-        return list(self.text.ranked[60 : 60 + TAG_COUNT])
+        """Tags: content words below the most frequent, then the most frequent made-up words."""
+        words = [*self.text.content_words[20:], *self.text.tail_words]
+        return words[:TAG_COUNT]
 
     def article_batches(
         self,
@@ -232,19 +311,37 @@ class DemoRows:
                 approved = 0
                 if comments_per_article and published_at is not None:
                     before = len(batch.comments)
-                    approved = self._comments(batch, article_id, comment_id, published_at,
-                                              comments_per_article, commenters, moderators)  # fmt: skip
+                    approved = self._comments(
+                        batch,
+                        article_id,
+                        comment_id,
+                        published_at,
+                        comments_per_article,
+                        commenters,
+                        moderators,
+                    )
                     comment_id += len(batch.comments) - before
-                batch.articles.append((
-                    article_id, title, f"{slugify(title)}-{article_id}",
-                    text.excerpt() if rng.random() < 0.8 else None, text.body(),
-                    f"https://images.example.com/covers/{article_id % 5000}.jpg"
-                    if rng.random() < 0.6 else None,
-                    status, published_at is not None and rng.random() < 0.02,
-                    publish_at, published_at, author,
-                    category.pick(rng) if rng.random() < 0.95 else None,
-                    approved, deleted_at, created_at,
-                ))  # fmt: skip
+                batch.articles.append(
+                    (
+                        article_id,
+                        title,
+                        f"{slugify(title)}-{article_id}",
+                        text.excerpt() if rng.random() < 0.8 else None,
+                        text.body(),
+                        f"https://images.example.com/covers/{article_id % 5000}.jpg"
+                        if rng.random() < 0.6
+                        else None,
+                        status,
+                        published_at is not None and rng.random() < 0.02,
+                        publish_at,
+                        published_at,
+                        author,
+                        category.pick(rng) if rng.random() < 0.95 else None,
+                        approved,
+                        deleted_at,
+                        created_at,
+                    )
+                )
                 if rng.random() < 0.1:
                     others = {authors.pick(rng) for _ in range(rng.choice((1, 1, 1, 2)))}
                     batch.co_authors += [(article_id, u) for u in sorted(others - {author})]
@@ -282,11 +379,20 @@ class DemoRows:
             moderated = status != "pending"
             deleted_at = self._between(created) if rng.random() < 0.02 else None
             approved += status == "approved" and deleted_at is None
-            batch.comments.append((
-                comment_id, article_id, parent, commenters.pick(rng), self.text.comment(),
-                status, rng.choice(moderators) if moderated else None,
-                self._between(created, 0.1) if moderated else None, deleted_at, created,
-            ))  # fmt: skip
+            batch.comments.append(
+                (
+                    comment_id,
+                    article_id,
+                    parent,
+                    commenters.pick(rng),
+                    self.text.comment(),
+                    status,
+                    rng.choice(moderators) if moderated else None,
+                    self._between(created, 0.1) if moderated else None,
+                    deleted_at,
+                    created,
+                )
+            )
             address = ipaddress.IPv4Address(rng.getrandbits(32) | 0x01000000)
             batch.origins.append((comment_id, str(address), rng.choice(USER_AGENTS)))
         return approved

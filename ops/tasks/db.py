@@ -11,6 +11,8 @@ from invoke.tasks import task
 from gateway.settings import with_credentials
 from ops import sqitch
 from ops.errors import OpsError
+from ops.seed import SeedOptions, summary
+from ops.seed import seed as load_demo_data
 from ops.stack import Stack
 from ops.tasks._common import reports_errors, say, settings
 
@@ -68,6 +70,39 @@ def shell(c: Context) -> None:
     env = {"PGPASSWORD": unquote(password)} if password is not None else {}
     plain = with_credentials(url, unquote(user), None)  # password goes through the env
     c.run(shlex.join(["pgcli", plain]), pty=True, env=env)
+
+
+@task(
+    name="seed",
+    help={
+        "articles": "how many articles (default 10,000; 100,000 take a minute or two)",
+        "users": "how many accounts (default: one per 50 articles, 20 to 20,000)",
+        "comments_per_article": "average comments per published article (default 3)",
+        "seed": "random seed: the same seed and sizes give the same data (default 42)",
+    },
+)
+@reports_errors
+def seed_demo_data(
+    c: Context,
+    articles: int = 10_000,
+    users: int = 0,
+    comments_per_article: float = 3.0,
+    seed: int = 42,
+) -> None:
+    """Fill the database with realistic demo data (users, articles, comments) via COPY."""
+    options = SeedOptions(
+        articles=int(articles),
+        users=int(users) or None,
+        comments_per_article=float(comments_per_article),
+        seed=int(seed),
+    )
+    say(
+        f"seeding {options.articles:,} articles and {options.user_count:,} users"
+        f" (seed {options.seed})"
+    )
+    report = load_demo_data(settings().superuser_url, options, say)
+    for line in summary(report):
+        print(line)
 
 
 @task(help={"yes": "confirm: this drops every object of the plan and its data"})

@@ -1,0 +1,562 @@
+"""Benchmark: the publishing module at scale, row-level security on versus bypassed.
+
+    .venv/bin/python -m bench.publishing --articles 100000
+    .venv/bin/python -m bench.publishing --articles 1000000 --keep   # then --reuse
+
+Needs the embedded cluster of `make up` (or DATABASE_URL). It creates the database
+``bench_publishing``, deploys the plan, seeds it with `ops.seed` (same generator as
+``inv db.seed``), runs VACUUM ANALYZE, starts a private PostgREST on free ports, then:
+
+1. SQL latency, p50/p95 over ``--samples`` runs, of the statements behind each endpoint,
+   run as ``anon``, as a signed-in reader (role and JWT claims set exactly as PostgREST
+   sets them) and as the owner, who bypasses row-level security. The statements ask for
+   visible articles explicitly, so the owner reads the same rows:
+   the list (page 1, and page 5,000 by keyset on published_at, id), an article with its
+   author, category, tags and approved comments, search for common and for rare words.
+2. HTTP throughput with wrk (``--connections``, ``--duration``) through PostgREST, as
+   anonymous and as a reader with a JWT, against a plain one-table top-20 GET.
+3. Search latency through PostgREST, one client, p50/p95.
+4. Relevance: the bounded search ranking against ranking every match (`bench.relevance`).
+
+Targets (issue #3): every endpoint with RLS >= 0.9x the bypassing owner; the article list
+>= 0.7x the plain GET's requests/s; page 5,000 within 1.5x of page 1; search top-20 p95
+<= 50 ms at 1,000,000 articles, for rare words and for words in 10-40 % of the articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import psycopg
+from psycopg import sql
+
+from bench import wrk
+from bench.auth import with_database
+from bench.relevance import Relevance, measure
+from bench.timing import MODES, Latency, Mode, sample
+from gateway.settings import Settings
+from ops import database, sqitch
+from ops.demo_text import DemoText
+from ops.net import free_port
+from ops.postgrest import Postgrest, PostgrestConfig
+from ops.seed import SeedOptions, seed, summary
+
+BENCH_DB = "bench_publishing"
+DEEP_PAGE = 5_000
+READER_EMAIL = "bench-reader@example.com"
+READER_PASSWORD = "bench reader password"  # noqa: S105 - a scratch database
+PROFILE = {"Accept-Profile": "publishing"}
+
+# The statements behind each endpoint, shaped like PostgREST's: as anon or a reader they
+# filter nothing more than the client asked (row-level security adds the rest); the owner
+# bypasses row-level security, so its copy spells out what the policy adds for anon.
+VISIBLE = "a.status = 'published' and a.deleted_at is null and a.published_at <= now()"
+APPROVED = "and c.status = 'approved' and c.deleted_at is null"
+AUTHOR = """(select json_build_object('username', p.username, 'display_name', p.display_name)
+               from publishing.profiles p where p.user_id = a.author_id)"""
+CATEGORY = """(select json_build_object('name', c.name, 'slug', c.slug)
+                 from publishing.categories c where c.id = a.category_id)"""
+LIST_SQL = f"""
+select a.id, a.slug, a.title, a.excerpt, a.published_at, a.reading_minutes,
+       {AUTHOR} as author, {CATEGORY} as category
+  from publishing.articles a
+ where {{visible}} {{keyset}}
+ order by a.published_at desc, a.id desc
+ limit 20"""
+# README's keyset: or=(published_at.lt.X,and(published_at.eq.X,id.lt.Y))
+KEYSET_SQL = "and (a.published_at < %(at)s or (a.published_at = %(at)s and a.id < %(id)s))"
+# The same with published_at=lte.X added, a bound the index can start from.
+KEYSET_BOUNDED_SQL = f"and a.published_at <= %(at)s {KEYSET_SQL}"
+DETAIL_SQL = f"""
+select a.*, {AUTHOR} as author, {CATEGORY} as category,
+       (select coalesce(json_agg(json_build_object('name', t.name, 'slug', t.slug)), '[]')
+          from publishing.article_tags at join publishing.tags t on t.id = at.tag_id
+         where at.article_id = a.id) as tags
+       {{comments}}
+  from publishing.articles a
+ where a.slug = %(slug)s and {{visible}}"""
+COMMENTS_SQL = """,
+       (select coalesce(json_agg(json_build_object('id', c.id, 'parent_id', c.parent_id,
+                 'depth', c.depth, 'body', c.body, 'created_at', c.created_at)
+                 order by c.created_at), '[]')
+          from publishing.comments c
+         where c.article_id = a.id {approved})
+       as comments"""
+SEARCH_SQL = "select * from publishing.search_articles(%(q)s)"
+
+LIST_PATH = (
+    "/articles?select=id,slug,title,excerpt,published_at,reading_minutes,"
+    "author:profiles!author_id(username,display_name),category:categories(name,slug)"
+    "&order=published_at.desc,id.desc&limit=20"
+)
+DETAIL_PATH = (
+    "/articles?slug=eq.{slug}&select=*,author:profiles!author_id(username,display_name),"
+    "category:categories(name,slug),tags(name,slug){comments}"
+)
+PLAIN_PATH = "/tags?select=id,name,slug&order=id&limit=20"
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    visible: int
+    deep_page: int
+    cursor: tuple[datetime, int]  # last row of the page before the deep page
+    slugs: tuple[str, ...]
+    common: tuple[tuple[str, float], ...]  # (word, share of articles from the statistics)
+    rare: tuple[str, ...]
+    has_comments: bool
+    reader_id: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    statement: str  # as PostgREST runs it for anon and readers
+    owner_statement: str  # the same, with what the anon policy adds spelled out
+    params: Callable[[int], dict[str, Any]]
+
+    def for_mode(self, mode: Mode) -> str:
+        return self.owner_statement if mode == "owner" else self.statement
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "BELOW TARGET"
+
+
+# --- preparation -----------------------------------------------------------------------
+
+
+def prepare(settings: Settings, url: str, articles: int, seed_value: int, reuse: bool) -> None:
+    admin_url = settings.superuser_url
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (BENCH_DB,))
+        if reuse and exists.fetchone():
+            with psycopg.connect(url) as bench:
+                row = bench.execute(
+                    "select count(*) from publishing.articles"
+                    " where exists (select from pg_class where relname = 'search_words')"
+                ).fetchone()
+            if row is not None and row[0] == articles:
+                print(f"reusing {BENCH_DB} ({articles:,} articles)", flush=True)
+                sqitch.deploy(url, echo=False)
+                database.configure(url, settings.secrets)
+                return
+        drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(BENCH_DB))
+        conn.execute(drop)
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(BENCH_DB)))
+    print(f"deploying the plan into {BENCH_DB} ...", flush=True)
+    sqitch.deploy(url, echo=False)
+    database.configure(url, settings.secrets)
+    print(f"seeding {articles:,} articles ...", flush=True)
+    report = seed(url, SeedOptions(articles=articles, seed=seed_value), lambda m: print(f"• {m}"))
+    for line in summary(report):
+        print("  " + line)
+    print("vacuum analyze ...", flush=True)
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("vacuum (analyze)")
+    print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def reader(conn: psycopg.Connection[Any]) -> str:
+    row = conn.execute(
+        "select id::text from auth.users where email = %s", (READER_EMAIL,)
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "select auth.create_user(%s, %s, 'bench_reader')::text", (READER_EMAIL, READER_PASSWORD)
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def pick_terms(
+    conn: psycopg.Connection[Any], seed_value: int
+) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
+    """Common words in 10-40 % of the articles (from the statistics), and rare words."""
+    text = DemoText(random.Random(seed_value))  # noqa: S311 - the seed's own vocabulary
+    rows = conn.execute(
+        """with stats as (
+             select unnest(most_common_elems::text::text[]) as lexeme,
+                    unnest(most_common_elem_freqs) as freq
+               from pg_stats
+              where schemaname = 'publishing' and tablename = 'articles' and attname = 'search')
+           select w, s.freq
+             from unnest(%s::text[]) with ordinality u (w, n)
+             join stats s on s.lexeme = (tsvector_to_array(to_tsvector('english', w)))[1]
+            where s.freq between 0.10 and 0.40
+            order by s.freq desc""",
+        (list(text.content_words),),
+    ).fetchall()
+    spread = [rows[0], rows[len(rows) // 2], rows[-1]] if len(rows) >= 3 else rows
+    common = tuple((str(w), float(f)) for w, f in spread)
+    rare: list[str] = []
+    for word in reversed(text.tail_words):
+        row = conn.execute(
+            """select count(*) from publishing.articles a
+                where a.search @@ to_tsquery('english', %s) and publishing.is_visible(a)""",
+            (word,),
+        ).fetchone()
+        if row is not None and 3 <= row[0] <= 300:
+            rare.append(word)
+        if len(rare) == 5:
+            break
+    return common, tuple(rare)
+
+
+def fixtures(conn: psycopg.Connection[Any], seed_value: int) -> Fixtures:
+    row = conn.execute("select count(*) from publishing.articles a where publishing.is_visible(a)")
+    visible = int(row.fetchone()[0])  # type: ignore[index]
+    deep = max(2, min(DEEP_PAGE, visible // 20))
+    cursor = conn.execute(
+        f"select a.published_at, a.id from publishing.articles a where {VISIBLE}"
+        " order by a.published_at desc, a.id desc offset %s limit 1",
+        ((deep - 1) * 20 - 1,),
+    ).fetchone()
+    assert cursor is not None
+    slugs = tuple(
+        str(r[0])
+        for r in conn.execute(
+            f"select a.slug from publishing.articles a where {VISIBLE}"
+            " order by a.comment_count desc, a.id limit 50"
+        ).fetchall()
+    )
+    common, rare = pick_terms(conn, seed_value)
+    has_comments = conn.execute("select to_regclass('publishing.comments') is not null")
+    return Fixtures(
+        visible=visible,
+        deep_page=deep,
+        cursor=(cursor[0], int(cursor[1])),
+        slugs=slugs,
+        common=common,
+        rare=rare,
+        has_comments=bool(has_comments.fetchone()[0]),  # type: ignore[index]
+        reader_id=reader(conn),
+    )
+
+
+# --- measurements ----------------------------------------------------------------------
+
+
+def endpoints(f: Fixtures) -> list[Endpoint]:
+    at, last_id = f.cursor
+    common = [w for w, _ in f.common]
+
+    def both(template: str, **parts: str) -> tuple[str, str]:
+        rls = {k: "" for k in parts} | {"visible": "true"}
+        owner = parts | {"visible": VISIBLE}
+        return template.format(**rls), template.format(**owner)
+
+    def detail(approved: str) -> str:
+        return COMMENTS_SQL.format(approved=approved) if f.has_comments else ""
+
+    cursor = {"at": at, "id": last_id}
+    return [
+        Endpoint("list, page 1", *both(LIST_SQL, keyset=""), lambda i: {}),
+        Endpoint(
+            f"list, page {f.deep_page:,} (keyset)",
+            LIST_SQL.format(visible="true", keyset=KEYSET_SQL),
+            LIST_SQL.format(visible=VISIBLE, keyset=KEYSET_SQL),
+            lambda i: cursor,
+        ),
+        Endpoint(
+            f"list, page {f.deep_page:,} (keyset, lte)",
+            LIST_SQL.format(visible="true", keyset=KEYSET_BOUNDED_SQL),
+            LIST_SQL.format(visible=VISIBLE, keyset=KEYSET_BOUNDED_SQL),
+            lambda i: cursor,
+        ),
+        Endpoint(
+            "article with embeds",
+            DETAIL_SQL.format(visible="true", comments=detail("")),
+            DETAIL_SQL.format(visible=VISIBLE, comments=detail(APPROVED)),
+            lambda i: {"slug": f.slugs[i % len(f.slugs)]},
+        ),
+        Endpoint(
+            "search, common words",
+            SEARCH_SQL,
+            SEARCH_SQL,
+            lambda i: {"q": common[i % len(common)]},
+        ),
+        Endpoint(
+            "search, rare words", SEARCH_SQL, SEARCH_SQL, lambda i: {"q": f.rare[i % len(f.rare)]}
+        ),
+    ]
+
+
+def sql_latencies(url: str, f: Fixtures, samples: int) -> dict[str, dict[Mode, Latency]]:
+    results: dict[str, dict[Mode, Latency]] = {}
+    with psycopg.connect(url) as conn:
+        for endpoint in endpoints(f):
+            print(f"  SQL {endpoint.name} ...", flush=True)
+            results[endpoint.name] = sample(
+                conn,
+                {mode: endpoint.for_mode(mode) for mode in MODES},
+                endpoint.params,
+                count=samples,
+                reader_id=f.reader_id,
+            )
+    return results
+
+
+def token(api: httpx.Client) -> str:
+    body = {"email": READER_EMAIL, "password": READER_PASSWORD}
+    response = api.post("/rpc/login", json=body)
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+def http_paths(f: Fixtures) -> dict[str, str]:
+    at, last_id = f.cursor
+    keyset = quote(
+        f"(published_at.lt.{at.isoformat()},and(published_at.eq.{at.isoformat()},id.lt.{last_id}))"
+    )
+    comments = ",comments(id,parent_id,depth,body,created_at)" if f.has_comments else ""
+    return {
+        "plain one-table top-20 GET (tags)": PLAIN_PATH,
+        "list, page 1": LIST_PATH,
+        f"list, page {f.deep_page:,} (keyset)": f"{LIST_PATH}&or={keyset}",
+        f"list, page {f.deep_page:,} (keyset, lte)": (
+            f"{LIST_PATH}&published_at=lte.{quote(at.isoformat())}&or={keyset}"
+        ),
+        "article with embeds": DETAIL_PATH.format(slug=quote(f.slugs[0]), comments=comments),
+        f"search {f.common[0][0]!r} (common)": f"/rpc/search_articles?q={quote(f.common[0][0])}",
+        f"search {f.rare[0]!r} (rare)": f"/rpc/search_articles?q={quote(f.rare[0])}",
+    }
+
+
+def wait_idle(url: str, timeout_s: float = 120.0) -> None:
+    """Let PostgREST's queries from the previous wrk run finish (slow ones outlive wrk)."""
+    deadline = time.monotonic() + timeout_s
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                """select count(*) from pg_stat_activity
+                    where datname = current_database() and usename = 'authenticator'
+                      and state = 'active'"""
+            ).fetchone()
+            if row is None or row[0] == 0:
+                return
+            time.sleep(0.5)
+
+
+def throughput(
+    server: Postgrest, url: str, f: Fixtures, duration: int, connections: int
+) -> dict[str, dict[str, wrk.WrkResult]]:
+    results: dict[str, dict[str, wrk.WrkResult]] = {}
+    with httpx.Client(base_url=server.url, timeout=30, headers=PROFILE) as api:
+        for name, path in http_paths(f).items():
+            check = api.get(path)
+            if check.status_code != 200 or check.json() == []:
+                raise SystemExit(
+                    f"{name}: GET {path} answered {check.status_code} {check.text[:200]}"
+                )
+            results[name] = {}
+            for who in ("anon", "reader"):
+                if name.startswith("plain") and who == "reader":
+                    continue
+                print(f"  wrk {name} as {who} ...", flush=True)
+                wait_idle(url)
+                headers = dict(PROFILE)
+                if who == "reader":
+                    headers["Authorization"] = f"Bearer {token(api)}"
+                results[name][who] = wrk.run(
+                    server.url + path, headers=headers, duration_s=duration, connections=connections
+                )
+    return results
+
+
+def http_search_latency(server: Postgrest, words: Sequence[str], count: int) -> Latency:
+    timings: list[float] = []
+    with httpx.Client(base_url=server.url, timeout=30, headers=PROFILE) as api:
+        for i in range(-5, count):
+            started = time.perf_counter()
+            response = api.get("/rpc/search_articles", params={"q": words[i % len(words)]})
+            elapsed = (time.perf_counter() - started) * 1000
+            response.raise_for_status()
+            if i >= 0:
+                timings.append(elapsed)
+    return Latency(tuple(timings))
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def report_sql(results: dict[str, dict[Mode, Latency]]) -> bool:
+    print()
+    print("SQL latency, ms p50 / p95 (one client); ratio = owner p50 / RLS p50, target >= 0.90")
+    print(
+        f"{'statement':<34}{'anon':>18}{'reader (JWT)':>18}{'owner (no RLS)':>18}"
+        f"{'anon':>8}{'reader':>8}"
+    )
+    all_ok = True
+    for name, by_mode in results.items():
+        owner = by_mode["owner"].p50
+        ratios = [owner / by_mode[m].p50 for m in ("anon", "reader")]
+        ok = all(r >= 0.9 for r in ratios)
+        all_ok &= ok
+        print(
+            f"{name:<34}{by_mode['anon'].cell():>18}{by_mode['reader'].cell():>18}"
+            f"{by_mode['owner'].cell():>18}{ratios[0]:>8.2f}{ratios[1]:>8.2f}  {verdict(ok)}"
+        )
+    return all_ok
+
+
+def report_targets(
+    sqls: dict[str, dict[Mode, Latency]],
+    http: dict[str, dict[str, wrk.WrkResult]],
+    search_http: dict[str, Latency],
+    f: Fixtures,
+    articles: int,
+) -> None:
+    print()
+    print(f"wrk through PostgREST ({len(http)} paths; req/s, p50, p99)")
+    for name, by_who in http.items():
+        for who, result in by_who.items():
+            print(result.line(f"{name} [{who}]")[:120])
+    plain = http["plain one-table top-20 GET (tags)"]["anon"].requests_per_second
+    page1, deeps = (
+        "list, page 1",
+        [f"list, page {f.deep_page:,} (keyset{v})" for v in ("", ", lte")],
+    )
+    print()
+    print("targets")
+    for who in ("anon", "reader"):
+        ratio = http[page1][who].requests_per_second / plain
+        print(
+            f"  list page 1 [{who}] / plain top-20 GET, req/s = {ratio:.2f} (>= 0.70)"
+            f"  {verdict(ratio >= 0.7)}"
+        )
+    for deep in deeps:
+        for who in ("anon", "reader"):
+            ratio = http[page1][who].requests_per_second / http[deep][who].requests_per_second
+            print(
+                f"  {deep} [{who}] vs page 1, req/s p1 / pN = {ratio:.2f} (<= 1.50)"
+                f"  {verdict(ratio <= 1.5)}"
+            )
+            mode: Mode = "anon" if who == "anon" else "reader"
+            ratio = sqls[deep][mode].p50 / sqls[page1][mode].p50
+            print(
+                f"  {deep} [{who}] vs page 1, SQL p50 pN / p1 = {ratio:.2f} (<= 1.50)"
+                f"  {verdict(ratio <= 1.5)}"
+            )
+    big = articles >= 1_000_000
+    for label, latency in search_http.items():
+        ok = latency.p95 <= 50 or not big
+        print(
+            f"  search, {label}, through PostgREST, one client: p50 {latency.p50:.1f} ms,"
+            f" p95 {latency.p95:.1f} ms (<= 50 ms at 1,000,000)  {verdict(ok)}"
+        )
+    for name in ("search, common words", "search, rare words"):
+        for mode in ("anon", "reader"):
+            p95 = sqls[name][mode].p95
+            ok = p95 <= 50 or not big
+            print(f"  {name} [{mode}] SQL p95 {p95:.1f} ms (<= 50 at 1,000,000)  {verdict(ok)}")
+
+
+def report_relevance(rows: Sequence[Relevance]) -> None:
+    print()
+    print("relevance of the top 20 against ranking every match (precision tie-aware; nDCG)")
+    print(
+        f"{'query':<32}{'matches':>10}{'share':>8}{'ts_rank top-20 ms':>19}"
+        f"{'vs ts_rank P/nDCG':>20}{'vs RUM score P/nDCG':>22}"
+    )
+    for r in rows:
+        print(
+            f"{r.query:<32}{r.hits:>10,}{r.share:>8.1%}{r.plain_ms:>19.0f}"
+            f"{r.ts_rank.precision:>13.2f} /{r.ts_rank.ndcg:>5.3f}"
+            f"{r.rum.precision:>15.2f} /{r.rum.ndcg:>5.3f}"
+        )
+    print(
+        f"  mean: vs ts_rank P {statistics.mean(r.ts_rank.precision for r in rows):.3f}"
+        f" nDCG {statistics.mean(r.ts_rank.ndcg for r in rows):.3f};"
+        f" vs RUM score P {statistics.mean(r.rum.precision for r in rows):.3f}"
+        f" nDCG {statistics.mean(r.rum.ndcg for r in rows):.3f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="articles to seed")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the demo data")
+    parser.add_argument("--samples", type=int, default=100, help="SQL runs per statement and role")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=20, help="wrk connections")
+    parser.add_argument("--keep", action="store_true", help=f"keep {BENCH_DB} afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help=f"reuse {BENCH_DB} if it holds --articles articles"
+    )
+    args = parser.parse_args()
+
+    settings = Settings.from_env()
+    url = with_database(settings.superuser_url, BENCH_DB)
+    prepare(settings, url, args.articles, args.seed, args.reuse)
+    with psycopg.connect(url, autocommit=True) as conn:
+        f = fixtures(conn, args.seed)
+    print(
+        f"visible articles {f.visible:,}; deep page {f.deep_page:,};"
+        f" common words {f.common}; rare words {f.rare}",
+        flush=True,
+    )
+
+    port, admin_port = free_port(), free_port()
+    config_path = settings.data_dir / "bench-publishing-postgrest.conf"
+    PostgrestConfig(
+        db_uri=database.authenticator_url(url, settings.secrets),
+        jwt_secret_file=settings.secrets.jwt_secret_file,
+        schemas=tuple(dict.fromkeys((*settings.api_schemas, "publishing"))),
+        pool=settings.postgrest_pool,
+        port=port,
+        admin_port=admin_port,
+    ).write(config_path)
+    server = Postgrest(
+        binary=settings.postgrest_bin,
+        config_path=config_path,
+        pidfile=settings.run_dir / "bench-publishing-postgrest.pid",
+        logfile=settings.log_dir / "bench-publishing-postgrest.log",
+        port=port,
+        admin_port=admin_port,
+    )
+    server.start()
+    try:
+        print("measuring SQL latencies ...", flush=True)
+        sqls = sql_latencies(url, f, args.samples)
+        print("measuring search through PostgREST ...", flush=True)
+        search_http = {
+            "common words": http_search_latency(server, [w for w, _ in f.common], args.samples),
+            "rare words": http_search_latency(server, f.rare, args.samples),
+        }
+        print("measuring throughput with wrk ...", flush=True)
+        http = throughput(server, url, f, args.duration, args.connections)
+        print("measuring relevance ...", flush=True)
+        common = [w for w, _ in f.common]
+        queries = [*common, *f.rare[:2], f"{common[0]} {common[-1]}", f"{common[1]} or {f.rare[0]}"]
+        with psycopg.connect(url, autocommit=True) as conn:
+            relevance = [measure(conn, q, f.visible) for q in queries]
+    finally:
+        server.stop()
+        if not args.keep:
+            with psycopg.connect(settings.superuser_url, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("drop database if exists {} with (force)").format(
+                        sql.Identifier(BENCH_DB)
+                    )
+                )
+
+    print()
+    print(f"=== publishing benchmark: {args.articles:,} articles, {f.visible:,} visible ===")
+    report_sql(sqls)
+    report_targets(sqls, http, search_http, f, args.articles)
+    report_relevance(relevance)
+
+
+if __name__ == "__main__":
+    main()

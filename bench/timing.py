@@ -1,0 +1,79 @@
+"""Latency samples of SQL statements as PostgREST's roles run them, and their quantiles."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import psycopg
+
+Mode = Literal["anon", "reader", "owner"]
+#: What each mode is: PostgREST's anonymous role, a signed-in reader (role + JWT claims
+#: exactly as PostgREST sets them), and the owner, who bypasses row-level security.
+MODES: tuple[Mode, ...] = ("anon", "reader", "owner")
+
+
+@dataclass(frozen=True)
+class Latency:
+    samples_ms: tuple[float, ...]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        if len(self.samples_ms) < 2:
+            return self.samples_ms[0]
+        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
+
+    def cell(self) -> str:
+        return f"{self.p50:7.2f} /{self.p95:7.2f}"
+
+
+def claims_for(mode: Mode, reader_id: str | None) -> str:
+    if mode == "reader":
+        return json.dumps({"role": "authenticated", "sub": reader_id, "privileges": ["reader"]})
+    return json.dumps({"role": "anon"})
+
+
+def sample(
+    conn: psycopg.Connection[Any],
+    statements: Mapping[Mode, str],
+    params: Callable[[int], Sequence[Any] | Mapping[str, Any]],
+    *,
+    count: int,
+    reader_id: str | None = None,
+    warmup: int = 5,
+    budget_s: float = 60.0,
+) -> dict[Mode, Latency]:
+    """Run each mode's statement ``count`` times (after ``warmup``), modes interleaved.
+
+    Each run is its own transaction that first takes the role and claims the way
+    PostgREST does (``set_config(..., true)``); only the statement itself is timed.
+    Interleaving the modes run by run keeps caches and background load the same for all.
+    A slow statement stops after ``budget_s`` seconds (with at least 10 runs per mode).
+    """
+    timings: dict[Mode, list[float]] = {mode: [] for mode in statements}
+    started_all = time.monotonic()
+    for i in range(-min(warmup, count), count):
+        if i >= 10 and time.monotonic() - started_all > budget_s:
+            break
+        for mode, statement in statements.items():
+            role = {"anon": "anon", "reader": "authenticated", "owner": None}[mode]
+            with conn.transaction():
+                conn.execute(
+                    "select set_config('request.jwt.claims', %s, true),"
+                    " set_config('role', coalesce(%s, current_user), true)",
+                    (claims_for(mode, reader_id), role),
+                )
+                started = time.perf_counter()
+                conn.execute(statement, params(i)).fetchall()
+                elapsed = (time.perf_counter() - started) * 1000
+            if i >= 0:
+                timings[mode].append(elapsed)
+    return {mode: Latency(tuple(values)) for mode, values in timings.items()}
