@@ -89,7 +89,7 @@ def seed_demo_data(
     comments_per_article: float = 3.0,
     seed: int = 42,
 ) -> None:
-    """Fill the database with realistic demo data (users, articles, comments) via COPY."""
+    """Load realistic demo data: users, articles, comments."""
     options = SeedOptions(
         articles=int(articles),
         users=int(users) or None,
