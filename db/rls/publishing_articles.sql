@@ -76,7 +76,7 @@ create policy "authors edit unpublished articles they write; editors edit all" o
 -- Co-authors and tags: visible with their article; managed by whoever may edit it.
 create policy "co-authors are visible with their article" on publishing.article_authors
   for select to anon, authenticated
-  using (article_id in (select a.id from publishing.articles a));
+  using (exists (select from publishing.articles a where a.id = article_id));
 create policy "article editors add co-authors" on publishing.article_authors
   for insert to authenticated
   with check (exists (select from publishing.articles a
@@ -90,7 +90,7 @@ create policy "article editors remove co-authors" on publishing.article_authors
 
 create policy "tags are visible with their article" on publishing.article_tags
   for select to anon, authenticated
-  using (article_id in (select a.id from publishing.articles a));
+  using (exists (select from publishing.articles a where a.id = article_id));
 create policy "article editors tag articles" on publishing.article_tags
   for insert to authenticated
   with check (exists (select from publishing.articles a

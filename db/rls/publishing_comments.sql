@@ -21,11 +21,11 @@ grant select, update (moderator_note) on publishing.comment_moderation to authen
 create policy "anyone reads approved comments of visible articles" on publishing.comments
   for select to anon
   using (status = 'approved' and deleted_at is null
-         and article_id in (select a.id from publishing.articles a));
+         and exists (select from publishing.articles a where a.id = article_id));
 
 create policy "users read approved comments, their own, or (moderators) all" on publishing.comments
   for select to authenticated
-  using ((status = 'approved' and deleted_at is null and article_id in (select a.id from publishing.articles a))
+  using ((status = 'approved' and deleted_at is null and exists (select from publishing.articles a where a.id = article_id))
          or author_id = (select auth.uid())
          or (select auth.has_privilege('moderator')));
 

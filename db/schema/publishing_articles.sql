@@ -63,6 +63,8 @@ comment on column publishing.articles.version is 'Send it back with a PATCH: a s
 
 create index articles_feed_idx on publishing.articles (published_at desc, id desc)
   where status = 'published' and deleted_at is null;
+-- Lists for signed-in readers (whose policy ORs several cases) walk this one.
+create index articles_published_idx on publishing.articles (published_at desc, id desc);
 create index articles_author_id_idx on publishing.articles (author_id);
 create index articles_category_id_idx on publishing.articles (category_id);
 create index articles_status_idx on publishing.articles (status, updated_at desc) where deleted_at is null;

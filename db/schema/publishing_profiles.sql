@@ -36,10 +36,15 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  if not exists (select from pg_catalog.pg_timezone_names z where z.name = new.timezone) then
-    perform platform.raise_error(422, 'publishing.invalid_timezone',
-      pg_catalog.format('timezone %s is not a known time zone', new.timezone), null,
-      'use an IANA name such as Europe/Paris');
+  if tg_op = 'INSERT' or new.timezone is distinct from old.timezone then
+    begin
+      -- Cheap check (scanning pg_timezone_names costs ~40 ms per row).
+      perform pg_catalog.now() at time zone new.timezone;
+    exception when invalid_parameter_value then
+      perform platform.raise_error(422, 'publishing.invalid_timezone',
+        pg_catalog.format('timezone %s is not a known time zone', new.timezone), null,
+        'use an IANA name such as Europe/Paris');
+    end;
   end if;
   new.updated_at := pg_catalog.now();
   return new;
