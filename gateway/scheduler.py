@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
+from gateway.backoff import backoff_seconds
 from ops.jobs import MAX_JOBS, RUN_DUE_JOBS, JobRun
 
 logger = logging.getLogger(__name__)
@@ -28,19 +28,7 @@ logger = logging.getLogger(__name__)
 CONNECT_SECONDS = 5
 #: Seconds one tick may take; above platform_jobs' 60 s statement timeout on purpose.
 TICK_TIMEOUT_SECONDS = 90
-#: Backoff after consecutive failures: 1 s, 2 s, 4 s ... at most 30 s, each ±25 %.
-BACKOFF_FIRST_SECONDS = 1.0
-BACKOFF_MAX_SECONDS = 30.0
-BACKOFF_JITTER = 0.25
-
 AsyncConn = psycopg.AsyncConnection[tuple[Any, ...]]
-
-
-def backoff_seconds(failures: int) -> float:
-    """How long to wait after ``failures`` consecutive failed ticks (``failures >= 1``)."""
-    delay: float = min(BACKOFF_MAX_SECONDS, BACKOFF_FIRST_SECONDS * 2.0 ** min(failures - 1, 16))
-    # Jitter spreads the reconnects of several gateways; not a security use of random.
-    return delay * random.uniform(1 - BACKOFF_JITTER, 1 + BACKOFF_JITTER)  # noqa: S311
 
 
 class Scheduler:

@@ -1,9 +1,9 @@
-"""The gateway's asyncio server: ``GET /healthz``, the ``/realtime`` WebSocket, the scheduler.
+"""The gateway's asyncio server: ``/realtime``, ``/healthz``, ``/metrics``, and the scheduler.
 
-One port for both (websockets' ``process_request`` answers plain HTTP before the
-handshake). Realtime fan-out arrives with its own issue; for now the WebSocket answers
-``not_implemented`` and closes. The job scheduler (`gateway.scheduler`) runs beside the
-server as a task and stops with it.
+One port for all (websockets' ``process_request`` answers plain HTTP before the
+handshake). The realtime service (`gateway.realtime`) and the job scheduler
+(`gateway.scheduler`) run beside the server as tasks and stop with it; on SIGTERM the
+realtime service drains (last events read and sent) before sockets close with 1001.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
 from gateway.health import postgres_ok
+from gateway.metrics import CONTENT_TYPE, Metrics
+from gateway.realtime import Realtime
 from gateway.scheduler import Scheduler
 from gateway.settings import Settings
 from ops.errors import OpsError
@@ -29,40 +31,70 @@ from ops.secrets import Secrets
 logger = logging.getLogger(__name__)
 
 JOBS_ROLE = "platform_jobs"
+AUTHENTICATOR = "authenticator"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 REALTIME_PATH = "/realtime"
-NOT_IMPLEMENTED = {
-    "op": "error",
-    "code": "not_implemented",
-    "message": "realtime arrives with the gateway issue",
-}
 
 
 class Gateway:
-    """Routes requests; ``db_url`` is the ``platform_jobs`` URL used by health checks."""
+    """Routes requests. Role URLs and the JWT secret come from the data folder's secrets."""
 
-    def __init__(self, settings: Settings, db_url: str | None = None) -> None:
+    def __init__(self, settings: Settings, metrics: Metrics | None = None) -> None:
         self.settings = settings
-        self._db_url = db_url
+        self._secrets: Secrets | None = None
+        self.metrics = metrics if metrics is not None else Metrics()
         self.scheduler = Scheduler(self.db_url, settings.scheduler_tick_seconds)
+        self.realtime = Realtime(
+            settings,
+            jobs_url=self.db_url,
+            authenticator_url=self.authenticator_url,
+            jwt_secret=self.jwt_secret,
+            metrics=self.metrics,
+        )
 
-    def db_url(self) -> str | None:
-        """The ``platform_jobs`` URL, read from the data folder's secrets when not given."""
-        if self._db_url is None:
+    def secrets(self) -> Secrets | None:
+        if self._secrets is None:
             try:
-                secrets = Secrets.load(self.settings.secrets_dir)
+                self._secrets = Secrets.load(self.settings.secrets_dir)
             except OpsError as exc:
                 logger.error("%s", exc)
                 return None
-            self._db_url = self.settings.role_url(JOBS_ROLE, secrets.platform_jobs_password)
-        return self._db_url
+        return self._secrets
+
+    def db_url(self) -> str | None:
+        """The ``platform_jobs`` URL: the outbox, the scheduler, health checks."""
+        secrets = self.secrets()
+        return (
+            None
+            if secrets is None
+            else self.settings.role_url(JOBS_ROLE, secrets.platform_jobs_password)
+        )
+
+    def authenticator_url(self) -> str | None:
+        """PostgREST's login role: the gateway asks SQL as the caller through it."""
+        secrets = self.secrets()
+        return (
+            None
+            if secrets is None
+            else self.settings.role_url(AUTHENTICATOR, secrets.authenticator_password)
+        )
+
+    def jwt_secret(self) -> str | None:
+        if self.settings.jwt_secret is not None:
+            return self.settings.jwt_secret
+        secrets = self.secrets()
+        return None if secrets is None else secrets.jwt_secret
 
     async def health(self) -> tuple[int, dict[str, Any]]:
         ok = await postgres_ok(self.db_url())
-        status = http.HTTPStatus.OK if ok else http.HTTPStatus.SERVICE_UNAVAILABLE
+        realtime = self.realtime.health()
+        healthy = ok and realtime["ok"]
+        status = http.HTTPStatus.OK if healthy else http.HTTPStatus.SERVICE_UNAVAILABLE
         return status, {
-            "status": "ok" if ok else "degraded",
+            "status": "ok" if healthy else "degraded",
             "postgres": ok,
+            "realtime": realtime,
             "scheduler": self.scheduler.health(),
         }
 
@@ -73,17 +105,32 @@ class Gateway:
         if path == HEALTH_PATH:
             status, body = await self.health()
             return json_response(connection, status, body)
+        if path == METRICS_PATH:
+            response = connection.respond(http.HTTPStatus.OK, "")
+            response.body = self.metrics.render()
+            del response.headers["Content-Type"]
+            del response.headers["Content-Length"]
+            response.headers["Content-Type"] = CONTENT_TYPE
+            response.headers["Content-Length"] = str(len(response.body))
+            return response
         if path != REALTIME_PATH:
             return json_response(
                 connection,
                 http.HTTPStatus.NOT_FOUND,
-                {"code": "not_found", "message": f"no route {path}; try {HEALTH_PATH}"},
+                {
+                    "code": "not_found",
+                    "message": f"no route {path}; try {REALTIME_PATH}, {HEALTH_PATH} or "
+                    f"{METRICS_PATH}",
+                },
             )
+        refused = await self.realtime.handshake(connection, request.path)
+        if refused is not None:
+            code, text = refused
+            response = connection.respond(code, text + "\n")
+            del response.headers["Content-Type"]
+            response.headers["Content-Type"] = "application/json"
+            return response
         return None  # carry on with the WebSocket handshake
-
-    async def realtime(self, connection: ServerConnection) -> None:
-        await connection.send(json.dumps(NOT_IMPLEMENTED))
-        await connection.close(1000, "not implemented")
 
 
 def json_response(connection: ServerConnection, status: int, body: dict[str, Any]) -> Response:
@@ -102,13 +149,17 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
             loop.add_signal_handler(sig, _resolve, stop)
     gateway = Gateway(settings)
     async with serve(
-        gateway.realtime,
+        gateway.realtime.serve,
         settings.gateway_host,
         settings.gateway_port,
         process_request=gateway.process_request,
-        compression=None,
+        compression=None,  # per-message deflate halves fan-out throughput
+        ping_interval=settings.realtime_ping_seconds,
+        ping_timeout=settings.realtime_ping_seconds,
+        max_size=64 * 1024,  # client messages are small
     ):
-        logger.info("gateway listening on %s (healthz, realtime)", settings.gateway_url)
+        logger.info("gateway listening on %s (realtime, healthz, metrics)", settings.gateway_url)
+        gateway.realtime.start()
         scheduler = None
         if gateway.scheduler.enabled:
             scheduler = asyncio.create_task(gateway.scheduler.run(), name="scheduler")
@@ -117,7 +168,8 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
         try:
             await stop
         finally:
-            logger.info("gateway shutting down")
+            logger.info("gateway shutting down: draining realtime")
+            await gateway.realtime.stop()
             if scheduler is not None:
                 scheduler.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

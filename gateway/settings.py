@@ -24,6 +24,17 @@ API_SCHEMAS: tuple[str, ...] = ("api", "publishing")
 
 SUPERUSER = "postgres"
 
+#: Settings that must be positive numbers, and the variable each comes from.
+_POSITIVE = {
+    "events_retention_hours": "PLATFORM_EVENTS_RETENTION_HOURS",
+    "realtime_client_buffer_bytes": "PLATFORM_REALTIME_CLIENT_BUFFER",
+    "realtime_max_subscriptions": "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS",
+    "realtime_ping_seconds": "PLATFORM_REALTIME_PING",
+    "realtime_poll_seconds": "PLATFORM_REALTIME_POLL",
+    "realtime_session_check_seconds": "PLATFORM_REALTIME_SESSION_CHECK",
+    "realtime_drain_seconds": "PLATFORM_REALTIME_DRAIN",
+}
+
 
 class SettingsError(OpsError):
     """An environment variable has a value the platform cannot use."""
@@ -49,6 +60,14 @@ class Settings:
     db_max_rows: int = 1000
     postgrest_pool: int = 10
     scheduler_tick_seconds: float = 5.0
+    # Realtime (gateway/realtime.py and friends); see README "Realtime".
+    events_retention_hours: float = 24.0
+    realtime_client_buffer_bytes: int = 1 << 20
+    realtime_max_subscriptions: int = 100
+    realtime_ping_seconds: float = 20.0
+    realtime_poll_seconds: float = 1.0
+    realtime_session_check_seconds: float = 5.0
+    realtime_drain_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         try:
@@ -70,6 +89,14 @@ class Settings:
                 "set PLATFORM_SCHEDULER_TICK to the seconds between job runs (0: no scheduler)",
             )
 
+        for name, variable in _POSITIVE.items():
+            value = getattr(self, name)
+            if not 0 < value < math.inf:
+                raise SettingsError(
+                    f"{variable} is {value}; it must be a positive number",
+                    f"fix or unset {variable}",
+                )
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the ``PLATFORM_*`` variables and ``DATABASE_URL`` (default: ``os.environ``)."""
@@ -90,6 +117,13 @@ class Settings:
             db_max_rows=_int(env, "PLATFORM_DB_MAX_ROWS", 1000),
             postgrest_pool=_int(env, "PLATFORM_POSTGREST_POOL", 10),
             scheduler_tick_seconds=_float(env, "PLATFORM_SCHEDULER_TICK", 5.0),
+            events_retention_hours=_float(env, "PLATFORM_EVENTS_RETENTION_HOURS", 24.0),
+            realtime_client_buffer_bytes=_int(env, "PLATFORM_REALTIME_CLIENT_BUFFER", 1 << 20),
+            realtime_max_subscriptions=_int(env, "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS", 100),
+            realtime_ping_seconds=_float(env, "PLATFORM_REALTIME_PING", 20.0),
+            realtime_poll_seconds=_float(env, "PLATFORM_REALTIME_POLL", 1.0),
+            realtime_session_check_seconds=_float(env, "PLATFORM_REALTIME_SESSION_CHECK", 5.0),
+            realtime_drain_seconds=_float(env, "PLATFORM_REALTIME_DRAIN", 5.0),
         )
 
     # --- folders and files -------------------------------------------------------

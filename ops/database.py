@@ -40,10 +40,12 @@ def jobs_url(superuser_url: str, secrets: Secrets) -> str:
     return with_credentials(superuser_url, JOBS_ROLE, secrets.platform_jobs_password)
 
 
-def configure(superuser_url: str, secrets: Secrets) -> None:
-    """Set the login roles' passwords and the JWT secret, then reload PostgREST's schema.
+def configure(superuser_url: str, secrets: Secrets, *, retention_hours: float = 24.0) -> None:
+    """Set the login roles' passwords, the JWT secret and the event retention, then reload
+    PostgREST's schema.
 
     One transaction; run it after every deploy (``inv up``, ``inv db.deploy`` do).
+    ``retention_hours`` is how long realtime clients can resume (``events.config``).
     """
     doing = "configure the database"
     with translate_errors(doing), connect(superuser_url, doing) as conn:
@@ -57,6 +59,12 @@ def configure(superuser_url: str, secrets: Secrets) -> None:
                 )
             )
         conn.execute("select auth.set_jwt_secret(%s)", (secrets.jwt_secret,))
+        row = conn.execute("select to_regclass('events.config') is not null").fetchone()
+        if row is not None and row[0]:  # absent when deployed only up to @core-1.0
+            conn.execute(
+                "update events.config set retention = make_interval(secs => %s)",
+                (retention_hours * 3600,),
+            )
         conn.execute("notify pgrst, 'reload schema'")
     logger.info("configured roles and JWT secret on %s", redact(superuser_url))
 

@@ -113,8 +113,12 @@ class Stack:
         self.configure()
 
     def configure(self) -> None:
-        self.say("database: setting role passwords and the JWT secret")
-        database.configure(self.settings.superuser_url, self.settings.secrets)
+        self.say("database: setting role passwords, the JWT secret and the event retention")
+        database.configure(
+            self.settings.superuser_url,
+            self.settings.secrets,
+            retention_hours=self.settings.events_retention_hours,
+        )
 
     def start_gateway(self, timeout: float = 15.0) -> None:
         s = self.settings

@@ -1,0 +1,11 @@
+-- Revert platform:schema/events_delivery from pg
+
+begin;
+
+drop table events.topics;
+drop table events.config;
+drop index events.outbox_sequenced_at_idx;
+alter table events.sequencer drop column pruned_through;
+revoke usage on schema events from anon, authenticated;
+
+commit;
