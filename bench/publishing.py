@@ -70,11 +70,12 @@ select a.id, a.slug, a.title, a.excerpt, a.published_at, a.reading_minutes,
        {AUTHOR} as author, {CATEGORY} as category
   from publishing.articles a
  where {{visible}} {{keyset}}
- order by a.published_at desc, a.id desc
+ order by a.published_at desc nulls last, a.id desc
  limit 20"""
-# README's keyset: or=(published_at.lt.X,and(published_at.eq.X,id.lt.Y))
+# README's keyset: published_at=lte.X&or=(published_at.lt.X,and(published_at.eq.X,id.lt.Y)).
+# Without the lte bound (the `or` alone) no index condition bounds the scan: page 5,000
+# took 300 ms at 1,000,000 articles against 0.6 ms with it.
 KEYSET_SQL = "and (a.published_at < %(at)s or (a.published_at = %(at)s and a.id < %(id)s))"
-# The same with published_at=lte.X added, a bound the index can start from.
 KEYSET_BOUNDED_SQL = f"and a.published_at <= %(at)s {KEYSET_SQL}"
 DETAIL_SQL = f"""
 select a.*, {AUTHOR} as author, {CATEGORY} as category,
@@ -96,7 +97,7 @@ SEARCH_SQL = "select * from publishing.search_articles(%(q)s)"
 LIST_PATH = (
     "/articles?select=id,slug,title,excerpt,published_at,reading_minutes,"
     "author:profiles!author_id(username,display_name),category:categories(name,slug)"
-    "&order=published_at.desc,id.desc&limit=20"
+    "&order=published_at.desc.nullslast,id.desc&limit=20"
 )
 DETAIL_PATH = (
     "/articles?slug=eq.{slug}&select=*,author:profiles!author_id(username,display_name),"
@@ -219,7 +220,7 @@ def fixtures(conn: psycopg.Connection[Any], seed_value: int) -> Fixtures:
     deep = max(2, min(DEEP_PAGE, visible // 20))
     cursor = conn.execute(
         f"select a.published_at, a.id from publishing.articles a where {VISIBLE}"
-        " order by a.published_at desc, a.id desc offset %s limit 1",
+        " order by a.published_at desc nulls last, a.id desc offset %s limit 1",
         ((deep - 1) * 20 - 1,),
     ).fetchone()
     assert cursor is not None
@@ -264,12 +265,6 @@ def endpoints(f: Fixtures) -> list[Endpoint]:
         Endpoint("list, page 1", *both(LIST_SQL, keyset=""), lambda i: {}),
         Endpoint(
             f"list, page {f.deep_page:,} (keyset)",
-            LIST_SQL.format(visible="true", keyset=KEYSET_SQL),
-            LIST_SQL.format(visible=VISIBLE, keyset=KEYSET_SQL),
-            lambda i: cursor,
-        ),
-        Endpoint(
-            f"list, page {f.deep_page:,} (keyset, lte)",
             LIST_SQL.format(visible="true", keyset=KEYSET_BOUNDED_SQL),
             LIST_SQL.format(visible=VISIBLE, keyset=KEYSET_BOUNDED_SQL),
             lambda i: cursor,
@@ -323,8 +318,7 @@ def http_paths(f: Fixtures) -> dict[str, str]:
     return {
         "plain one-table top-20 GET (tags)": PLAIN_PATH,
         "list, page 1": LIST_PATH,
-        f"list, page {f.deep_page:,} (keyset)": f"{LIST_PATH}&or={keyset}",
-        f"list, page {f.deep_page:,} (keyset, lte)": (
+        f"list, page {f.deep_page:,} (keyset)": (
             f"{LIST_PATH}&published_at=lte.{quote(at.isoformat())}&or={keyset}"
         ),
         "article with embeds": DETAIL_PATH.format(slug=quote(f.slugs[0]), comments=comments),
@@ -425,7 +419,7 @@ def report_targets(
     plain = http["plain one-table top-20 GET (tags)"]["anon"].requests_per_second
     page1, deeps = (
         "list, page 1",
-        [f"list, page {f.deep_page:,} (keyset{v})" for v in ("", ", lte")],
+        [f"list, page {f.deep_page:,} (keyset)"],
     )
     print()
     print("targets")

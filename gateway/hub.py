@@ -149,6 +149,7 @@ class Hub:
         """Send each event to every subscriber of its topic whose keys it is addressed to."""
         sent = 0
         now = time.time()
+        lagging: list[Client] = []
         for event in events:
             subs = self.topics.get(event.topic)
             if subs:
@@ -164,7 +165,8 @@ class Hub:
                     if client.closing:
                         continue
                     if client.buffered() > self.buffer_limit:
-                        self.overflow(client)
+                        client.closing = True  # no more writes; resync and close below
+                        lagging.append(client)
                         continue
                     sub.last_id = event.seq
                     targets.append(client.connection)
@@ -173,6 +175,8 @@ class Hub:
                     sent += len(targets)
                     self.metrics.commit_to_send.observe(max(0.0, now - event.created_at))
             self.position = event.seq
+        for client in lagging:
+            self.overflow(client)
         if events:
             self.metrics.events_read.inc(len(events))
             self.metrics.position.set(self.position)
@@ -183,7 +187,7 @@ class Hub:
         """Write one event to one subscriber now; False (and overflow) when it lags."""
         client = sub.client
         if client.buffered() > self.buffer_limit:
-            self.overflow(client)
+            self.overflow(client)  # the caller is not iterating over subscriptions
             return False
         sub.last_id = event.seq
         broadcast([client.connection], event.message)
@@ -196,8 +200,8 @@ class Hub:
 
     def overflow(self, client: Client) -> None:
         """The client cannot keep up: tell it to resync, then disconnect it."""
-        if client.closing:
-            return
+        if not client.subscriptions and client.closing:
+            return  # already handled
         client.closing = True
         logger.info(
             "realtime: closing a client %d bytes behind (limit %d)",

@@ -110,6 +110,11 @@ class Outbox:
                 logger.warning("realtime reader: %s; retrying in %.1f s", _say(exc), delay)
                 await self._disconnect()
                 await asyncio.sleep(delay)
+            except Exception:
+                # A bug must not stop delivery for everyone: log it loudly and go on.
+                failures += 1
+                logger.exception("realtime reader: unexpected error; retrying")
+                await asyncio.sleep(backoff_seconds(failures))
 
     async def drain(self) -> int:
         """Sequence committed events and dispatch everything past the position."""
@@ -167,7 +172,7 @@ class Outbox:
         async with self._lock:
             conn = await self._connection()
             cur = await conn.execute(
-                "select id::text from auth.ended_sessions(%s::uuid[])", (session_ids,)
+                "select s::text from auth.ended_sessions(%s::uuid[]) s", (session_ids,)
             )
             return {str(r[0]) for r in await cur.fetchall()}
 

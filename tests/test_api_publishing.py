@@ -169,7 +169,7 @@ def test_lists_with_counts_keyset_pages_and_category_tree(
     params = {
         "select": "id,published_at",
         "category_id": f"eq.{parent['id']}",
-        "order": "published_at.desc,id.desc",
+        "order": "published_at.desc.nullslast,id.desc",
         "limit": "2",
     }
     first = api.get("/articles", headers={**PUBLISHING, "Prefer": "count=exact"}, params=params)

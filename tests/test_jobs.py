@@ -16,7 +16,7 @@ import pytest
 from ops.database import jobs_url
 from ops.net import free_port
 from tests.fix_cluster import SECRETS, SERVER
-from tests.test_gateway_health import gateway
+from tests.gateway_process import gateway
 from tests.test_ops_tasks import inv
 
 Conn = psycopg.Connection[tuple[object, ...]]
@@ -62,12 +62,12 @@ def ticks(db_name: str) -> int:
 
 def test_the_gateway_runs_due_jobs_every_tick(jobs_db: str, tmp_path: Path) -> None:
     log = tmp_path / "gateway.log"
-    with gateway(jobs_db, {"PLATFORM_SCHEDULER_TICK": "1"}, log) as url:
+    with gateway(jobs_db, {"PLATFORM_SCHEDULER_TICK": "1"}, log) as gw:
         deadline = time.monotonic() + 10
         while ticks(jobs_db) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert ticks(jobs_db) >= 2, "a 1-second job runs again on a later tick"
-        scheduler = httpx.get(url + "/healthz", timeout=5).json()["scheduler"]
+        scheduler = httpx.get(gw.url + "/healthz", timeout=5).json()["scheduler"]
         assert scheduler["enabled"] is True
         assert scheduler["last_tick_ok"] is True
         assert scheduler["last_tick_at"] is not None

@@ -9,8 +9,8 @@ import httpx
 import psycopg
 
 from tests.fix_postgrest import API_DB, ApiServer
+from tests.gateway_process import gateway
 from tests.publishing_client import PUBLISHING, create_user, json_of, login
-from tests.test_gateway_health import gateway
 
 
 def test_a_scheduled_article_is_published_by_the_job_and_announced(

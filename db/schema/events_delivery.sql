@@ -49,7 +49,9 @@ grant usage on schema events to anon, authenticated;
 grant select on events.topics to anon, authenticated, platform_jobs;
 create policy "the topic registry is public" on events.topics
   for select to anon, authenticated, platform_jobs using (true);
-grant select on events.config to platform_jobs;
+grant select on events.config, events.sequencer to platform_jobs;
+create policy "platform jobs read the sequence position" on events.sequencer
+  for select to platform_jobs using (true);
 create policy "platform jobs read the delivery settings" on events.config
   for select to platform_jobs using (true);
 
