@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Close, Frame, Opcode
+from websockets.protocol import State
 from websockets.sync.client import ClientConnection, connect
+from websockets.uri import parse_uri
 
 from gateway.settings import PROJECT_ROOT
 from ops.net import free_port
@@ -108,14 +114,6 @@ class Client:
         with connect(target, compression=None, open_timeout=10) as ws:
             yield cls(ws)
 
-    @classmethod
-    @contextmanager
-    def open_slow(cls, url: str) -> Iterator[Client]:
-        """A client that reads only when asked: it stops reading the socket after one
-        queued message, so the server's send buffer for it grows."""
-        with connect(url, compression=None, open_timeout=10, max_queue=1) as ws:
-            yield cls(ws)
-
     def send(self, op: str, **fields: Any) -> None:
         self.ws.send(json.dumps({"op": op, **fields}))
 
@@ -153,15 +151,14 @@ class Client:
                 return got
 
     def quiet(self, seconds: float = 0.3) -> list[Message]:
-        """Everything that arrives within ``seconds``."""
+        """Everything that arrives within ``seconds`` (0: what is already there)."""
         got: list[Message] = []
         deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
+        while True:
             try:
-                got.append(self.recv(left))
+                got.append(self.recv(max(0.0, deadline - time.monotonic())))
             except TimeoutError:
-                break
-        return got
+                return got
 
     def close_code(self, timeout: float = 10) -> int | None:
         """Read until the server closes; its close code."""
@@ -178,3 +175,58 @@ class Client:
 
 def events(messages: list[Message], topic: str | None = None) -> list[Message]:
     return [m for m in messages if m["op"] == "event" and (topic is None or m["topic"] == topic)]
+
+
+class StuckClient:
+    """A client that stops reading after subscribing, like a frozen browser tab.
+
+    A plain socket with a 4 KiB receive buffer (so the kernel does not absorb megabytes)
+    speaking WebSocket through websockets' own sans-I/O client protocol.
+    """
+
+    def __init__(self, url: str) -> None:
+        uri = parse_uri(url)
+        self.protocol = ClientProtocol(uri)
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sock.settimeout(10)
+        self.sock.connect((uri.host, uri.port))
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+        self.messages: list[Message] = []
+        self.close_code: int | None = None
+        while self.protocol.state is State.CONNECTING:
+            self._feed(self.sock.recv(4096))
+
+    def subscribe(self, topic: str) -> None:
+        self.protocol.send_text(json.dumps({"op": "subscribe", "topic": topic}).encode())
+        self._flush()
+        while not any(m["op"] == "subscribed" for m in self.messages):
+            self._feed(self.sock.recv(4096))
+
+    def read_to_the_end(self, timeout: float = 60) -> None:
+        """Read everything the server sent, up to its close frame or EOF."""
+        self.sock.settimeout(timeout)
+        while self.close_code is None:
+            data = self.sock.recv(1 << 20)
+            if not data:
+                break
+            self._feed(data)
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def _feed(self, data: bytes) -> None:
+        self.protocol.receive_data(data)
+        for event in self.protocol.events_received():
+            if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
+                self.messages.append(json.loads(bytes(event.data)))
+            elif isinstance(event, Frame) and event.opcode is Opcode.CLOSE:
+                self.close_code = Close.parse(event.data).code
+        with contextlib.suppress(OSError):
+            self._flush()
+
+    def _flush(self) -> None:
+        for chunk in self.protocol.data_to_send():
+            if chunk:
+                self.sock.sendall(chunk)

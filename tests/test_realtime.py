@@ -12,13 +12,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 import jwt
 import psycopg
 import pytest
 from websockets.exceptions import InvalidStatus
 
 from tests.fix_cluster import SECRETS, SERVER, dbname_of
-from tests.gateway_process import Client, Message, events, gateway
+from tests.gateway_process import Client, Message, StuckClient, events, gateway
 
 Conn = psycopg.Connection[tuple[object, ...]]
 PASSWORD = "correct horse battery staple"
@@ -319,21 +320,30 @@ def test_the_gateway_survives_losing_its_database_connections(db: Db) -> None:
 
 
 def test_a_slow_client_is_told_to_resync_and_dropped_while_others_get_everything(db: Db) -> None:
-    big = "x" * 100_000
-    settings = {"PLATFORM_REALTIME_CLIENT_BUFFER": str(64 * 1024)}
+    body = "x" * 20_000
+    count = 600  # 12 MB: more than the kernel buffers a client that stopped reading
+    settings = {"PLATFORM_REALTIME_CLIENT_BUFFER": str(512 * 1024)}
     with gateway(db.name, settings) as gw, Client.open(gw.realtime_url) as fast:
-        with Client.open_slow(gw.realtime_url) as slow:
+        slow = StuckClient(gw.realtime_url)
+        try:
             slow.subscribe("items:all")
             fast.subscribe("items:all")
-            for item in range(1, 101):
-                db.run("insert into public.items (id, body) values (%s, %s)", item, big)
-            assert item_ids(fast.until(until_item(100), timeout=60)) == list(range(1, 101))
-            code = slow.close_code(timeout=60)
-            resyncs = [m for m in slow.received if m["op"] == "resync"]
+            received: list[Message] = []
+            for item in range(1, count + 1):
+                db.run("insert into public.items (id, body) values (%s, %s)", item, body)
+                received += fast.quiet(0)  # keep up, as a healthy client does
+            received += fast.until(until_item(count), timeout=60)
+            assert item_ids(received) == list(range(1, count + 1)), "the fast client gets all"
+            slow.read_to_the_end()
+            resyncs = [m for m in slow.messages if m["op"] == "resync"]
             assert resyncs == [{"op": "resync", "topic": "items:all", "reason": "overflow"}]
-            assert code == 4008, "the slow client is disconnected with the overflow code"
-            assert len(item_ids(slow.received)) < 100
+            assert slow.close_code == 4008, "the stuck client is closed with the overflow code"
+            assert len(item_ids(slow.messages)) < count
+        finally:
+            slow.close()
         fast.subscribe("items:item:1")  # the fast one is still connected
+        metrics = httpx.get(gw.url + "/metrics", timeout=5).text
+        assert "realtime_overflow_disconnects_total 1.0" in metrics
 
 
 def test_shutdown_sends_what_committed_then_closes_with_1001(db: Db) -> None:
