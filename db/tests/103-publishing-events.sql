@@ -18,8 +18,9 @@ insert into ids select 'article', id from a;
 select tests.act_as_owner();
 
 select results_eq($$ select topic from events.outbox order by id $$,
-  array['publishing:articles', 'publishing:article:' || (select id from ids), 'publishing:review'],
-  'a new article is announced on the list, its own topic and the review queue');
+  array['publishing:articles', 'publishing:article:' || (select id from ids), 'publishing:review',
+        'user:' || pg_temp.p('author')],
+  'a new article is announced on the list, its own topic, the review queue and its author''s topic');
 select is((select type from events.outbox order by id limit 1), 'article.created', 'as article.created');
 select is((select audience from events.outbox order by id limit 1),
   jsonb_build_object('users', jsonb_build_array(pg_temp.p('author')), 'privileges', jsonb_build_array('editor')),
