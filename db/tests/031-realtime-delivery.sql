@@ -9,7 +9,7 @@ insert into people values ('author', tests.create_user('ann', '{author}')),
                           ('editor', tests.create_user('eve', '{editor}')),
                           ('admin', tests.create_user('ada', '{admin}')),
                           ('reader', tests.create_user('rob')),
-                          ('moderator', tests.create_user('mo', '{moderator}'));
+                          ('moderator', tests.create_user('moe', '{moderator}'));
 create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
 grant execute on function pg_temp.p(text) to public;
 create function pg_temp.follow(topic text) returns text language sql as $$
@@ -34,8 +34,10 @@ select is(pg_temp.follow('publishing:articles'), 'allowed', 'anyone may follow t
 select is(pg_temp.follow('publishing:review'), 'forbidden', 'anonymous callers may not follow the review queue');
 select is(pg_temp.follow('user:' || pg_temp.p('reader')), 'forbidden', 'nor anyone''s own topic');
 select is(pg_temp.follow('nothing:here'), 'unknown', 'an unregistered topic is unknown');
-select tests.act_as(pg_temp.p('author'));
+select tests.act_as_owner();
 create temporary table ids as select tests.make_article(pg_temp.p('author'), 'A draft', 'draft', null) as id;
+grant select on ids to public;
+select tests.act_as(pg_temp.p('author'));
 select is(pg_temp.follow('publishing:article:' || (select id from ids)), 'allowed', 'an author may follow their draft');
 select is(pg_temp.follow('user:' || pg_temp.p('author')), 'allowed', 'and their own topic');
 select tests.act_as(pg_temp.p('reader'));
