@@ -149,7 +149,7 @@ class Hub:
         """Send each event to every subscriber of its topic whose keys it is addressed to."""
         sent = 0
         now = time.time()
-        lagging: list[Client] = []
+        lagging: set[Client] = set()
         for event in events:
             subs = self.topics.get(event.topic)
             if subs:
@@ -162,11 +162,10 @@ class Hub:
                     if sub.pending is not None:
                         sub.pending.append(event)
                         continue
-                    if client.closing:
+                    if client.closing or client in lagging:
                         continue
                     if client.buffered() > self.buffer_limit:
-                        client.closing = True  # no more writes; resync and close below
-                        lagging.append(client)
+                        lagging.add(client)  # resync and close after the loop
                         continue
                     sub.last_id = event.seq
                     targets.append(client.connection)
@@ -200,8 +199,8 @@ class Hub:
 
     def overflow(self, client: Client) -> None:
         """The client cannot keep up: tell it to resync, then disconnect it."""
-        if not client.subscriptions and client.closing:
-            return  # already handled
+        if client.closing:
+            return
         client.closing = True
         logger.info(
             "realtime: closing a client %d bytes behind (limit %d)",

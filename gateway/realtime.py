@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -64,7 +65,10 @@ class Realtime:
         self.outbox = Outbox(jobs_url, self.hub, poll_seconds=settings.realtime_poll_seconds)
         self._jwt_secret = jwt_secret
         self._tasks: list[asyncio.Task[None]] = []
-        self._handshakes: dict[ServerConnection, Principal] = {}
+        # Weak: a connection whose upgrade fails after the check never reaches `serve`.
+        self._handshakes: weakref.WeakKeyDictionary[ServerConnection, Principal] = (
+            weakref.WeakKeyDictionary()
+        )
         self.stopping = False
 
     # --- life cycle -------------------------------------------------------------------
