@@ -42,7 +42,7 @@ def claims_for(mode: Mode, reader_id: str | None) -> str:
 
 
 def sample(
-    conn: psycopg.Connection[Any],
+    url: str,
     statements: Mapping[Mode, str],
     params: Callable[[int], Sequence[Any] | Mapping[str, Any]],
     *,
@@ -56,8 +56,29 @@ def sample(
     Each run is its own transaction that first takes the role and claims the way
     PostgREST does (``set_config(..., true)``); only the statement itself is timed.
     Interleaving the modes run by run keeps caches and background load the same for all.
+    Each mode has its own connection, as a PostgREST pool serving one kind of caller
+    would: a plan that row-level security made depend on the role is re-planned whenever
+    the role changes, so sharing one connection between modes would time the planner
+    (a 1 ms detail plan on every run) instead of the statement.
     A slow statement stops after ``budget_s`` seconds (with at least 10 runs per mode).
     """
+    conns = {mode: psycopg.connect(url) for mode in statements}
+    try:
+        return _sample(conns, statements, params, count, reader_id, warmup, budget_s)
+    finally:
+        for conn in conns.values():
+            conn.close()
+
+
+def _sample(
+    conns: Mapping[Mode, psycopg.Connection[Any]],
+    statements: Mapping[Mode, str],
+    params: Callable[[int], Sequence[Any] | Mapping[str, Any]],
+    count: int,
+    reader_id: str | None,
+    warmup: int,
+    budget_s: float,
+) -> dict[Mode, Latency]:
     timings: dict[Mode, list[float]] = {mode: [] for mode in statements}
     started_all = time.monotonic()
     for i in range(-min(warmup, count), count):
@@ -65,6 +86,7 @@ def sample(
             break
         for mode, statement in statements.items():
             role = {"anon": "anon", "reader": "authenticated", "owner": None}[mode]
+            conn = conns[mode]
             with conn.transaction():
                 conn.execute(
                     "select set_config('request.jwt.claims', %s, true),"

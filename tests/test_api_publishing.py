@@ -198,6 +198,16 @@ def test_lists_with_counts_keyset_pages_and_category_tree(
         seen += [row["id"] for row in page]
     assert len(seen) == len(set(seen)) == 5
 
+    # The list view pages the same rows, with the category attached.
+    cards = api.get(
+        "/article_cards",
+        headers={**PUBLISHING, "Prefer": "count=exact"},
+        params={**params, "select": "id,category", "limit": "5"},
+    )
+    assert cards.headers["Content-Range"] == "0-4/5"
+    assert [row["id"] for row in cards.json()] == seen
+    assert {row["category"]["slug"] for row in cards.json()} == {"science-tree"}
+
 
 def test_bad_input_gets_field_errors(api: httpx.Client, postgrest: ApiServer) -> None:
     author = login(api, create_user(postgrest.db_url, ["author"], "writer"))

@@ -119,6 +119,15 @@ def test_others_never_see_unpublished_articles_or_unapproved_comments(
                         assert comment["status"] == "approved" or who == "reader", (who, row)
             if who == "anonymous":
                 assert all(c["status"] == "approved" for r in rows for c in r["comments"])
+            cards = api.get(
+                "/article_cards",
+                headers=headers,
+                params={"title": f"like.prop {tag} *", "select": "title,author,comments(status)"},
+            ).json()
+            assert {r["title"] for r in cards} == expected, (who, "article_cards")
+            assert all(r["author"]["username"] for r in cards)
+            if who == "anonymous":
+                assert all(c["status"] == "approved" for r in cards for c in r["comments"])
 
 
 @pytest.fixture

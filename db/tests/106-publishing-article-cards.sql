@@ -1,0 +1,53 @@
+-- The article list view (publishing.article_cards): the same rows as /articles for
+-- every caller, with the author and category attached.
+begin;
+select plan(9);
+
+create temporary table people (name text primary key, id uuid);
+grant all on people to public;
+insert into people values ('author', tests.create_user('carla', '{author}')),
+                          ('coauthor', tests.create_user('cody')),
+                          ('reader', tests.create_user('rory')),
+                          ('editor', tests.create_user('edna', '{editor}'));
+create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
+grant execute on function pg_temp.p(text) to public;
+create temporary table ids (name text primary key, id bigint);
+grant all on ids to public;
+insert into publishing.categories (id, name, slug) values (9101, 'Cards', 'cards');
+insert into ids values ('live', tests.make_article(pg_temp.p('author'), 'Card live')),
+                       ('draft', tests.make_article(pg_temp.p('author'), 'Card draft', 'draft')),
+                       ('future', tests.make_article(pg_temp.p('author'), 'Card future', 'published', now() + interval '1 day')),
+                       ('gone', tests.make_article(pg_temp.p('author'), 'Card gone', deleted => true));
+update publishing.articles set category_id = 9101 where id in (select id from ids);
+insert into publishing.article_authors (article_id, user_id) select id, pg_temp.p('coauthor') from ids where name = 'draft';
+
+create function pg_temp.cards() returns text[] language sql as $$
+  select coalesce(array_agg(i.name order by i.name), '{}')
+    from publishing.article_cards c join ids i on i.id = c.id $$;
+create function pg_temp.articles() returns text[] language sql as $$
+  select coalesce(array_agg(i.name order by i.name), '{}')
+    from publishing.articles a join ids i on i.id = a.id $$;
+grant execute on function pg_temp.cards(), pg_temp.articles() to public;
+
+select tests.act_as_anon();
+select is(pg_temp.cards(), array['live'], 'anonymous readers list only the published, current, undeleted article');
+select is(pg_temp.cards(), pg_temp.articles(), 'and exactly what /articles shows them');
+select is((select author ->> 'username' from publishing.article_cards where id = (select id from ids where name = 'live')),
+  'carla', 'the card carries its author''s username');
+select is((select category from publishing.article_cards where id = (select id from ids where name = 'live')),
+  '{"name": "Cards", "slug": "cards"}'::jsonb, 'and its category''s name and slug');
+select tests.act_as(pg_temp.p('reader'));
+select is(pg_temp.cards(), pg_temp.articles(), 'another signed-in user lists what /articles shows them');
+select ok(not ('draft' = any(pg_temp.cards())), 'which leaves out someone else''s draft');
+select tests.act_as(pg_temp.p('coauthor'));
+select ok('draft' = any(pg_temp.cards()) and pg_temp.cards() = pg_temp.articles(),
+  'a co-author lists the draft they co-write, like on /articles');
+select tests.act_as(pg_temp.p('editor'));
+select is(pg_temp.cards(), pg_temp.articles(), 'editors list every article, as on /articles');
+select tests.act_as_owner();
+select ok((select reloptions @> array['security_invoker=true'] from pg_class
+            where oid = 'publishing.article_cards'::regclass),
+  'the view reads as its caller (security_invoker), so the articles policies apply');
+
+select * from finish();
+rollback;
