@@ -172,11 +172,12 @@ def run_clients(
     topics: int,
     produce_args: tuple[str, bool, float],
     seconds: float,
+    procs: int,
 ) -> tuple[Result, int]:
     """Start the client process, produce, collect; returns the result and events sent."""
     names = ",".join(f"bench:shard:{i}" for i in range(topics))
     argv = ["-m", "bench.realtime_clients", "--url", ws_url, "--clients", str(clients),
-            "--topics", names, "--seconds", str(seconds)]  # fmt: skip
+            "--topics", names, "--seconds", str(seconds), "--procs", str(procs)]  # fmt: skip
     if token:
         argv += ["--token", token]
     with process(argv) as proc:
@@ -199,6 +200,7 @@ def main() -> None:
     parser.add_argument("--load", type=float, default=150.0,
                         help="events/s per client of the throughput run")  # fmt: skip
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
+    parser.add_argument("--procs", type=int, default=2, help="client processes")
     args = parser.parse_args()
     settings = Settings.from_env()
     db_url, token = prepare(settings)
@@ -222,10 +224,13 @@ def main() -> None:
         for clients, topics, rate in plan:
             label = f"{clients:>5} clients, {topics:>3} topic(s), {rate:g} ev/s each"
             print(f"  {label} ...", flush=True)
-            gw_result, sent = run_clients(gw_ws, token, clients, topics,
-                                          (db_url, False, rate), args.duration)  # fmt: skip
-            bare_result, _ = run_clients(bare_ws, None, clients, topics,
-                                         (db_url, True, rate), args.duration)  # fmt: skip
+            seconds, procs = args.duration, args.procs
+            gw_result, sent = run_clients(
+                gw_ws, token, clients, topics, (db_url, False, rate), seconds, procs
+            )
+            bare_result, _ = run_clients(
+                bare_ws, None, clients, topics, (db_url, True, rate), seconds, procs
+            )
             rows.append((label, gw_result, bare_result, sent))
     report(rows, memory, max(counts))
 
