@@ -203,7 +203,7 @@ def main() -> None:
     parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.procs > 1:
+    if args.procs > 1 and args.clients > 1:
         run_split(args)
         return
     topics = args.topics.split(",")
