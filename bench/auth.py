@@ -25,11 +25,9 @@ import httpx
 import psycopg
 from psycopg import sql
 
-from bench import wrk
+from bench import private_postgrest, wrk
 from gateway.settings import Settings
 from ops import database, sqitch
-from ops.net import free_port
-from ops.postgrest import Postgrest, PostgrestConfig
 
 BENCH_DB = "platform_bench"
 PING = """
@@ -72,25 +70,7 @@ def main() -> None:
     with psycopg.connect(bench_url, autocommit=True) as conn:
         conn.execute(PING)
 
-    port, admin_port = free_port(), free_port()
-    config_path = settings.data_dir / "bench-postgrest.conf"
-    PostgrestConfig(
-        db_uri=database.authenticator_url(bench_url, secrets),
-        jwt_secret_file=secrets.jwt_secret_file,
-        schemas=settings.api_schemas,
-        pool=settings.postgrest_pool,
-        port=port,
-        admin_port=admin_port,
-    ).write(config_path)
-    server = Postgrest(
-        binary=settings.postgrest_bin,
-        config_path=config_path,
-        pidfile=settings.run_dir / "bench-postgrest.pid",
-        logfile=settings.log_dir / "bench-postgrest.log",
-        port=port,
-        admin_port=admin_port,
-    )
-    server.start()
+    server = private_postgrest.start(settings, bench_url, "bench")
     try:
         with httpx.Client(base_url=server.url, timeout=30) as api:
             body = {

@@ -40,15 +40,14 @@ import httpx
 import psycopg
 from psycopg import sql
 
-from bench import wrk
+from bench import private_postgrest, wrk
 from bench.auth import with_database
 from bench.relevance import Relevance, measure
 from bench.timing import MODES, Latency, Mode, sample
 from gateway.settings import Settings
 from ops import database, sqitch
 from ops.demo_text import DemoText
-from ops.net import free_port
-from ops.postgrest import Postgrest, PostgrestConfig
+from ops.postgrest import Postgrest
 from ops.seed import SeedOptions, seed, summary
 
 BENCH_DB = "bench_publishing"
@@ -523,25 +522,7 @@ def main() -> None:
         flush=True,
     )
 
-    port, admin_port = free_port(), free_port()
-    config_path = settings.data_dir / "bench-publishing-postgrest.conf"
-    PostgrestConfig(
-        db_uri=database.authenticator_url(url, settings.secrets),
-        jwt_secret_file=settings.secrets.jwt_secret_file,
-        schemas=tuple(dict.fromkeys((*settings.api_schemas, "publishing"))),
-        pool=settings.postgrest_pool,
-        port=port,
-        admin_port=admin_port,
-    ).write(config_path)
-    server = Postgrest(
-        binary=settings.postgrest_bin,
-        config_path=config_path,
-        pidfile=settings.run_dir / "bench-publishing-postgrest.pid",
-        logfile=settings.log_dir / "bench-publishing-postgrest.log",
-        port=port,
-        admin_port=admin_port,
-    )
-    server.start()
+    server = private_postgrest.start(settings, url, "bench-publishing", ("publishing",))
     try:
         print("measuring SQL latencies ...", flush=True)
         sqls = sql_latencies(url, f, args.samples)
