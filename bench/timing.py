@@ -11,10 +11,12 @@ from typing import Any, Literal
 
 import psycopg
 
-Mode = Literal["anon", "reader", "owner"]
+Mode = Literal["anon", "reader", "owner", "owner_reader"]
 #: What each mode is: PostgREST's anonymous role, a signed-in reader (role + JWT claims
-#: exactly as PostgREST sets them), and the owner, who bypasses row-level security.
-MODES: tuple[Mode, ...] = ("anon", "reader", "owner")
+#: exactly as PostgREST sets them), and the owner, who bypasses row-level security:
+#: ``owner`` with anonymous claims, ``owner_reader`` with the reader's (so that a
+#: statement spelling out the reader's rule can call ``auth.uid()``).
+MODES: tuple[Mode, ...] = ("anon", "reader", "owner", "owner_reader")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Latency:
 
 
 def claims_for(mode: Mode, reader_id: str | None) -> str:
-    if mode == "reader":
+    if mode in ("reader", "owner_reader"):
         return json.dumps({"role": "authenticated", "sub": reader_id, "privileges": ["reader"]})
     return json.dumps({"role": "anon"})
 
@@ -85,7 +87,7 @@ def _sample(
         if i >= 10 and time.monotonic() - started_all > budget_s:
             break
         for mode, statement in statements.items():
-            role = {"anon": "anon", "reader": "authenticated", "owner": None}[mode]
+            role = {"anon": "anon", "reader": "authenticated"}.get(mode)
             conn = conns[mode]
             with conn.transaction():
                 conn.execute(

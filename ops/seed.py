@@ -20,7 +20,8 @@ Bulk-load shortcuts, each printed when taken and undone before the commit:
   (`REPLACED_TRIGGERS`): the approved-comment counter (``comment_count`` goes in with each
   article), the commenter's request headers (a ``comment_moderation`` row per comment), and
   the profile time-zone check (it scans ``pg_timezone_names`` per row, tens of ms; the
-  loader checks the demo time zones against it once);
+  loader checks the demo time zones against it once), and each comment's copy of its
+  article's visibility (``article_visible_from`` goes in with each comment and tag);
 * for a large load into a nearly empty articles table, the secondary indexes of
   ``publishing.articles`` are dropped and rebuilt after the load, in the same transaction.
 Every other trigger (guards, slugs, comment depth, the profile of each account) runs.
@@ -82,12 +83,13 @@ REPLACED_TRIGGERS = {
     "publishing_private.count_comments": "comment_count is written with each article",
     "publishing_private.capture_comment_origin": "a comment_moderation row is written per comment",
     "publishing_private.check_profile": "the demo time zones are checked once, set-based",
+    "publishing_private.copy_article_visibility": "comments and tags carry article_visible_from",
 }
 #: Each article batch's tables, in foreign-key order, and the columns loaded.
 LOAD_ORDER = (
     ("publishing.articles", ARTICLE_COLUMNS),
     ("publishing.article_authors", ("article_id", "user_id")),
-    ("publishing.article_tags", ("article_id", "tag_id")),
+    ("publishing.article_tags", ("article_id", "tag_id", "article_visible_from")),
     ("publishing.comments", COMMENT_COLUMNS),
     ("publishing.comment_moderation", ORIGIN_COLUMNS),
 )

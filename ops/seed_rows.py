@@ -145,6 +145,7 @@ COMMENT_COLUMNS = (
     "moderated_at",
     "deleted_at",
     "created_at",
+    "article_visible_from",
 )
 ORIGIN_COLUMNS = ("comment_id", "ip_address", "user_agent")
 
@@ -309,6 +310,10 @@ class DemoRows:
                 author = authors.pick(rng)
                 title = text.title()
                 approved = 0
+                # publishing_private.visible_from: copied on each comment and tag
+                visible_from = (
+                    published_at if status == "published" and deleted_at is None else None
+                )
                 if comments_per_article and published_at is not None:
                     before = len(batch.comments)
                     approved = self._comments(
@@ -316,6 +321,7 @@ class DemoRows:
                         article_id,
                         comment_id,
                         published_at,
+                        visible_from,
                         comments_per_article,
                         commenters,
                         moderators,
@@ -347,7 +353,7 @@ class DemoRows:
                     batch.co_authors += [(article_id, u) for u in sorted(others - {author})]
                 if tag is not None:
                     picked = {tag.pick(rng) for _ in range(rng.choice((0, 1, 2, 2, 3, 3, 4, 5)))}
-                    batch.tags += [(article_id, t) for t in sorted(picked)]
+                    batch.tags += [(article_id, t, visible_from) for t in sorted(picked)]
             yield batch
 
     def _comments(
@@ -356,6 +362,7 @@ class DemoRows:
         article_id: int,
         first_id: int,
         published_at: datetime,
+        visible_from: datetime | None,
         mean: float,
         commenters: Picker,
         moderators: Sequence[uuid.UUID],
@@ -391,6 +398,7 @@ class DemoRows:
                     self._between(created, 0.1) if moderated else None,
                     deleted_at,
                     created,
+                    visible_from,
                 )
             )
             address = ipaddress.IPv4Address(rng.getrandbits(32) | 0x01000000)

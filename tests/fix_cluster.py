@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import psycopg
 import pytest
+from psycopg import sql
 from pytest_postgresql import factories
 
 from gateway.settings import PROJECT_ROOT, Settings
@@ -107,6 +108,13 @@ def pg_server() -> Iterator[PgServer]:
     cluster = test_cluster()
     cluster.init()
     started = cluster.start()
+    # A run killed before its teardown leaves the template behind; the next run rebuilds it.
+    with psycopg.connect(SERVER.url("postgres"), autocommit=True) as conn:
+        for name in ("platform_test_tmpl", "platform_test"):
+            db = sql.Identifier(name)
+            if conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
+                conn.execute(sql.SQL("alter database {} is_template false").format(db))
+                conn.execute(sql.SQL("drop database {} with (force)").format(db))
     try:
         yield SERVER
     finally:

@@ -129,6 +129,30 @@ def test_comments_are_threaded_moderated_and_counted(seeded: tuple[Conn, str]) -
         )
         == 0
     )
+    assert (
+        scalar(
+            conn,
+            """select count(*) from publishing.comments c
+                 join publishing.articles a on a.id = c.article_id
+            where c.article_visible_from is distinct from publishing_private.visible_from(a)""",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            conn, "select count(*) from publishing.comments where article_visible_from is not null"
+        )
+        > 0
+    )
+    assert (
+        scalar(
+            conn,
+            """select count(*) from publishing.article_tags t
+                 join publishing.articles a on a.id = t.article_id
+            where t.article_visible_from is distinct from publishing_private.visible_from(a)""",
+        )
+        == 0
+    )
 
 
 def test_the_load_leaves_every_trigger_enabled_and_demo_accounts_log_in(

@@ -1,0 +1,25 @@
+-- Deploy platform:rls/publishing_article_tags_visibility to pg
+-- requires: rls/publishing_articles
+-- requires: schema/publishing_tag_visibility
+--
+-- An article's tags are visible with their article, as before, now read from
+-- the tag row's copy of the article's visibility; one policy per role:
+--   anonymous    tags of visible articles;
+--   signed-in    those, and the tags of unpublished articles they may read.
+
+begin;
+
+set local search_path = '';
+
+drop policy "tags are visible with their article" on publishing.article_tags;
+
+create policy "tags of visible articles are visible" on publishing.article_tags
+  for select to anon
+  using (article_visible_from <= now());
+
+create policy "tags are visible with their article" on publishing.article_tags
+  for select to authenticated
+  using (article_visible_from <= now()
+         or exists (select from publishing.articles a where a.id = article_id));
+
+commit;

@@ -1,0 +1,126 @@
+-- The copies of an article's visibility on its comments and tags (article_visible_from):
+-- one definition, kept in step through every change of the article, invisible as a change.
+begin;
+select plan(22);
+
+create temporary table people (name text primary key, id uuid);
+grant all on people to public;
+insert into people values ('author', tests.create_user('vera', '{author}')),
+                          ('reader', tests.create_user('vic')),
+                          ('editor', tests.create_user('vlad', '{editor}'));
+create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
+grant execute on function pg_temp.p(text) to public;
+create temporary table ids (name text primary key, id bigint);
+grant all on ids to public;
+create function pg_temp.i(what text) returns bigint language sql as $$ select id from ids where name = what $$;
+grant execute on function pg_temp.i(text) to public;
+
+-- The one definition agrees with publishing.is_visible for every state an article can be in.
+select is(
+  (select count(*)::int
+     from unnest(array['draft', 'in_review', 'published', 'archived']) status,
+          unnest(array[null, now() - interval '1 day', now() + interval '1 day']::timestamptz[]) published_at,
+          unnest(array[null, now()]::timestamptz[]) deleted_at,
+          lateral (select jsonb_populate_record(null::publishing.articles,
+                     jsonb_build_object('status', status, 'published_at', published_at, 'deleted_at', deleted_at)) a) r
+    where coalesce(publishing_private.visible_from(r.a) <= now(), false)
+          is distinct from coalesce(publishing.is_visible(r.a), false)),
+  0, 'visible_from(article) <= now() is publishing.is_visible(article), in all 24 states');
+
+insert into ids values ('article', tests.make_article(pg_temp.p('author'), 'Visibility copied')),
+                       ('draft', tests.make_article(pg_temp.p('author'), 'Visibility draft', 'draft'));
+with c as (insert into publishing.comments (article_id, body, status, author_id)
+           values (pg_temp.i('article'), 'On a live article', 'approved', pg_temp.p('reader')) returning id)
+insert into ids select 'comment', id from c;
+with c as (insert into publishing.comments (article_id, body, status, author_id)
+           values (pg_temp.i('draft'), 'On a draft', 'approved', pg_temp.p('reader')) returning id)
+insert into ids select 'draft_comment', id from c;
+insert into publishing.tags (id, name, slug) values (9201, 'Copied', 'copied');
+insert into publishing.article_tags (article_id, tag_id) values (pg_temp.i('article'), 9201), (pg_temp.i('draft'), 9201);
+create function pg_temp.tagged() returns text[] language sql as $$
+  select coalesce(array_agg(i.name order by i.name), '{}')
+    from publishing.article_tags t join ids i on i.id = t.article_id and i.name in ('article', 'draft')
+   where t.tag_id = 9201 $$;
+grant execute on function pg_temp.tagged() to public;
+
+select is((select article_visible_from from publishing.comments where id = pg_temp.i('comment')),
+          (select published_at from publishing.articles where id = pg_temp.i('article')),
+  'a new comment copies its published article''s publish time');
+select is((select article_visible_from from publishing.comments where id = pg_temp.i('draft_comment')), null,
+  'a comment on a draft copies nothing: the draft is not visible');
+select is((select array_agg(article_visible_from is not null order by article_id) from publishing.article_tags where tag_id = 9201),
+  array[true, false], 'tags copy it too: the published article''s, not the draft''s');
+
+-- A past edit time, so that a bump by the guard trigger (now()) would show.
+alter table publishing.comments disable trigger comments_guard;
+update publishing.comments set updated_at = '2001-01-01' where id = pg_temp.i('comment');
+alter table publishing.comments enable trigger comments_guard;
+create temporary table before_sync as
+  select (select updated_at from publishing.comments where id = pg_temp.i('comment')) as updated_at,
+         (select count(*) from audit.log where table_name in ('comments', 'article_tags') and operation = 'UPDATE') as audited,
+         (select count(*) from events.outbox where type like 'comment.%') as events;
+
+select tests.act_as_anon();
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('comment')), 1,
+  'anonymous readers see the approved comment of a visible article');
+select is(pg_temp.tagged(), array['article'], 'and the tags of the visible article, not of the draft');
+
+select tests.act_as(pg_temp.p('editor'));
+select publishing.archive_article(pg_temp.i('article'));
+select tests.act_as_owner();
+select is((select article_visible_from from publishing.comments where id = pg_temp.i('comment')), null,
+  'archiving the article clears the copy on its comments');
+select tests.act_as_anon();
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('comment')), 0,
+  'so anonymous readers no longer see the comment');
+select is(pg_temp.tagged(), '{}'::text[], 'nor the archived article''s tags');
+select tests.act_as(pg_temp.p('author'));
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('comment')), 1,
+  'the article''s author, who still reads the archived article, still sees its approved comment');
+select is(pg_temp.tagged(), array['article', 'draft'], 'and the tags of both their articles');
+select tests.act_as(pg_temp.p('editor'));
+select is((select count(*)::int from publishing.comments where id in (pg_temp.i('comment'), pg_temp.i('draft_comment'))), 2,
+  'editors, who read every article, see the approved comments of unpublished ones');
+
+select tests.act_as_owner();
+update publishing.articles set status = 'published' where id = pg_temp.i('article');
+select tests.act_as_anon();
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('comment')), 1,
+  'publishing it again makes the comment public again');
+select is(pg_temp.tagged(), array['article'], 'and its tags');
+
+select tests.act_as_owner();
+update publishing.articles set published_at = now() + interval '1 hour' where id = pg_temp.i('article');
+select tests.act_as_anon();
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('comment')), 0,
+  'moving the publish time into the future hides the comment until then');
+
+select tests.act_as_owner();
+update publishing.articles set published_at = now() - interval '1 hour', deleted_at = now() where id = pg_temp.i('article');
+select tests.act_as_anon();
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('comment')), 0,
+  'soft-deleting the article hides its comments');
+select tests.act_as(pg_temp.p('reader'));
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('comment')), 1,
+  'except from their own author, as before');
+
+select tests.act_as_owner();
+select is((select updated_at from publishing.comments where id = pg_temp.i('comment')),
+          (select updated_at from before_sync),
+  'keeping the copy in step is not an edit of the comment: updated_at is unchanged');
+select is((select count(*) from audit.log where table_name in ('comments', 'article_tags') and operation = 'UPDATE'),
+          (select audited from before_sync),
+  'nor an audited change of a comment or tag (the article''s own changes are)');
+select is((select count(*) from events.outbox where type like 'comment.%'),
+          (select events from before_sync),
+  'nor a comment event');
+
+select tests.act_as(pg_temp.p('reader'));
+select throws_ok(format('update publishing.comments set article_visible_from = now() where id = %s', pg_temp.i('draft_comment')),
+  '42501', null, 'a commenter cannot write the copy (no column privilege)');
+select throws_ok(format('insert into publishing.comments (article_id, body, article_visible_from) values (%s, %L, now())',
+                        pg_temp.i('draft'), 'sneaky'),
+  '42501', null, 'nor set it on a new comment');
+
+select * from finish();
+rollback;
