@@ -1,11 +1,14 @@
 -- Deploy platform:rls/publishing_article_tags_visibility to pg
 -- requires: rls/publishing_articles
 -- requires: schema/publishing_tag_visibility
+-- requires: rls/publishing_comments_visibility
 --
 -- An article's tags are visible with their article, as before, now read from
 -- the tag row's copy of the article's visibility; one policy per role:
 --   anonymous    tags of visible articles;
---   signed-in    those, and the tags of unpublished articles they may read.
+--   signed-in    those, and the tags of unpublished articles they may read
+--                (editors: all; others: the ones they write or co-write),
+--                asked as rls/publishing_comments_visibility asks it.
 
 begin;
 
@@ -20,6 +23,7 @@ create policy "tags of visible articles are visible" on publishing.article_tags
 create policy "tags are visible with their article" on publishing.article_tags
   for select to authenticated
   using (article_visible_from <= now()
-         or exists (select from publishing.articles a where a.id = article_id));
+         or (select auth.has_privilege('editor'))
+         or article_id = any ((select publishing_private.own_article_ids())::bigint[]));
 
 commit;

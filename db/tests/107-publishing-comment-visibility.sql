@@ -1,13 +1,15 @@
 -- The copies of an article's visibility on its comments and tags (article_visible_from):
 -- one definition, kept in step through every change of the article, invisible as a change.
 begin;
-select plan(22);
+select plan(26);
 
 create temporary table people (name text primary key, id uuid);
 grant all on people to public;
 insert into people values ('author', tests.create_user('vera', '{author}')),
                           ('reader', tests.create_user('vic')),
-                          ('editor', tests.create_user('vlad', '{editor}'));
+                          ('editor', tests.create_user('vlad', '{editor}')),
+                          ('coauthor', tests.create_user('val')),
+                          ('stranger', tests.create_user('vince'));
 create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
 grant execute on function pg_temp.p(text) to public;
 create temporary table ids (name text primary key, id bigint);
@@ -81,6 +83,15 @@ select is(pg_temp.tagged(), array['article', 'draft'], 'and the tags of both the
 select tests.act_as(pg_temp.p('editor'));
 select is((select count(*)::int from publishing.comments where id in (pg_temp.i('comment'), pg_temp.i('draft_comment'))), 2,
   'editors, who read every article, see the approved comments of unpublished ones');
+insert into publishing.article_authors (article_id, user_id) values (pg_temp.i('draft'), pg_temp.p('coauthor'));
+select tests.act_as(pg_temp.p('coauthor'));
+select is((select count(*)::int from publishing.comments where id = pg_temp.i('draft_comment')), 1,
+  'a co-author sees the approved comments of the draft they co-write');
+select is(pg_temp.tagged(), array['draft'], 'and its tags, not those of the archived article they do not write');
+select tests.act_as(pg_temp.p('stranger'));
+select is((select count(*)::int from publishing.comments where id in (pg_temp.i('comment'), pg_temp.i('draft_comment'))), 0,
+  'another signed-in user sees neither');
+select is(pg_temp.tagged(), '{}'::text[], 'nor their tags');
 
 select tests.act_as_owner();
 update publishing.articles set status = 'published' where id = pg_temp.i('article');

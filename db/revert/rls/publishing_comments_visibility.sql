@@ -20,4 +20,6 @@ create policy "users read approved comments, their own, or (moderators) all" on 
          or author_id = (select auth.uid())
          or (select auth.has_privilege('moderator')));
 
+drop function publishing_private.own_article_ids();
+
 commit;
