@@ -41,7 +41,7 @@ import psycopg
 from psycopg import sql
 
 from bench.auth import with_database
-from gateway.settings import PROJECT_ROOT, Settings
+from gateway.settings import EVENT_LOOPS, PROJECT_ROOT, Settings
 from ops import database, sqitch
 from ops.net import free_port
 
@@ -120,6 +120,26 @@ def wait_http(url: str) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     raise SystemExit(f"{url} did not come up")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def send_lag(metrics_url: str) -> tuple[float, float]:
+    """The gateway's own commit-to-send histogram so far: (count, sum of seconds)."""
+    text = httpx.get(metrics_url, timeout=10).text
+    values = {}
+    for line in text.splitlines():
+        if line.startswith("realtime_commit_to_send_seconds_"):
+            name, _, value = line.partition(" ")
+            values[name] = float(value)
+    return (
+        values.get("realtime_commit_to_send_seconds_count", 0.0),
+        values.get("realtime_commit_to_send_seconds_sum", 0.0),
+    )
 
 
 def rss_kib(pid: int) -> int:
@@ -201,21 +221,30 @@ def main() -> None:
                         help="events/s per client of the throughput run")  # fmt: skip
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--procs", type=int, default=2, help="client processes")
+    parser.add_argument("--loop", choices=EVENT_LOOPS, default="uvloop",
+                        help="event loop of the gateway and the bare relay")  # fmt: skip
+    parser.add_argument("--bare-send", choices=("frames", "broadcast"), default="frames",
+                        help="the bare relay's sending: the gateway's prepared frames, or"
+                             " websockets' broadcast")  # fmt: skip
     args = parser.parse_args()
     settings = Settings.from_env()
     db_url, token = prepare(settings)
     counts = [int(c) for c in args.clients.split(",")]
     gw_port, bare_port = free_port(), free_port()
     gw_env = {"PLATFORM_DB_NAME": BENCH_DB, "PLATFORM_GATEWAY_PORT": str(gw_port),
-              "PLATFORM_SCHEDULER_TICK": "0"}  # fmt: skip
+              "PLATFORM_SCHEDULER_TICK": "0", "PLATFORM_GATEWAY_EVENT_LOOP": args.loop}  # fmt: skip
+    bare_argv = ["-m", "bench.bare_relay", "--port", str(bare_port), "--db", db_url,
+                 "--loop", args.loop, "--send", args.bare_send]  # fmt: skip
+    print(f"event loop {args.loop}; bare relay sends with {args.bare_send}", flush=True)
     rows: list[tuple[str, Result, Result, int]] = []
     with (
         process(["-m", "gateway"], gw_env) as gw,
-        process(["-m", "bench.bare_relay", "--port", str(bare_port), "--db", db_url]),
+        process(bare_argv) as bare,
     ):
         wait_http(f"http://127.0.0.1:{gw_port}/healthz")
         time.sleep(1.0)
         gw_ws = f"ws://127.0.0.1:{gw_port}/realtime"
+        metrics_url = f"http://127.0.0.1:{gw_port}/metrics"
         bare_ws = f"ws://127.0.0.1:{bare_port}/"
         memory = idle_memory(gw.pid, gw_ws, token, max(counts))
         plan = [(n, 1, args.rate) for n in counts]
@@ -225,11 +254,22 @@ def main() -> None:
             label = f"{clients:>5} clients, {topics:>3} topic(s), {rate:g} ev/s each"
             print(f"  {label} ...", flush=True)
             seconds, procs = args.duration, args.procs
+            lag_before, cpu_before = send_lag(metrics_url), cpu_seconds(gw.pid)
             gw_result, sent = run_clients(
                 gw_ws, token, clients, topics, (db_url, False, rate), seconds, procs
             )
+            lag_after, gw_cpu = send_lag(metrics_url), cpu_seconds(gw.pid) - cpu_before
+            bare_before = cpu_seconds(bare.pid)
             bare_result, _ = run_clients(
                 bare_ws, None, clients, topics, (db_url, True, rate), seconds, procs
+            )
+            bare_cpu = cpu_seconds(bare.pid) - bare_before
+            events = lag_after[0] - lag_before[0]
+            mean_lag = (lag_after[1] - lag_before[1]) / events * 1000 if events else 0.0
+            print(
+                f"    gateway: {gw_cpu:.1f} s CPU, commit-to-first-write mean {mean_lag:.1f} ms"
+                f" over {events:,.0f} events; bare relay: {bare_cpu:.1f} s CPU",
+                flush=True,
             )
             rows.append((label, gw_result, bare_result, sent))
     report(rows, memory, max(counts))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
+
+import uvloop
 
 from gateway.server import run
 from gateway.settings import Settings
@@ -23,8 +26,10 @@ def main() -> int:
     except OpsError as exc:
         logger.error("%s", exc)
         return 2
+    logger.info("gateway: %s event loop", settings.gateway_event_loop)
     try:
-        asyncio.run(run(settings))
+        with asyncio.Runner(loop_factory=loop_factory(settings.gateway_event_loop)) as runner:
+            runner.run(run(settings))
     except OSError as exc:
         logger.error(
             "cannot listen on %s:%d: %s (set PLATFORM_GATEWAY_PORT or run `inv down`)",
@@ -34,6 +39,11 @@ def main() -> int:
         )
         return 1
     return 0
+
+
+def loop_factory(name: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop: libuv's loop, written in C (fan-out is mostly socket writes); or asyncio's."""
+    return uvloop.new_event_loop if name == "uvloop" else None
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The registry of connections and subscriptions, and the fan-out of events to them.
 
-Fan-out never waits for a client: each event is serialized once (by SQL) and written
-synchronously to every allowed subscriber with websockets' `broadcast`. A connection's
+Fan-out never waits for a client: each event is serialized once (by SQL), framed once
+(`gateway.frames`) and written synchronously to every allowed subscriber. A connection's
 send buffer is its bounded queue: when more than ``buffer_limit`` bytes are waiting for
 a client, that client is sent ``resync`` (reason ``overflow``) for each of its topics,
 unsubscribed and closed with `CLOSE_OVERFLOW`; the others carry on.
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
+from gateway import frames
 from gateway.metrics import Metrics
 from gateway.protocol import CLOSE_OVERFLOW, ResyncReason, resync
 from gateway.rights import Principal
@@ -39,6 +40,7 @@ class Event:
     keys: frozenset[str]
     created_at: float  # epoch seconds
     message: str
+    frame: bytes  # the message's WebSocket frame (frames.prepare)
 
 
 @dataclass(eq=False, slots=True)
@@ -146,15 +148,23 @@ class Hub:
     # --- fan-out ----------------------------------------------------------------------
 
     def dispatch(self, events: list[Event]) -> None:
-        """Send each event to every subscriber of its topic whose keys it is addressed to."""
+        """Send each event to every subscriber of its topic whose keys it is addressed to.
+
+        Events are taken in order and each client's frames gathered, then written with
+        one write per client: when a read brings several events (a burst, or a backlog
+        after a slow moment), a client costs one system call, not one per event, and
+        still receives them in commit order.
+        """
         sent = 0
         now = time.time()
         lagging: set[Client] = set()
+        out: dict[Client, list[bytes]] = {}
         for event in events:
             subs = self.topics.get(event.topic)
             if subs:
                 keys = event.keys
-                targets = []
+                frame = event.frame
+                delivered = 0
                 for sub in subs:
                     client = sub.client
                     if event.seq <= sub.last_id or client.principal.keys.isdisjoint(keys):
@@ -168,12 +178,19 @@ class Hub:
                         lagging.add(client)  # resync and close after the loop
                         continue
                     sub.last_id = event.seq
-                    targets.append(client.connection)
-                if targets:
-                    broadcast(targets, event.message)
-                    sent += len(targets)
+                    delivered += 1
+                    queued = out.get(client)
+                    if queued is None:
+                        out[client] = [frame]
+                    else:
+                        queued.append(frame)
+                if delivered:
+                    sent += delivered
                     self.metrics.commit_to_send.observe(max(0.0, now - event.created_at))
             self.position = event.seq
+        for client, queued in out.items():
+            if client not in lagging:
+                frames.write(client.connection, queued[0] if len(queued) == 1 else b"".join(queued))
         for client in lagging:
             self.overflow(client)
         if events:
@@ -188,9 +205,9 @@ class Hub:
         if client.buffered() > self.buffer_limit:
             self.overflow(client)  # the caller is not iterating over subscriptions
             return False
-        sub.last_id = event.seq
-        broadcast([client.connection], event.message)
-        self.metrics.messages_sent.labels(kind).inc()
+        if frames.write(client.connection, event.frame):
+            sub.last_id = event.seq
+            self.metrics.messages_sent.labels(kind).inc()
         return True
 
     def send_resync(self, client: Client, topic: str, reason: ResyncReason) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import psycopg
 
+from gateway import frames
 from gateway.backoff import backoff_seconds
 from gateway.hub import Event, Hub
 
@@ -205,7 +206,9 @@ class Outbox:
 
 def _event(row: Row) -> Event:
     seq, topic, keys, created_at, message = row
-    return Event(seq, topic, frozenset(keys), created_at.timestamp(), message)
+    return Event(
+        seq, topic, frozenset(keys), created_at.timestamp(), message, frames.prepare(message)
+    )
 
 
 def _say(exc: BaseException) -> str:

@@ -24,6 +24,9 @@ API_SCHEMAS: tuple[str, ...] = ("api", "publishing")
 
 SUPERUSER = "postgres"
 
+#: Event loops the gateway can run on (`gateway.__main__`).
+EVENT_LOOPS = ("uvloop", "asyncio")
+
 #: Settings that must be positive numbers, and the variable each comes from.
 _POSITIVE = {
     "events_retention_hours": "PLATFORM_EVENTS_RETENTION_HOURS",
@@ -60,6 +63,8 @@ class Settings:
     db_max_rows: int = 1000
     postgrest_pool: int = 10
     scheduler_tick_seconds: float = 5.0
+    #: The gateway's asyncio event loop: "uvloop" (libuv; the default) or "asyncio".
+    gateway_event_loop: str = "uvloop"
     # Realtime (gateway/realtime.py and friends); see README "Realtime".
     events_retention_hours: float = 24.0
     realtime_client_buffer_bytes: int = 1 << 20
@@ -89,6 +94,11 @@ class Settings:
                 "set PLATFORM_SCHEDULER_TICK to the seconds between job runs (0: no scheduler)",
             )
 
+        if self.gateway_event_loop not in EVENT_LOOPS:
+            raise SettingsError(
+                f"PLATFORM_GATEWAY_EVENT_LOOP is {self.gateway_event_loop!r}",
+                f"set it to one of {', '.join(EVENT_LOOPS)} or unset it",
+            )
         for name, variable in _POSITIVE.items():
             value = getattr(self, name)
             if not 0 < value < math.inf:
@@ -117,6 +127,7 @@ class Settings:
             db_max_rows=_int(env, "PLATFORM_DB_MAX_ROWS", 1000),
             postgrest_pool=_int(env, "PLATFORM_POSTGREST_POOL", 10),
             scheduler_tick_seconds=_float(env, "PLATFORM_SCHEDULER_TICK", 5.0),
+            gateway_event_loop=env.get("PLATFORM_GATEWAY_EVENT_LOOP", "uvloop"),
             events_retention_hours=_float(env, "PLATFORM_EVENTS_RETENTION_HOURS", 24.0),
             realtime_client_buffer_bytes=_int(env, "PLATFORM_REALTIME_CLIENT_BUFFER", 1 << 20),
             realtime_max_subscriptions=_int(env, "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS", 100),
