@@ -49,10 +49,12 @@ class Outbox:
         hub: Hub,
         *,
         poll_seconds: float,
+        read_interval_seconds: float = 0.0,
     ) -> None:
         self._db_url = db_url
         self.hub = hub
         self.poll_seconds = poll_seconds
+        self.read_interval_seconds = read_interval_seconds
         self._wake = asyncio.Event()
         #: Set when a session was revoked (NOTIFY platform_sessions): sweep now.
         self.sessions_changed = asyncio.Event()
@@ -93,7 +95,8 @@ class Outbox:
             await asyncio.sleep(backoff_seconds(failures))
 
     async def read(self) -> None:
-        """Dispatch new events whenever woken, or every ``poll_seconds``."""
+        """Dispatch new events whenever woken, or every ``poll_seconds``; when events
+        keep arriving, at most every ``read_interval_seconds``."""
         failures = 0
         while True:
             try:
@@ -102,9 +105,16 @@ class Outbox:
             except TimeoutError:
                 pass
             self._wake.clear()
+            started = time.monotonic()
             try:
                 await self.drain()
                 failures = 0
+                # Under load (events committed while this read ran), read at most
+                # every read_interval: the events of the interval come in one read
+                # and leave in one write per client. Otherwise read on the next wake.
+                rest = self.read_interval_seconds - (time.monotonic() - started)
+                if rest > 0 and self._wake.is_set():
+                    await asyncio.sleep(rest)
             except (psycopg.Error, OSError) as exc:
                 failures += 1
                 delay = backoff_seconds(failures)

@@ -62,7 +62,12 @@ class Realtime:
             metrics, settings.realtime_client_buffer_bytes, settings.realtime_max_subscriptions
         )
         self.rights = Rights(authenticator_url)
-        self.outbox = Outbox(jobs_url, self.hub, poll_seconds=settings.realtime_poll_seconds)
+        self.outbox = Outbox(
+            jobs_url,
+            self.hub,
+            poll_seconds=settings.realtime_poll_seconds,
+            read_interval_seconds=settings.realtime_read_interval_seconds,
+        )
         self._jwt_secret = jwt_secret
         self._tasks: list[asyncio.Task[None]] = []
         # Weak: a connection whose upgrade fails after the check never reaches `serve`.

@@ -71,6 +71,7 @@ class Settings:
     realtime_max_subscriptions: int = 100
     realtime_ping_seconds: float = 20.0
     realtime_poll_seconds: float = 1.0
+    realtime_read_interval_seconds: float = 0.025
     realtime_session_check_seconds: float = 5.0
     realtime_drain_seconds: float = 5.0
 
@@ -94,6 +95,11 @@ class Settings:
                 "set PLATFORM_SCHEDULER_TICK to the seconds between job runs (0: no scheduler)",
             )
 
+        if not 0 <= self.realtime_read_interval_seconds < 10:
+            raise SettingsError(
+                f"PLATFORM_REALTIME_READ_INTERVAL is {self.realtime_read_interval_seconds}",
+                "set it to the seconds between outbox reads under load (0 to 10; 0: no wait)",
+            )
         if self.gateway_event_loop not in EVENT_LOOPS:
             raise SettingsError(
                 f"PLATFORM_GATEWAY_EVENT_LOOP is {self.gateway_event_loop!r}",
@@ -133,6 +139,7 @@ class Settings:
             realtime_max_subscriptions=_int(env, "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS", 100),
             realtime_ping_seconds=_float(env, "PLATFORM_REALTIME_PING", 20.0),
             realtime_poll_seconds=_float(env, "PLATFORM_REALTIME_POLL", 1.0),
+            realtime_read_interval_seconds=_float(env, "PLATFORM_REALTIME_READ_INTERVAL", 0.025),
             realtime_session_check_seconds=_float(env, "PLATFORM_REALTIME_SESSION_CHECK", 5.0),
             realtime_drain_seconds=_float(env, "PLATFORM_REALTIME_DRAIN", 5.0),
         )

@@ -6,6 +6,11 @@ import threading
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
+
+from tests.fix_cluster import project_path
 
 Conn = psycopg.Connection[tuple[object, ...]]
 
@@ -120,3 +125,46 @@ def test_concurrent_sequencers_never_hand_out_a_seq_twice(items_db: str) -> None
             " count(*) filter (where seq is null) from events.outbox"
         ).fetchone()
     assert row == (500, 500, 1, 500, 0)
+
+
+def reference_render() -> str:
+    """The first events.render_topic (one regexp query per call), as its revert restores it,
+    created as ``pg_temp.render_reference``."""
+    script = project_path("db", "revert", "functions", "events_render_topic.sql").read_text()
+    start = script.index("create or replace function events.render_topic")
+    body = script[start : script.index("$$;", start) + 3]
+    return body.replace("events.render_topic", "pg_temp.render_reference", 1)
+
+
+template_parts = st.lists(
+    st.one_of(
+        st.sampled_from(["{", "}", "{id}", "{kind}", "{Id}", "{missing}", "{{id}}", "{id", ":"]),
+        st.text(alphabet="abcXYZ:_-.0{}", max_size=6),
+    ),
+    max_size=8,
+)
+rows = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.integers(-5, 10**6),
+        "kind": st.text(alphabet="abc{}:", max_size=4),
+        "Id": st.just("upper"),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(parts=template_parts, row=rows)
+def test_render_topic_fills_placeholders_as_the_first_version_did(
+    platform_db: Conn, parts: list[str], row: dict[str, object]
+) -> None:
+    if platform_db.execute("select to_regprocedure('pg_temp.render_reference(text, jsonb)')"
+                           ).fetchone() == (None,):  # fmt: skip
+        platform_db.execute(reference_render())
+    template = "".join(parts)
+    got, expected = platform_db.execute(
+        "select events.render_topic(%s, %s), pg_temp.render_reference(%s, %s)",
+        (template, Jsonb(row), template, Jsonb(row)),
+    ).fetchone() or (None, None)
+    assert got == expected, f"template {template!r} with {row!r}"

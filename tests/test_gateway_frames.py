@@ -37,3 +37,14 @@ def test_an_unknown_event_loop_is_refused_naming_the_variable() -> None:
     assert Settings.from_env({"PLATFORM_GATEWAY_EVENT_LOOP": "asyncio"}).gateway_event_loop == (
         "asyncio"
     )
+
+
+def test_the_read_interval_is_bounded_and_named_when_wrong() -> None:
+    assert Settings.from_env({}).realtime_read_interval_seconds == 0.025, "25 ms by default"
+    assert (
+        Settings.from_env({"PLATFORM_REALTIME_READ_INTERVAL": "0"}).realtime_read_interval_seconds
+        == 0
+    )
+    for wrong in ("-1", "10", "soon"):
+        with pytest.raises(SettingsError, match="PLATFORM_REALTIME_READ_INTERVAL"):
+            Settings.from_env({"PLATFORM_REALTIME_READ_INTERVAL": wrong})
