@@ -127,6 +127,26 @@ def test_concurrent_sequencers_never_hand_out_a_seq_twice(items_db: str) -> None
     assert row == (500, 500, 1, 500, 0)
 
 
+def test_a_sequencer_run_with_nothing_pending_writes_nothing(items_db: str) -> None:
+    with psycopg.connect(items_db) as conn:
+        conn.execute("select events.sequence_pending()")
+        row = conn.execute("select pg_current_xact_id_if_assigned()").fetchone()
+        assert row == (None,), "no transaction id: the idle run has nothing to commit"
+        conn.execute("insert into public.items values (1, 'pending')")
+        row = conn.execute("select events.sequence_pending()").fetchone()
+    assert row == (1,), "a pending event is still numbered"
+
+
+def test_the_sequencer_refuses_repeatable_read_and_says_how_to_call_it(items_db: str) -> None:
+    with psycopg.connect(items_db) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with pytest.raises(psycopg.errors.InvalidTransactionState) as refused:
+            conn.execute("select events.sequence_pending()")
+    assert "read committed" in str(refused.value)
+    assert refused.value.diag.message_hint is not None
+    assert "autocommit" in refused.value.diag.message_hint
+
+
 def reference_render() -> str:
     """The first events.render_topic (one regexp query per call), as its revert restores it,
     created as ``pg_temp.render_reference``."""
