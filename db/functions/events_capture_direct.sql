@@ -66,16 +66,10 @@ as $$
 declare
   describer text := nullif(tg_argv[1], '');
   excluded text[] := coalesce(tg_argv[2]::text[], '{}');
-  new_row jsonb;
-  old_row jsonb;
+  new_row jsonb := pg_catalog.to_jsonb(new) - excluded;  -- null on delete
+  old_row jsonb := pg_catalog.to_jsonb(old) - excluded;  -- null on insert
   description jsonb := '{}';
 begin
-  if tg_op in ('INSERT', 'UPDATE') then
-    new_row := pg_catalog.to_jsonb(new) - excluded;
-  end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    old_row := pg_catalog.to_jsonb(old) - excluded;
-  end if;
   if describer is not null then
     execute pg_catalog.format('select %s($1, $2, $3)', describer::regproc)
       into description using pg_catalog.lower(tg_op), new_row, old_row;
@@ -129,17 +123,10 @@ begin
       as $capture$
       declare
         excluded text[] := coalesce(tg_argv[2]::text[], '{}');
-        new_row jsonb;
-        old_row jsonb;
-        description jsonb;
+        new_row jsonb := pg_catalog.to_jsonb(new) - excluded;
+        old_row jsonb := pg_catalog.to_jsonb(old) - excluded;
+        description jsonb := %2$s(pg_catalog.lower(tg_op), new_row, old_row);
       begin
-        if tg_op in ('INSERT', 'UPDATE') then
-          new_row := pg_catalog.to_jsonb(new) - excluded;
-        end if;
-        if tg_op in ('UPDATE', 'DELETE') then
-          old_row := pg_catalog.to_jsonb(old) - excluded;
-        end if;
-        description := %2$s(pg_catalog.lower(tg_op), new_row, old_row);
         if description is null then
           return null;
         end if;
