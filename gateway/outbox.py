@@ -49,7 +49,7 @@ class Outbox:
         hub: Hub,
         *,
         poll_seconds: float,
-        read_interval_seconds: float = 0.0,
+        read_interval_seconds: float,
     ) -> None:
         self._db_url = db_url
         self.hub = hub
