@@ -39,6 +39,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 
 from bench.auth import with_database
@@ -131,15 +132,15 @@ def cpu_seconds(pid: int) -> float:
 
 def send_lag(metrics_url: str) -> tuple[float, float]:
     """The gateway's own commit-to-send histogram so far: (count, sum of seconds)."""
-    text = httpx.get(metrics_url, timeout=10).text
-    values = {}
-    for line in text.splitlines():
-        if line.startswith("realtime_commit_to_send_seconds_"):
-            name, _, value = line.partition(" ")
-            values[name] = float(value)
+    samples = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(httpx.get(metrics_url, timeout=10).text)
+        if family.name == "realtime_commit_to_send_seconds"
+        for sample in family.samples
+    }
     return (
-        values.get("realtime_commit_to_send_seconds_count", 0.0),
-        values.get("realtime_commit_to_send_seconds_sum", 0.0),
+        samples.get("realtime_commit_to_send_seconds_count", 0.0),
+        samples.get("realtime_commit_to_send_seconds_sum", 0.0),
     )
 
 
