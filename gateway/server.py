@@ -156,6 +156,7 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
         compression=None,  # per-message deflate halves fan-out throughput
         ping_interval=settings.realtime_ping_seconds,
         ping_timeout=settings.realtime_ping_seconds,
+        close_timeout=settings.realtime_close_seconds,
         max_size=64 * 1024,  # client messages are small
     ):
         logger.info("gateway listening on %s (realtime, healthz, metrics)", settings.gateway_url)

@@ -33,6 +33,7 @@ _POSITIVE = {
     "realtime_client_buffer_bytes": "PLATFORM_REALTIME_CLIENT_BUFFER",
     "realtime_max_subscriptions": "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS",
     "realtime_ping_seconds": "PLATFORM_REALTIME_PING",
+    "realtime_close_seconds": "PLATFORM_REALTIME_CLOSE_TIMEOUT",
     "realtime_poll_seconds": "PLATFORM_REALTIME_POLL",
     "realtime_session_check_seconds": "PLATFORM_REALTIME_SESSION_CHECK",
     "realtime_drain_seconds": "PLATFORM_REALTIME_DRAIN",
@@ -70,6 +71,9 @@ class Settings:
     realtime_client_buffer_bytes: int = 1 << 20
     realtime_max_subscriptions: int = 100
     realtime_ping_seconds: float = 20.0
+    #: How long a closing socket may take to flush what it was sent (an overflowing
+    #: client's backlog, then its resync and close frame) before it is cut off.
+    realtime_close_seconds: float = 10.0
     realtime_poll_seconds: float = 1.0
     realtime_read_interval_seconds: float = 0.025
     realtime_session_check_seconds: float = 5.0
@@ -138,6 +142,7 @@ class Settings:
             realtime_client_buffer_bytes=_int(env, "PLATFORM_REALTIME_CLIENT_BUFFER", 1 << 20),
             realtime_max_subscriptions=_int(env, "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS", 100),
             realtime_ping_seconds=_float(env, "PLATFORM_REALTIME_PING", 20.0),
+            realtime_close_seconds=_float(env, "PLATFORM_REALTIME_CLOSE_TIMEOUT", 10.0),
             realtime_poll_seconds=_float(env, "PLATFORM_REALTIME_POLL", 1.0),
             realtime_read_interval_seconds=_float(env, "PLATFORM_REALTIME_READ_INTERVAL", 0.025),
             realtime_session_check_seconds=_float(env, "PLATFORM_REALTIME_SESSION_CHECK", 5.0),

@@ -322,7 +322,12 @@ def test_the_gateway_survives_losing_its_database_connections(db: Db) -> None:
 def test_a_slow_client_is_told_to_resync_and_dropped_while_others_get_everything(db: Db) -> None:
     body = "x" * 20_000
     count = 600  # 12 MB: more than the kernel buffers a client that stopped reading
-    settings = {"PLATFORM_REALTIME_CLIENT_BUFFER": str(512 * 1024)}
+    settings = {
+        "PLATFORM_REALTIME_CLIENT_BUFFER": str(512 * 1024),
+        # The stuck client reads only once the fast one has everything, which takes
+        # longer than the default close timeout on a busy machine.
+        "PLATFORM_REALTIME_CLOSE_TIMEOUT": "120",
+    }
     with gateway(db.name, settings) as gw, Client.open(gw.realtime_url) as fast:
         slow = StuckClient(gw.realtime_url)
         try:
@@ -344,6 +349,19 @@ def test_a_slow_client_is_told_to_resync_and_dropped_while_others_get_everything
         fast.subscribe("items:item:1")  # the fast one is still connected
         metrics = httpx.get(gw.url + "/metrics", timeout=5).text
         assert "realtime_overflow_disconnects_total 1.0" in metrics
+
+
+def test_one_transaction_bigger_than_the_client_buffer_reaches_a_reading_client(db: Db) -> None:
+    settings = {"PLATFORM_REALTIME_CLIENT_BUFFER": str(64 * 1024)}
+    with gateway(db.name, settings) as gw, Client.open(gw.realtime_url) as client:
+        client.subscribe("items:all")
+        db.run(
+            "insert into public.items (id, body)"
+            " select g, repeat('x', 20000) from generate_series(1, 200) g"
+        )  # 4 MB in one read: far past the limit before the client could read any
+        got = item_ids(client.until(until_item(200), timeout=30))
+        assert got == list(range(1, 201)), "a burst alone does not make a client resync"
+        assert not [m for m in client.received if m["op"] == "resync"]
 
 
 def test_shutdown_sends_what_committed_then_closes_with_1001(db: Db) -> None:
