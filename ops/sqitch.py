@@ -51,6 +51,15 @@ def revert(url: str, to: str | None = None, *, project_dir: Path = DB_DIR,
     return _sqitch("revert", url, args, project_dir=project_dir, echo=echo)
 
 
+def rebase(url: str, onto: str, upto: str | None = None, *, project_dir: Path = DB_DIR,
+           echo: bool = True) -> str:  # fmt: skip
+    """Revert the changes after ``onto``, then deploy again (through ``upto``), verifying."""
+    args = ["-y", "--verify", "--onto", onto]
+    if upto is not None:
+        args += ["--upto", upto]
+    return _sqitch("rebase", url, args, project_dir=project_dir, echo=echo)
+
+
 def verify(url: str, *, project_dir: Path = DB_DIR, echo: bool = True) -> str:
     """Run the verify script of every deployed change."""
     return _sqitch("verify", url, [], project_dir=project_dir, echo=echo)

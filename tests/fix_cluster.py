@@ -10,6 +10,7 @@ and the test helpers are deployed once into a template database
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +146,22 @@ platform_template = factories.postgresql_noproc(
 
 #: A fresh clone of the deployed template, per test.
 platform_db = factories.postgresql("platform_template")
+
+
+@pytest.fixture
+def empty_db(pg_server: PgServer) -> Iterator[str]:
+    """A new, empty database on the test cluster (nothing deployed), dropped after."""
+    name = f"migrate_{uuid.uuid4().hex[:8]}"
+    admin = SERVER.url("postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        yield SERVER.url(name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
 
 
 def dbname_of(conn: psycopg.Connection[tuple[object, ...]]) -> str:

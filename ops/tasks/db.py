@@ -8,9 +8,11 @@ from urllib.parse import unquote, urlsplit
 from invoke.context import Context
 from invoke.tasks import task
 
-from gateway.settings import with_credentials
-from ops import sqitch
+from gateway.settings import PROJECT_ROOT, with_credentials
+from ops import plan, sqitch
 from ops.errors import OpsError
+from ops.lint import WAIVERS_FILE
+from ops.lint import lint as run_lint
 from ops.seed import SeedOptions, summary
 from ops.seed import seed as load_demo_data
 from ops.stack import Stack
@@ -19,11 +21,77 @@ from ops.tasks._common import reports_errors, say, settings
 TO_HELP = "a change name or tag from db/sqitch.plan (e.g. schema/roles or @v1)"
 
 
-@task(help={"to": f"deploy up to and including this change: {TO_HELP}"})
+@task(
+    help={
+        "to": f"deploy up to and including this change: {TO_HELP}",
+        "dry_run": "show the pending changes and their SQL (as db.plan), run nothing",
+    }
+)
 @reports_errors
-def deploy(c: Context, to: str | None = None) -> None:
+def deploy(c: Context, to: str | None = None, dry_run: bool = False) -> None:
     """Deploy pending Sqitch changes, then configure roles/JWT."""
+    if dry_run:
+        show_pending(to, sql=True)
+        print("dry run: nothing was deployed")
+        return
     Stack(settings(), say).deploy(to=to)
+
+
+@task(
+    name="plan",
+    help={
+        "to": f"stop at this change: {TO_HELP}",
+        "sql": "print each pending change's SQL (default; --no-sql lists the changes only)",
+    },
+)
+@reports_errors
+def plan_(c: Context, to: str | None = None, sql: bool = True) -> None:
+    """Show the changes db.deploy would run, and their SQL."""
+    show_pending(to, sql=sql)
+
+
+@task
+@reports_errors
+def lint(c: Context) -> None:
+    """Lint the deploy scripts with squawk; unwaived findings fail."""
+    report = run_lint()
+    for finding in report.violations:
+        print(finding)
+    for problem in report.problems:
+        print(problem)
+    waived = len(report.waived)
+    print(
+        f"{report.changes} changes: {len(report.violations)} findings, {waived} waived"
+        f" (db/{WAIVERS_FILE}), {len(report.problems)} other problems"
+    )
+    if not report.ok:
+        raise OpsError(
+            "db.lint failed",
+            "fix the change (set lock_timeout, build indexes CONCURRENTLY: see "
+            "db/templates), or waive a rule with its reason in "
+            f"db/{WAIVERS_FILE} or an inline `-- squawk-ignore` under a comment",
+        )
+
+
+def show_pending(to: str | None, sql: bool) -> None:
+    """What `db.plan` prints: pending changes in order, each with its deploy script."""
+    s = settings()
+    where = sqitch.target(s.superuser_url)
+    waiting = plan.pending(s.superuser_url, to=to)
+    if not waiting:
+        print(f"nothing to deploy on {where}" + (f" up to {to}" if to else ""))
+        return
+    print(f"{len(waiting)} change(s) to deploy on {where}, in this order:")
+    for change in waiting:
+        requires = f" (requires {', '.join(change.requires)})" if change.requires else ""
+        print(f"  {change.name}{requires}")
+        print(f"      {change.note}")
+    if not sql:
+        return
+    for change in waiting:
+        script = change.deploy_script
+        print(f"\n-- ==== {change.name}: {script.relative_to(PROJECT_ROOT)} ====")
+        print(script.read_text().rstrip())
 
 
 @task(

@@ -1,0 +1,174 @@
+"""``inv db.lint``: squawk on every deploy script, waivers that must say why, and the
+concurrent-index template that large tables need (deployed for real)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ops import plan, sqitch
+from ops.lint import WAIVERS_FILE, lint
+from tests.fix_cluster import project_path
+
+TEMPLATES = project_path("db", "templates")
+
+
+def test_every_deploy_script_of_the_plan_passes_the_lint() -> None:
+    report = lint()
+    assert report.changes == len(plan.read_plan())
+    shown = "\n".join([*map(str, report.violations), *report.problems])
+    assert report.ok, f"db.lint fails:\n{shown}"
+
+
+def test_the_lint_runs_from_inv_and_says_what_it_checked() -> None:
+    result = subprocess.run(
+        [str(project_path(".venv", "bin", "inv")), "db.lint"],
+        capture_output=True, text=True, cwd=project_path(), check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(plan.read_plan())} changes: 0 findings" in result.stdout
+
+
+# --- the rules on a scratch project ---------------------------------------------------
+
+
+def add(project: Path, change: str, template: str = "pg", **variables: str) -> None:
+    """``sqitch add`` with the project's own templates, as a DBA adds a change."""
+    sets = [arg for name, value in variables.items() for arg in ("--set", f"{name}={value}")]
+    subprocess.run(
+        ["sqitch", "--chdir", str(project), "add", change, "-t", template,
+         "--template-directory", str(TEMPLATES), *sets, "-n", f"Add {change}."],
+        check=True, capture_output=True, env=sqitch.environment("postgresql://x@localhost/x"),
+    )  # fmt: skip
+
+
+def fill(project: Path, change: str, sql: str) -> None:
+    """Put ``sql`` where the template's placeholder comments are."""
+    script = project / f"{change}.sql"
+    text = script.read_text()
+    marker = "-- create ... ;"
+    assert marker in text, "the deploy template has a place for the change's SQL"
+    script.write_text(text.replace(marker, textwrap.dedent(sql).strip()))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A Sqitch project laid out like db/: one table, and an index built concurrently."""
+    root = tmp_path / "db"
+    root.mkdir()
+    shutil.copy(project_path("db", "sqitch.conf"), root / "sqitch.conf")
+    (root / "sqitch.plan").write_text("%syntax-version=1.0.0\n%project=lintdemo\n\n")
+    add(root, "schema/things")
+    fill(
+        root, "schema/things",
+        "create table public.things (id bigint generated always as identity primary key,"
+        " name text not null, size int not null);",
+    )  # fmt: skip
+    (root / "revert" / "schema" / "things.sql").write_text(
+        "begin;\ndrop table public.things;\ncommit;\n"
+    )
+    (root / "verify" / "schema" / "things.sql").write_text(
+        "begin;\nselect id, name, size from public.things where false;\nrollback;\n"
+    )
+    index = {"schema": "public", "name": "things_name_idx", "table": "public.things"}
+    add(root, "schema/things_name_idx", "concurrent-index", **index, columns="(name)")
+    return root
+
+
+def rules(project: Path) -> list[tuple[str, str]]:
+    return sorted((f.change, f.rule) for f in lint(project).violations)
+
+
+def test_a_finding_fails_until_a_waiver_with_a_reason_names_its_rule(project: Path) -> None:
+    assert rules(project) == [("schema/things", "prefer-bigint-over-int")], (
+        "the templates' timeouts and the concurrent index pass; the int column does not"
+    )
+    waivers = project / WAIVERS_FILE
+    waivers.write_text('[waivers."schema/things"]\nrules = ["prefer-bigint-over-int"]\n')
+    with pytest.raises(Exception, match="has no `reason`"):
+        lint(project)
+    waivers.write_text(
+        '[waivers."schema/things"]\nrules = ["prefer-bigint-over-int"]\n'
+        'reason = "size is a small count"\n'
+    )
+    report = lint(project)
+    assert report.ok
+    assert [(f.change, f.rule) for f in report.waived] == [
+        ("schema/things", "prefer-bigint-over-int")
+    ]
+
+
+def test_a_stale_waiver_or_one_for_an_unknown_change_fails(project: Path) -> None:
+    (project / WAIVERS_FILE).write_text(
+        '[waivers."schema/things"]\nrules = ["prefer-bigint-over-int", "ban-drop-table"]\n'
+        'reason = "size is a small count"\n\n'
+        '[waivers."schema/gone"]\nrules = ["ban-drop-table"]\nreason = "old"\n'
+    )
+    report = lint(project)
+    assert not report.ok
+    assert any("schema/things waives ban-drop-table, which no longer fires" in p
+               for p in report.problems)  # fmt: skip
+    assert any("'schema/gone', which is not in the plan" in p for p in report.problems)
+
+
+def test_an_inline_ignore_counts_only_under_a_comment_saying_why(project: Path) -> None:
+    script = project / "schema" / "things.sql"
+    text = script.read_text()
+    bare = text.replace("create table", "-- squawk-ignore prefer-bigint-over-int\ncreate table")
+    script.write_text(bare)
+    report = lint(project)
+    assert report.violations == [], "squawk honours its own ignore comment"
+    assert any("squawk-ignore without a comment line above" in p for p in report.problems)
+    script.write_text(
+        text.replace(
+            "create table",
+            "-- size is a small count.\n-- squawk-ignore prefer-bigint-over-int\ncreate table",
+        )
+    )
+    assert lint(project).ok
+
+
+def test_a_change_without_its_verify_script_fails(project: Path) -> None:
+    (project / "verify" / "schema" / "things_name_idx.sql").unlink()
+    assert any("no db/verify" in p or "verify/schema/things_name_idx.sql" in p
+               for p in lint(project).problems)  # fmt: skip
+
+
+def test_the_concurrent_index_template_deploys_verifies_and_reverts(
+    project: Path, empty_db: str
+) -> None:
+    sqitch.deploy(empty_db, to="schema/things", project_dir=project, echo=False)
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute(
+            "insert into public.things (name, size)"
+            " select 'n' || g, g from generate_series(1, 5000) g"
+        )
+        # A build that failed half-way left an invalid index of that name behind.
+        conn.execute("create index things_name_idx on public.things (size)")
+        conn.execute(
+            "update pg_index set indisvalid = false"
+            " where indexrelid = 'public.things_name_idx'::regclass"
+        )
+    assert [c.name for c in plan.pending(empty_db, project_dir=project)] == [
+        "schema/things_name_idx"
+    ]
+    output = sqitch.deploy(empty_db, project_dir=project, echo=False)
+    assert "schema/things_name_idx .. ok" in output
+    with psycopg.connect(empty_db) as conn:
+        row = conn.execute(
+            "select indisvalid, pg_get_indexdef(indexrelid) from pg_index"
+            " where indexrelid = 'public.things_name_idx'::regclass"
+        ).fetchone()
+    assert row is not None
+    assert row[0], "the index is valid"
+    assert "(name)" in str(row[1]), "the leftover was dropped and the index built anew"
+    assert plan.pending(empty_db, project_dir=project) == []
+    sqitch.revert(empty_db, to="schema/things", project_dir=project, echo=False)
+    with psycopg.connect(empty_db) as conn:
+        gone = conn.execute("select to_regclass('public.things_name_idx')").fetchone()
+    assert gone == (None,)
