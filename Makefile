@@ -15,6 +15,7 @@ down:  ## stop what `make up` started
 test: bootstrap  ## run the test suite (Python and pgTAP)
 	@$(INV) test
 
-lint: bootstrap  ## ruff and mypy --strict
+lint: bootstrap  ## ruff, mypy --strict and squawk on the Sqitch plan
 	.venv/bin/ruff check .
 	.venv/bin/mypy
+	$(INV) db.lint

@@ -44,6 +44,8 @@ def test_inv_list_reads_like_a_manual() -> None:
         "logs",
         "test",
         "db.deploy",
+        "db.lint",
+        "db.plan",
         "db.revert",
         "db.verify",
         "db.status",
