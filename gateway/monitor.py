@@ -28,6 +28,8 @@ from ops.monitoring import Breach, Snapshot
 logger = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 5
+#: How the metrics connection shows in pg_stat_activity.
+APPLICATION_NAME = "platform gateway monitor"
 #: Longest query text in a label (whitespace already collapsed by SQL).
 QUERY_LABEL_CHARS = 100
 AsyncConn = psycopg.AsyncConnection[Any]
@@ -105,7 +107,10 @@ class Monitor:
             if url is None:
                 raise OSError("no platform_jobs URL: the data folder has no secrets yet")
             conn = await psycopg.AsyncConnection.connect(
-                url, autocommit=True, connect_timeout=CONNECT_SECONDS
+                url,
+                autocommit=True,
+                connect_timeout=CONNECT_SECONDS,
+                application_name=APPLICATION_NAME,
             )
             try:
                 setup = monitoring.session_setup(
@@ -326,7 +331,8 @@ def _tables(snap: Snapshot) -> Iterator[Metric]:
         size.add_metric(key, t.total_bytes)
         live.add_metric(key, t.live_tuples)
         dead.add_metric(key, t.dead_tuples)
-        xid_age.add_metric(key, t.frozen_xid_age)
+        if t.frozen_xid_age is not None:
+            xid_age.add_metric(key, t.frozen_xid_age)
         if t.vacuumed_at is not None:
             vacuum_age.add_metric(key, max(0.0, now - t.vacuumed_at.timestamp()))
     yield from (size, live, dead, vacuum_age, xid_age)

@@ -118,7 +118,7 @@ class Table:
     last_autovacuum: datetime | None
     last_analyze: datetime | None
     last_autoanalyze: datetime | None
-    frozen_xid_age: int
+    frozen_xid_age: int | None  # None: a partitioned table (its partitions have one)
 
     @property
     def name(self) -> str:

@@ -228,7 +228,8 @@ def _vacuum(snap: Snapshot) -> Section:
     rows: list[Row] = [
         ("table", "last vacuum", "last autovacuum", "last analyze", "last autoanalyze", "xid age")
     ]
-    by_age = sorted(snap.tables, key=lambda t: t.frozen_xid_age, reverse=True)[:15]
+    aged = [t for t in snap.tables if t.frozen_xid_age is not None]
+    by_age = sorted(aged, key=lambda t: t.frozen_xid_age or 0, reverse=True)[:15]
     for t in by_age:
         rows.append(
             (

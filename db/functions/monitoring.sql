@@ -13,6 +13,7 @@
 -- columns only to roles that may read them (the deploying owner may; the
 -- monitor role must not read the data).
 -- Lists are bounded by their arguments, so /metrics label sets stay bounded.
+-- A partitioned table (no storage of its own) has no frozen XID age (null).
 
 begin;
 
@@ -135,7 +136,8 @@ set search_path = ''
 as $$
   with sized as (
     select s.*, pg_catalog.pg_total_relation_size(s.relid) as total,
-           pg_catalog.pg_table_size(s.relid) as heap, pg_catalog.age(c.relfrozenxid) as xid_age
+           pg_catalog.pg_table_size(s.relid) as heap,
+           case when c.relkind <> 'p' then pg_catalog.age(c.relfrozenxid) end as xid_age
       from pg_catalog.pg_stat_user_tables s
       join pg_catalog.pg_class c on c.oid = s.relid
   ), ranked as (
@@ -273,21 +275,24 @@ set search_path = ''
 as $$
 begin
   return query
-    select s.queryid,
-           pg_catalog.left(pg_catalog.regexp_replace(pg_catalog.min(s.query), '\s+', ' ', 'g'), 500),
-           pg_catalog.sum(s.calls)::bigint,
-           pg_catalog.sum(s.total_exec_time),
-           pg_catalog.sum(s.total_exec_time) / greatest(pg_catalog.sum(s.calls), 1),
-           pg_catalog.sum(s.rows)::bigint,
-           pg_catalog.sum(s.shared_blks_hit)::bigint,
-           pg_catalog.sum(s.shared_blks_read)::bigint
-      from extensions.pg_stat_statements(true) s
-     where s.dbid = (select d.oid from pg_catalog.pg_database d
-                      where d.datname = pg_catalog.current_database())
-       and s.toplevel and s.queryid is not null
-     group by s.queryid
-     order by 4 desc, 1
-     limit top;
+    select t.queryid,
+           pg_catalog.left(pg_catalog.regexp_replace(t.query, '\s+', ' ', 'g'), 500),
+           t.calls, t.total_exec_ms, t.total_exec_ms / greatest(t.calls, 1), t.rows,
+           t.shared_blks_hit, t.shared_blks_read
+      from (select s.queryid, pg_catalog.min(s.query) as query,
+                   pg_catalog.sum(s.calls)::bigint as calls,
+                   pg_catalog.sum(s.total_exec_time) as total_exec_ms,
+                   pg_catalog.sum(s.rows)::bigint as rows,
+                   pg_catalog.sum(s.shared_blks_hit)::bigint as shared_blks_hit,
+                   pg_catalog.sum(s.shared_blks_read)::bigint as shared_blks_read
+              from extensions.pg_stat_statements(true) s
+             where s.dbid = (select d.oid from pg_catalog.pg_database d
+                              where d.datname = pg_catalog.current_database())
+               and s.toplevel and s.queryid is not null
+             group by s.queryid
+             order by 4 desc, 1
+             limit top) t
+     order by t.total_exec_ms desc, t.queryid;
 exception
   when object_not_in_prerequisite_state or undefined_function or undefined_table then
     return;
