@@ -71,7 +71,8 @@ def _health(found: list[Breach]) -> Section:
         return Section("Health", [], ["ok: no threshold crossed"])
     rows: list[Row] = [("check", "reason")]
     rows += [(b.check, b.message) for b in found]
-    return Section(f"Health: degraded ({len(found)} reasons)", rows)
+    count = f"{len(found)} reason" + ("s" if len(found) > 1 else "")
+    return Section(f"Health: degraded ({count})", rows)
 
 
 def _database(snap: Snapshot) -> Section:
@@ -190,10 +191,10 @@ def _hints(snap: Snapshot, settings: Settings) -> Section:
         "Missing-index hints (large tables read whole, again and again)",
         rows if hinted else [],
         [
-            f"tables of at least {settings.monitor_large_table_rows:,} rows"
-            " (PLATFORM_MONITOR_LARGE_TABLE_ROWS) with 10 or more sequential scans, more than"
-            " index scans, each reading that many rows: look at the statements above that filter"
-            " them"
+            f"at least {settings.monitor_large_table_rows:,} rows"
+            " (PLATFORM_MONITOR_LARGE_TABLE_ROWS), 10+ sequential scans, more than index scans,"
+            " each reading as many rows",
+            "look at the statements above that filter these tables",
         ],
         empty="none",
     )
@@ -229,7 +230,8 @@ def _vacuum(snap: Snapshot) -> Section:
         ("table", "last vacuum", "last autovacuum", "last analyze", "last autoanalyze", "xid age")
     ]
     aged = [t for t in snap.tables if t.frozen_xid_age is not None]
-    by_age = sorted(aged, key=lambda t: t.frozen_xid_age or 0, reverse=True)[:15]
+    # The tables vacuum matters most for first: dead tuples, then the oldest XIDs.
+    by_age = sorted(aged, key=lambda t: (t.dead_tuples, t.frozen_xid_age or 0), reverse=True)[:15]
     for t in by_age:
         rows.append(
             (

@@ -8,6 +8,7 @@ backend ends (or after up to 10 s idle), so the work is done on connections that
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +18,15 @@ from typing import Any, TypeVar
 import httpx
 import psycopg
 import pytest
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from gateway.monitor import Monitor, PostgresCollector
 from gateway.settings import Settings, SettingsError
-from tests.fix_cluster import SERVER
+from ops import database, monitoring, sqitch
+from ops.cluster import Cluster
+from ops.net import free_port
+from tests.fix_cluster import SECRETS, SERVER, SETTINGS, TEST_DATA_DIR
 from tests.gateway_process import GatewayProcess, gateway
 from tests.test_ops_tasks import inv
 
@@ -286,3 +292,43 @@ def test_monitoring_thresholds_are_checked_and_named_when_wrong() -> None:
     ):
         with pytest.raises(SettingsError, match=variable):
             Settings.from_env({variable: wrong})
+
+
+def test_without_pg_stat_statements_preloaded_the_metrics_say_so() -> None:
+    """A server that does not preload the library (an external DATABASE_URL, a cluster not
+    yet restarted): every other figure is read, the statements say why they are missing."""
+    if SETTINGS.database_url is not None:
+        pytest.skip("needs a cluster of its own")
+    folder = TEST_DATA_DIR / "no-preload"
+    shutil.rmtree(folder, ignore_errors=True)
+    cluster = Cluster(
+        pgdata=folder / "pgdata",
+        run_dir=folder / "run",
+        log_file=folder / "postgresql.log",
+        superuser_password=SECRETS.postgres_password,
+        port=free_port(),
+        options={"fsync": False, "synchronous_commit": False},
+    )
+    cluster.init()
+    cluster.start()
+    try:
+        cluster.create_database("plain")
+        url = cluster.url("plain")
+        sqitch.deploy(url, echo=False)
+        database.configure(url, SECRETS)
+        with monitoring.connect(database.jobs_url(url, SECRETS), 2.0) as conn:
+            snapshot = monitoring.fetch(conn, monitoring.limits_from(SETTINGS))
+        assert snapshot.statements_status == "not preloaded"
+        assert snapshot.statements == []
+        assert snapshot.database.database_name == "plain", "the rest is read as usual"
+        monitor = Monitor(SETTINGS, lambda: None)
+        monitor.snapshot = snapshot
+        registry = CollectorRegistry()
+        registry.register(PostgresCollector(monitor))
+        text = generate_latest(registry).decode()
+        assert 'pg_stat_statements_available{status="not preloaded"} 0.0' in text
+        assert "pg_stat_statements_calls_total{" not in text
+        assert "pg_up 1.0" in text
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
