@@ -22,7 +22,8 @@ from websockets.http11 import Request, Response
 
 from gateway.health import postgres_ok
 from gateway.metrics import CONTENT_TYPE, Metrics
-from gateway.monitor import Monitor, PostgresCollector
+from gateway.monitor import Monitor
+from gateway.pg_metrics import PostgresCollector
 from gateway.realtime import Realtime
 from gateway.scheduler import Scheduler
 from gateway.settings import Settings

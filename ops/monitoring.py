@@ -4,15 +4,15 @@ The figures come from the SQL functions of the ``monitoring`` schema
 (``db/functions/monitoring.sql``), read as ``platform_monitor`` (the gateway's
 ``platform_jobs`` switches to it with ``set role``). One `Snapshot` is every function's
 rows, read in one round trip (a pipeline); `/metrics`, `/healthz` and
-``inv monitor.report`` all read the same snapshot, and `breaches` is the one place the
+``inv monitor.report`` all read the same snapshot; `ops.thresholds.breaches` is the one place the
 thresholds of `Settings` are applied.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from gateway.settings import Settings
 
 MONITOR_ROLE = "platform_monitor"
-#: The cache hit ratio is judged only once this many blocks were asked for (a fresh
-#: database has read too little for its ratio to mean anything).
-MIN_CACHE_BLOCKS = 10_000
 
 
 @dataclass(frozen=True)
@@ -131,11 +128,11 @@ class Table:
 
     @property
     def vacuumed_at(self) -> datetime | None:
-        return _latest(self.last_vacuum, self.last_autovacuum)
+        return latest(self.last_vacuum, self.last_autovacuum)
 
     @property
     def analyzed_at(self) -> datetime | None:
-        return _latest(self.last_analyze, self.last_autoanalyze)
+        return latest(self.last_analyze, self.last_autoanalyze)
 
 
 @dataclass(frozen=True)
@@ -358,218 +355,19 @@ def _snapshot(queries: Sequence[_Query], results: Sequence[list[Any]], started: 
     )
 
 
-# --- thresholds -----------------------------------------------------------------------
+# --- formatting helpers shared by the thresholds, backups and the report --------------
 
 
-@dataclass(frozen=True)
-class Breach:
-    """A threshold crossed: which check, a sentence naming the figure and the variable."""
-
-    check: str
-    message: str
-    value: float
-    limit: float
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "message": self.message,
-            "value": self.value,
-            "limit": self.limit,
-        }
-
-
-def breaches(snapshot: Snapshot, settings: Settings) -> list[Breach]:
-    """Every threshold of ``settings`` the snapshot crosses (empty when all is well)."""
-    found: list[Breach] = []
-    add = found.append
-    s = settings
-    conns = snapshot.connections
-    if conns.used_ratio > s.monitor_max_connections_used:
-        add(
-            Breach(
-                "connections_used",
-                f"{conns.client_connections} of {conns.usable} usable connections in use"
-                f" ({conns.used_ratio:.0%}), above"
-                f" PLATFORM_MONITOR_MAX_CONNECTIONS_USED={s.monitor_max_connections_used:g}",
-                round(conns.used_ratio, 4),
-                s.monitor_max_connections_used,
-            )
-        )
-    oldest = snapshot.oldest_transaction
-    if oldest is not None and (oldest.oldest_xact_seconds or 0) > s.monitor_max_transaction_age:
-        age = oldest.oldest_xact_seconds or 0.0
-        add(
-            Breach(
-                "transaction_age",
-                f"a transaction has been open {age:.1f} s (pid {oldest.oldest_xact_pid},"
-                f" {oldest.state}), longer than"
-                f" PLATFORM_MONITOR_MAX_TRANSACTION_AGE={s.monitor_max_transaction_age:g} s",
-                round(age, 3),
-                s.monitor_max_transaction_age,
-            )
-        )
-    longest = snapshot.longest_query
-    if longest is not None and (longest.longest_query_seconds or 0) > s.monitor_max_query_age:
-        age = longest.longest_query_seconds or 0.0
-        add(
-            Breach(
-                "query_age",
-                f"a query has been running {age:.1f} s (pid {longest.longest_query_pid}),"
-                f" longer than PLATFORM_MONITOR_MAX_QUERY_AGE={s.monitor_max_query_age:g} s",
-                round(age, 3),
-                s.monitor_max_query_age,
-            )
-        )
-    db = snapshot.database
-    ratio = db.cache_hit_ratio
-    if (
-        ratio is not None
-        and db.blks_hit + db.blks_read >= MIN_CACHE_BLOCKS
-        and ratio < s.monitor_min_cache_hit
-    ):
-        add(
-            Breach(
-                "cache_hit",
-                f"cache hit ratio {ratio:.3f} is below"
-                f" PLATFORM_MONITOR_MIN_CACHE_HIT={s.monitor_min_cache_hit:g}",
-                round(ratio, 4),
-                s.monitor_min_cache_hit,
-            )
-        )
-    for table in snapshot.tables:
-        rows = table.live_tuples + table.dead_tuples
-        if (
-            rows >= s.monitor_large_table_rows
-            and table.dead_ratio > s.monitor_max_dead_tuples_ratio
-        ):
-            add(
-                Breach(
-                    "dead_tuples",
-                    f"{table.name} has {table.dead_tuples:,} dead tuples ({table.dead_ratio:.0%}"
-                    f" of its rows), above PLATFORM_MONITOR_MAX_DEAD_TUPLES_RATIO="
-                    f"{s.monitor_max_dead_tuples_ratio:g}",
-                    round(table.dead_ratio, 4),
-                    s.monitor_max_dead_tuples_ratio,
-                )
-            )
-    if snapshot.locks_waiting > s.monitor_max_locks_waiting:
-        add(
-            Breach(
-                "locks_waiting",
-                f"{snapshot.locks_waiting} sessions wait for a lock, more than"
-                f" PLATFORM_MONITOR_MAX_LOCKS_WAITING={s.monitor_max_locks_waiting}",
-                snapshot.locks_waiting,
-                s.monitor_max_locks_waiting,
-            )
-        )
-    rep = snapshot.replication
-    for what, lag in (
-        ("a replica replays", rep.max_replica_lag_bytes),
-        ("a replication slot retains", rep.max_slot_retained_bytes),
-    ):
-        if lag is not None and lag > s.monitor_max_replication_lag:
-            add(
-                Breach(
-                    "replication_lag",
-                    f"{what} {_mib(lag)} behind, more than"
-                    f" PLATFORM_MONITOR_MAX_REPLICATION_LAG={s.monitor_max_replication_lag} bytes",
-                    float(lag),
-                    s.monitor_max_replication_lag,
-                )
-            )
-    arch = snapshot.archiver
-    if arch.enabled and arch.failing:
-        add(
-            Breach(
-                "archive_failing",
-                f"the last WAL archive attempt failed ({arch.last_failed_wal},"
-                f" {arch.last_failed_age_seconds or 0:.0f} s ago;"
-                f" {arch.failed_count} failures since the statistics were reset)",
-                arch.failed_count,
-                0,
-            )
-        )
-    if arch.enabled and arch.pending_wal_files > s.monitor_max_archive_pending:
-        add(
-            Breach(
-                "archive_pending",
-                f"{arch.pending_wal_files} WAL files wait to be archived, more than"
-                f" PLATFORM_MONITOR_MAX_ARCHIVE_PENDING={s.monitor_max_archive_pending}",
-                arch.pending_wal_files,
-                s.monitor_max_archive_pending,
-            )
-        )
-    if db.frozen_xid_age > s.monitor_max_xid_age:
-        add(
-            Breach(
-                "xid_age",
-                f"the oldest unfrozen transaction ID is {db.frozen_xid_age:,} transactions old"
-                f" (wraparound at 2^31), above"
-                f" PLATFORM_MONITOR_MAX_XID_AGE={s.monitor_max_xid_age:,}",
-                db.frozen_xid_age,
-                s.monitor_max_xid_age,
-            )
-        )
-    return found
-
-
-# --- backups --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BackupStatus:
-    """What the report says about backups: the last good backup, and WAL archiving."""
-
-    manifest: str | None
-    summary: str
-    details: list[str] = field(default_factory=list)
-
-
-#: Where a backup system's last good manifest would be found; none exists yet on this
-#: branch. Wire it here: a callable returning (manifest path, one-line summary) or None.
-ManifestReader = Callable[[], tuple[str, str] | None]
-
-
-def backup_status(archiver: Archiver, read_manifest: ManifestReader | None = None) -> BackupStatus:
-    """The backup status in one place: the manifest (when a reader is given) and archiving."""
-    found = read_manifest() if read_manifest is not None else None
-    details = [_archiving_line(archiver)]
-    if found is None:
-        return BackupStatus(None, "no backup manifest found", details)
-    path, summary = found
-    return BackupStatus(path, summary, details)
-
-
-def _archiving_line(arch: Archiver) -> str:
-    if not arch.enabled:
-        return "WAL archiving: off (archive_mode = off)"
-    last = (
-        "never archived a WAL file"
-        if arch.last_archived_wal is None
-        else f"last archived {arch.last_archived_wal} {_age(arch.last_archived_age_seconds)} ago"
-    )
-    state = "FAILING" if arch.failing else "ok"
-    return (
-        f"WAL archiving: {state} (archive_mode = {arch.archive_mode}); {last};"
-        f" {arch.archived_count} archived, {arch.failed_count} failed,"
-        f" {arch.pending_wal_files} waiting"
-    )
-
-
-# --- formatting helpers shared by the report ---------------------------------------------
-
-
-def _latest(*moments: datetime | None) -> datetime | None:
+def latest(*moments: datetime | None) -> datetime | None:
     known = [m for m in moments if m is not None]
     return max(known) if known else None
 
 
-def _mib(n: float) -> str:
+def mib(n: float) -> str:
     return f"{n / (1 << 20):.1f} MiB"
 
 
-def _age(seconds: float | None) -> str:
+def age(seconds: float | None) -> str:
     if seconds is None:
         return "never"
     return human_seconds(seconds)

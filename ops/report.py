@@ -14,13 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ops.monitoring import (
-    BackupStatus,
-    Breach,
-    Snapshot,
-    human_bytes,
-    human_seconds,
-)
+from ops.backup_status import BackupStatus
+from ops.monitoring import Snapshot, human_bytes, human_seconds
+from ops.thresholds import Breach
 
 if TYPE_CHECKING:
     from gateway.settings import Settings

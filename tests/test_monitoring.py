@@ -12,6 +12,7 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,10 +22,11 @@ import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.monitor import Monitor, PostgresCollector
+from gateway.monitor import Monitor
+from gateway.pg_metrics import PostgresCollector
 from gateway.settings import Settings, SettingsError
 from ops import database, monitoring, sqitch
-from ops.cluster import Cluster
+from ops.cluster import PRELOAD, Cluster
 from ops.net import free_port
 from tests.fix_cluster import SECRETS, SERVER, SETTINGS, TEST_DATA_DIR
 from tests.gateway_process import GatewayProcess, gateway
@@ -294,7 +296,7 @@ def test_monitoring_thresholds_are_checked_and_named_when_wrong() -> None:
             Settings.from_env({variable: wrong})
 
 
-def test_without_pg_stat_statements_preloaded_the_metrics_say_so() -> None:
+def test_without_pg_stat_statements_preloaded_the_metrics_say_so_until_a_restart() -> None:
     """A server that does not preload the library (an external DATABASE_URL, a cluster not
     yet restarted): every other figure is read, the statements say why they are missing."""
     if SETTINGS.database_url is not None:
@@ -329,6 +331,17 @@ def test_without_pg_stat_statements_preloaded_the_metrics_say_so() -> None:
         assert 'pg_stat_statements_available{status="not preloaded"} 0.0' in text
         assert "pg_stat_statements_calls_total{" not in text
         assert "pg_up 1.0" in text
+
+        preloading = replace(cluster, shared_preload_libraries=PRELOAD)
+        assert preloading.pending_restart() == ["shared_preload_libraries"], (
+            "a running cluster says the new preload list waits for a restart (inv up warns)"
+        )
+        preloading.stop()
+        preloading.start()
+        with monitoring.connect(database.jobs_url(url, SECRETS), 2.0) as conn:
+            restarted = monitoring.fetch(conn, monitoring.limits_from(SETTINGS))
+        assert restarted.statements_status == "available", "restarted, the cluster preloads it"
+        assert preloading.pending_restart() == []
     finally:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 from invoke.context import Context
 from invoke.tasks import task
 
-from ops import monitoring, report
+from ops import monitoring, report, thresholds
+from ops.backup_status import backup_status
 from ops.database import jobs_url, translate_errors
 from ops.tasks._common import print_table, reports_errors, say, settings
 
@@ -39,8 +40,8 @@ def report_(c: Context, html: str | None = None, top: int = 0) -> None:
         ) as conn,
     ):
         snapshot = monitoring.fetch(conn, limits)
-    found = monitoring.breaches(snapshot, s)
-    sections = report.build(snapshot, s, found, monitoring.backup_status(snapshot.archiver))
+    found = thresholds.breaches(snapshot, s)
+    sections = report.build(snapshot, s, found, backup_status(snapshot.archiver))
     taken = datetime.fromtimestamp(snapshot.taken_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     title = f"Health report: {snapshot.database.database_name}, {taken}"
     print(title)
