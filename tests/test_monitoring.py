@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from gateway.monitor import Monitor
 from gateway.pg_metrics import PostgresCollector
 from gateway.settings import Settings, SettingsError
-from ops import database, monitoring, sqitch
+from ops import database, monitoring, sqitch, thresholds
 from ops.cluster import PRELOAD, Cluster
 from ops.net import free_port
 from tests.fix_cluster import SECRETS, SERVER, SETTINGS, TEST_DATA_DIR
@@ -296,12 +296,13 @@ def test_monitoring_thresholds_are_checked_and_named_when_wrong() -> None:
             Settings.from_env({variable: wrong})
 
 
-def test_without_pg_stat_statements_preloaded_the_metrics_say_so_until_a_restart() -> None:
-    """A server that does not preload the library (an external DATABASE_URL, a cluster not
-    yet restarted): every other figure is read, the statements say why they are missing."""
+@pytest.fixture(scope="module")
+def own_cluster() -> Iterator[tuple[Cluster, str]]:
+    """A second cluster with the plan deployed, started without preloading anything; tests
+    restart it with other settings."""
     if SETTINGS.database_url is not None:
         pytest.skip("needs a cluster of its own")
-    folder = TEST_DATA_DIR / "no-preload"
+    folder = TEST_DATA_DIR / "monitoring-cluster"
     shutil.rmtree(folder, ignore_errors=True)
     cluster = Cluster(
         pgdata=folder / "pgdata",
@@ -318,30 +319,79 @@ def test_without_pg_stat_statements_preloaded_the_metrics_say_so_until_a_restart
         url = cluster.url("plain")
         sqitch.deploy(url, echo=False)
         database.configure(url, SECRETS)
-        with monitoring.connect(database.jobs_url(url, SECRETS), 2.0) as conn:
-            snapshot = monitoring.fetch(conn, monitoring.limits_from(SETTINGS))
-        assert snapshot.statements_status == "not preloaded"
-        assert snapshot.statements == []
-        assert snapshot.database.database_name == "plain", "the rest is read as usual"
-        monitor = Monitor(SETTINGS, lambda: None)
-        monitor.snapshot = snapshot
-        registry = CollectorRegistry()
-        registry.register(PostgresCollector(monitor))
-        text = generate_latest(registry).decode()
-        assert 'pg_stat_statements_available{status="not preloaded"} 0.0' in text
-        assert "pg_stat_statements_calls_total{" not in text
-        assert "pg_up 1.0" in text
-
-        preloading = replace(cluster, shared_preload_libraries=PRELOAD)
-        assert preloading.pending_restart() == ["shared_preload_libraries"], (
-            "a running cluster says the new preload list waits for a restart (inv up warns)"
-        )
-        preloading.stop()
-        preloading.start()
-        with monitoring.connect(database.jobs_url(url, SECRETS), 2.0) as conn:
-            restarted = monitoring.fetch(conn, monitoring.limits_from(SETTINGS))
-        assert restarted.statements_status == "available", "restarted, the cluster preloads it"
-        assert preloading.pending_restart() == []
+        yield cluster, url
     finally:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def read(url: str, settings: Settings = SETTINGS) -> monitoring.Snapshot:
+    """One snapshot exactly as the gateway reads it (platform_jobs, set role)."""
+    with monitoring.connect(database.jobs_url(url, SECRETS), 2.0) as conn:
+        return monitoring.fetch(conn, monitoring.limits_from(settings))
+
+
+def restart(cluster: Cluster, **changes: Any) -> Cluster:
+    cluster.stop()
+    changed = replace(cluster, **changes)
+    changed.start()
+    return changed
+
+
+def test_without_pg_stat_statements_preloaded_the_metrics_say_so_until_a_restart(
+    own_cluster: tuple[Cluster, str],
+) -> None:
+    """A server that does not preload the library (an external DATABASE_URL, a cluster not
+    yet restarted): every other figure is read, the statements say why they are missing."""
+    cluster, url = own_cluster
+    cluster = restart(cluster, shared_preload_libraries=())
+    snapshot = read(url)
+    assert snapshot.statements_status == "not preloaded"
+    assert snapshot.statements == []
+    assert snapshot.database.database_name == "plain", "the rest is read as usual"
+    monitor = Monitor(SETTINGS, lambda: None)
+    monitor.snapshot = snapshot
+    registry = CollectorRegistry()
+    registry.register(PostgresCollector(monitor))
+    text = generate_latest(registry).decode()
+    assert 'pg_stat_statements_available{status="not preloaded"} 0.0' in text
+    assert "pg_stat_statements_calls_total{" not in text
+    assert "pg_up 1.0" in text
+
+    preloading = replace(cluster, shared_preload_libraries=PRELOAD)
+    assert preloading.pending_restart() == ["shared_preload_libraries"], (
+        "a running cluster says the new preload list waits for a restart (inv up warns)"
+    )
+    preloading = restart(preloading)
+    assert read(url).statements_status == "available", "restarted, the cluster preloads it"
+    assert preloading.pending_restart() == []
+
+
+def test_a_failing_wal_archive_degrades_health_and_shows_in_the_metrics(
+    own_cluster: tuple[Cluster, str],
+) -> None:
+    cluster, url = own_cluster
+    options = {**cluster.options, "archive_mode": True, "archive_command": "/bin/false"}
+    restart(cluster, options=options)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create table public.wal_filler (n int)")
+        for _ in range(2):  # two WAL files to archive
+            conn.execute("insert into public.wal_filler select generate_series(1, 1000)")
+            conn.execute("select pg_switch_wal()")
+    snapshot = wait_for(lambda: read(url), lambda s: s.archiver.failed_count > 0)
+    arch = snapshot.archiver
+    assert arch.enabled
+    assert arch.failing, "the last archive attempt failed"
+    assert arch.failed_count > 0
+    assert arch.pending_wal_files >= 2, "the WAL files wait in archive_status as .ready"
+    settings = replace(SETTINGS, monitor_max_archive_pending=1)
+    checks = {b.check for b in thresholds.breaches(snapshot, settings)}
+    assert {"archive_failing", "archive_pending"} <= checks
+    monitor = Monitor(SETTINGS, lambda: None)
+    monitor.snapshot = snapshot
+    registry = CollectorRegistry()
+    registry.register(PostgresCollector(monitor))
+    text = generate_latest(registry).decode()
+    assert 'pg_stat_archiver_enabled{mode="on"} 1.0' in text
+    assert "pg_stat_archiver_failing 1.0" in text
+    restart(cluster)  # archiving off again
