@@ -9,7 +9,7 @@ deploying what is pending), starts two real gateway processes on it and scrapes 
 turn, ``--scrapes`` times each:
 
 * the gateway reading the statistics on every scrape (``PLATFORM_MONITOR_CACHE_SECONDS=0``:
-  at a 15 s interval every scrape misses the 5 s cache anyway);
+  at a 15 s interval every scrape misses the 10 s cache anyway);
 * baseline: a gateway serving the same families from its cache (no SQL: the cost of the
   endpoint itself), and a bare ``select 1`` round trip.
 

@@ -103,7 +103,7 @@ class Settings:
     realtime_drain_seconds: float = 5.0
     # Monitoring (gateway/monitor.py, ops/monitoring.py); see README "Monitoring".
     #: How long one reading of the statistics serves /metrics and /healthz (0: every time).
-    monitor_cache_seconds: float = 5.0
+    monitor_cache_seconds: float = 10.0
     monitor_statement_timeout_seconds: float = 2.0
     monitor_top_statements: int = 20
     #: Per-table metrics: the largest tables, the most dead tuples, the most scanned rows.
@@ -203,7 +203,7 @@ class Settings:
             realtime_read_interval_seconds=_float(env, "PLATFORM_REALTIME_READ_INTERVAL", 0.025),
             realtime_session_check_seconds=_float(env, "PLATFORM_REALTIME_SESSION_CHECK", 5.0),
             realtime_drain_seconds=_float(env, "PLATFORM_REALTIME_DRAIN", 5.0),
-            monitor_cache_seconds=_float(env, "PLATFORM_MONITOR_CACHE_SECONDS", 5.0),
+            monitor_cache_seconds=_float(env, "PLATFORM_MONITOR_CACHE_SECONDS", 10.0),
             monitor_statement_timeout_seconds=_float(
                 env, "PLATFORM_MONITOR_STATEMENT_TIMEOUT", 2.0
             ),
