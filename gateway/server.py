@@ -22,6 +22,8 @@ from websockets.http11 import Request, Response
 
 from gateway.health import postgres_ok
 from gateway.metrics import CONTENT_TYPE, Metrics
+from gateway.monitor import Monitor
+from gateway.pg_metrics import PostgresCollector
 from gateway.realtime import Realtime
 from gateway.scheduler import Scheduler
 from gateway.settings import Settings
@@ -45,6 +47,8 @@ class Gateway:
         self._secrets: Secrets | None = None
         self.metrics = metrics if metrics is not None else Metrics()
         self.scheduler = Scheduler(self.db_url, settings.scheduler_tick_seconds)
+        self.monitor = Monitor(settings, self.db_url)
+        self.metrics.registry.register(PostgresCollector(self.monitor))
         self.realtime = Realtime(
             settings,
             jobs_url=self.db_url,
@@ -87,15 +91,42 @@ class Gateway:
         return None if secrets is None else secrets.jwt_secret
 
     async def health(self) -> tuple[int, dict[str, Any]]:
+        """503 when the gateway cannot serve (database unreachable, realtime down); 200
+        otherwise, "degraded" with the reasons when a monitoring threshold is crossed."""
         ok = await postgres_ok(self.db_url())
         realtime = self.realtime.health()
-        healthy = ok and realtime["ok"]
-        status = http.HTTPStatus.OK if healthy else http.HTTPStatus.SERVICE_UNAVAILABLE
+        reasons: list[dict[str, Any]] = []
+        if not ok:
+            reasons.append({"check": "postgres", "message": "the database is unreachable"})
+        if not realtime["ok"]:
+            reasons.append({"check": "realtime", "message": "the outbox listener is down or stale"})
+        monitor: dict[str, Any] = {"ok": False, "error": "not read: the database is unreachable"}
+        if ok:
+            snapshot = await self.monitor.refresh()
+            breaches = self.monitor.breaches()
+            reasons.extend(breach.as_json() for breach in breaches)
+            if snapshot is None:
+                reasons.append(
+                    {
+                        "check": "monitoring",
+                        "message": f"cannot read the statistics: {self.monitor.error}",
+                    }
+                )
+            monitor = {
+                "ok": snapshot is not None and not breaches,
+                "error": self.monitor.error,
+                "age_seconds": None if snapshot is None else round(snapshot.age_seconds, 3),
+                "statements": None if snapshot is None else snapshot.statements_status,
+            }
+        serving = ok and realtime["ok"]
+        status = http.HTTPStatus.OK if serving else http.HTTPStatus.SERVICE_UNAVAILABLE
         return status, {
-            "status": "ok" if healthy else "degraded",
+            "status": "ok" if not reasons else "degraded",
+            "reasons": reasons,
             "postgres": ok,
             "realtime": realtime,
             "scheduler": self.scheduler.health(),
+            "monitoring": monitor,
         }
 
     async def process_request(
@@ -106,6 +137,7 @@ class Gateway:
             status, body = await self.health()
             return json_response(connection, status, body)
         if path == METRICS_PATH:
+            await self.monitor.refresh()  # the SQL runs at scrape time (at most once per TTL)
             response = connection.respond(http.HTTPStatus.OK, "")
             response.body = self.metrics.render()
             del response.headers["Content-Type"]
@@ -171,6 +203,7 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
         finally:
             logger.info("gateway shutting down: draining realtime")
             await gateway.realtime.stop()
+            await gateway.monitor.close()
             if scheduler is not None:
                 scheduler.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -37,6 +37,29 @@ _POSITIVE = {
     "realtime_poll_seconds": "PLATFORM_REALTIME_POLL",
     "realtime_session_check_seconds": "PLATFORM_REALTIME_SESSION_CHECK",
     "realtime_drain_seconds": "PLATFORM_REALTIME_DRAIN",
+    "monitor_statement_timeout_seconds": "PLATFORM_MONITOR_STATEMENT_TIMEOUT",
+    "monitor_top_statements": "PLATFORM_MONITOR_TOP_STATEMENTS",
+    "monitor_max_tables": "PLATFORM_MONITOR_MAX_TABLES",
+    "monitor_large_table_rows": "PLATFORM_MONITOR_LARGE_TABLE_ROWS",
+    "monitor_max_transaction_age": "PLATFORM_MONITOR_MAX_TRANSACTION_AGE",
+    "monitor_max_query_age": "PLATFORM_MONITOR_MAX_QUERY_AGE",
+    "monitor_max_locks_waiting": "PLATFORM_MONITOR_MAX_LOCKS_WAITING",
+    "monitor_max_replication_lag": "PLATFORM_MONITOR_MAX_REPLICATION_LAG",
+    "monitor_max_archive_pending": "PLATFORM_MONITOR_MAX_ARCHIVE_PENDING",
+    "monitor_max_xid_age": "PLATFORM_MONITOR_MAX_XID_AGE",
+}
+
+#: Settings that must be zero or more.
+_NOT_NEGATIVE = {
+    "monitor_cache_seconds": "PLATFORM_MONITOR_CACHE_SECONDS",
+    "monitor_unused_index_min_bytes": "PLATFORM_MONITOR_UNUSED_INDEX_MIN_BYTES",
+}
+
+#: Settings that are fractions between 0 and 1.
+_FRACTIONS = {
+    "monitor_max_connections_used": "PLATFORM_MONITOR_MAX_CONNECTIONS_USED",
+    "monitor_min_cache_hit": "PLATFORM_MONITOR_MIN_CACHE_HIT",
+    "monitor_max_dead_tuples_ratio": "PLATFORM_MONITOR_MAX_DEAD_TUPLES_RATIO",
 }
 
 
@@ -78,6 +101,26 @@ class Settings:
     realtime_read_interval_seconds: float = 0.025
     realtime_session_check_seconds: float = 5.0
     realtime_drain_seconds: float = 5.0
+    # Monitoring (gateway/monitor.py, ops/monitoring.py); see README "Monitoring".
+    #: How long one reading of the statistics serves /metrics and /healthz (0: every time).
+    monitor_cache_seconds: float = 10.0
+    monitor_statement_timeout_seconds: float = 2.0
+    monitor_top_statements: int = 20
+    #: Per-table metrics: the largest tables, the most dead tuples, the most scanned rows.
+    monitor_max_tables: int = 50
+    #: Tables from this many rows count as large (sequential scans, dead-tuple ratio).
+    monitor_large_table_rows: int = 10_000
+    monitor_unused_index_min_bytes: int = 1 << 20
+    # Thresholds: a breach makes /healthz "degraded" with the reason.
+    monitor_max_connections_used: float = 0.8
+    monitor_max_transaction_age: float = 300.0
+    monitor_max_query_age: float = 60.0
+    monitor_min_cache_hit: float = 0.95
+    monitor_max_dead_tuples_ratio: float = 0.2
+    monitor_max_locks_waiting: int = 10
+    monitor_max_replication_lag: int = 256 << 20
+    monitor_max_archive_pending: int = 16
+    monitor_max_xid_age: int = 500_000_000
 
     def __post_init__(self) -> None:
         try:
@@ -116,6 +159,19 @@ class Settings:
                     f"{variable} is {value}; it must be a positive number",
                     f"fix or unset {variable}",
                 )
+        for name, variable in _NOT_NEGATIVE.items():
+            value = getattr(self, name)
+            if not 0 <= value < math.inf:
+                raise SettingsError(
+                    f"{variable} is {value}; it must be zero or more", f"fix or unset {variable}"
+                )
+        for name, variable in _FRACTIONS.items():
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise SettingsError(
+                    f"{variable} is {value}; it must be a fraction between 0 and 1",
+                    f"fix or unset {variable} (e.g. 0.8 for 80 %)",
+                )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -147,6 +203,29 @@ class Settings:
             realtime_read_interval_seconds=_float(env, "PLATFORM_REALTIME_READ_INTERVAL", 0.025),
             realtime_session_check_seconds=_float(env, "PLATFORM_REALTIME_SESSION_CHECK", 5.0),
             realtime_drain_seconds=_float(env, "PLATFORM_REALTIME_DRAIN", 5.0),
+            monitor_cache_seconds=_float(env, "PLATFORM_MONITOR_CACHE_SECONDS", 10.0),
+            monitor_statement_timeout_seconds=_float(
+                env, "PLATFORM_MONITOR_STATEMENT_TIMEOUT", 2.0
+            ),
+            monitor_top_statements=_int(env, "PLATFORM_MONITOR_TOP_STATEMENTS", 20),
+            monitor_max_tables=_int(env, "PLATFORM_MONITOR_MAX_TABLES", 50),
+            monitor_large_table_rows=_int(env, "PLATFORM_MONITOR_LARGE_TABLE_ROWS", 10_000),
+            monitor_unused_index_min_bytes=_int(
+                env, "PLATFORM_MONITOR_UNUSED_INDEX_MIN_BYTES", 1 << 20
+            ),
+            monitor_max_connections_used=_float(env, "PLATFORM_MONITOR_MAX_CONNECTIONS_USED", 0.8),
+            monitor_max_transaction_age=_float(env, "PLATFORM_MONITOR_MAX_TRANSACTION_AGE", 300.0),
+            monitor_max_query_age=_float(env, "PLATFORM_MONITOR_MAX_QUERY_AGE", 60.0),
+            monitor_min_cache_hit=_float(env, "PLATFORM_MONITOR_MIN_CACHE_HIT", 0.95),
+            monitor_max_dead_tuples_ratio=_float(
+                env, "PLATFORM_MONITOR_MAX_DEAD_TUPLES_RATIO", 0.2
+            ),
+            monitor_max_locks_waiting=_int(env, "PLATFORM_MONITOR_MAX_LOCKS_WAITING", 10),
+            monitor_max_replication_lag=_int(
+                env, "PLATFORM_MONITOR_MAX_REPLICATION_LAG", 256 << 20
+            ),
+            monitor_max_archive_pending=_int(env, "PLATFORM_MONITOR_MAX_ARCHIVE_PENDING", 16),
+            monitor_max_xid_age=_int(env, "PLATFORM_MONITOR_MAX_XID_AGE", 500_000_000),
         )
 
     # --- folders and files -------------------------------------------------------

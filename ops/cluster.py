@@ -39,6 +39,9 @@ PG_BIN_DIR = Path("/usr/lib/postgresql/15/bin")
 OS_USER = "postgres"
 SUPERUSER = "postgres"
 CONF_FILE = "platform.conf"  # written on every start; included from postgresql.conf
+#: Libraries every platform cluster preloads: pg_stat_statements feeds /metrics and
+#: `inv monitor.report` (its extension is created by the Sqitch change schema/monitoring).
+PRELOAD: tuple[str, ...] = ("pg_stat_statements",)
 
 ConfValue = str | int | bool
 
@@ -70,6 +73,7 @@ class Cluster:
             superuser_password=secrets.postgres_password,
             host=settings.pg_host,
             port=settings.pg_port,
+            shared_preload_libraries=PRELOAD,
         )
 
     # --- lifecycle ------------------------------------------------------------------
@@ -149,6 +153,25 @@ class Cluster:
         )  # fmt: skip
         logger.info("stopped cluster %s", self.pgdata)
         return True
+
+    def pending_restart(self) -> list[str]:
+        """Settings of the written config a running server applies only after a restart.
+
+        The config file is rewritten on every `start`, even when the server already
+        runs: a cluster created before a library joined `PRELOAD` keeps running without
+        it until restarted. This reloads the config and asks the server what is pending.
+        """
+        if not self.is_running():
+            return []
+        self._write_conf()
+        with self._connect() as conn:
+            before = conn.execute("select pg_conf_load_time()").fetchone()
+            conn.execute("select pg_reload_conf()")
+            wait_until(lambda: conn.execute("select pg_conf_load_time()").fetchone() != before, 5.0)
+            rows = conn.execute(
+                "select name from pg_settings where pending_restart order by name"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def is_running(self) -> bool:
         """True when a postmaster runs on ``pgdata`` (``pg_ctl status``)."""

@@ -102,6 +102,13 @@ class Stack:
             self.say(f"postgres: started on {s.pg_host}:{s.pg_port}")
         else:
             self.say(f"postgres: running on {s.pg_host}:{s.pg_port}")
+            pending = cluster.pending_restart()
+            if pending:
+                self.say(
+                    f"postgres: {', '.join(pending)} changed and applies only after a restart"
+                    " (until then /metrics reports pg_stat_statements as not preloaded):"
+                    " run `inv down && inv up`"
+                )
         if cluster.create_database(s.db_name):
             self.say(f"postgres: created database {s.db_name}")
 

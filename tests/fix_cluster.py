@@ -23,7 +23,7 @@ from pytest_postgresql import factories
 
 from gateway.settings import PROJECT_ROOT, Settings
 from ops import database, sqitch
-from ops.cluster import Cluster
+from ops.cluster import PRELOAD, Cluster
 from ops.secrets import Secrets
 
 TEST_DATA_DIR = Path(
@@ -88,6 +88,7 @@ def test_cluster() -> Cluster:
         log_file=TEST_DATA_DIR / "log" / "postgresql.log",
         superuser_password=SECRETS.postgres_password,
         port=TEST_PG_PORT,
+        shared_preload_libraries=PRELOAD,
         options={
             "fsync": False,
             "synchronous_commit": False,
@@ -109,6 +110,9 @@ def pg_server() -> Iterator[PgServer]:
     cluster = test_cluster()
     cluster.init()
     started = cluster.start()
+    if not started and cluster.pending_restart():  # a leftover cluster without PRELOAD
+        cluster.stop()
+        started = cluster.start()
     # A run killed before its teardown leaves the template behind; the next run rebuilds it.
     with psycopg.connect(SERVER.url("postgres"), autocommit=True) as conn:
         for name in ("platform_test_tmpl", "platform_test"):

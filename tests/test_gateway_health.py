@@ -9,12 +9,17 @@ from tests.gateway_process import Client, gateway
 
 
 def test_healthz_reports_postgres_realtime_and_scheduler(api_db_url: str) -> None:
-    with gateway(API_DB, {"PLATFORM_SCHEDULER_TICK": "5"}) as gw:
+    # Thresholds that what other tests leave in the shared database cannot cross.
+    loose = {"PLATFORM_MONITOR_MAX_DEAD_TUPLES_RATIO": "1", "PLATFORM_MONITOR_MIN_CACHE_HIT": "0"}
+    with gateway(API_DB, {"PLATFORM_SCHEDULER_TICK": "5", **loose}) as gw:
         health = httpx.get(gw.url + "/healthz", timeout=5)
         assert health.status_code == 200
         body = health.json()
         assert {k: body[k] for k in ("status", "postgres")} == {"status": "ok", "postgres": True}
-        assert set(body) == {"status", "postgres", "realtime", "scheduler"}
+        assert set(body) == {"status", "reasons", "postgres", "realtime", "scheduler", "monitoring"}
+        assert body["reasons"] == [], "a healthy gateway gives no reason"
+        assert body["monitoring"]["ok"] is True, "the statistics were read and cross no threshold"
+        assert body["monitoring"]["statements"] == "available", "the test cluster preloads it"
         assert body["realtime"]["listening"] is True, "the LISTEN connection is up"
         assert body["realtime"]["ok"] is True
         assert set(body["scheduler"]) == {"enabled", "last_tick_ok", "last_tick_at"}
@@ -59,4 +64,5 @@ def test_healthz_is_degraded_when_the_database_is_unreachable(api_db_url: str) -
             "postgres": False,
         }
         assert body["realtime"]["listening"] is False
+        assert {r["check"] for r in body["reasons"]} >= {"postgres"}, "the reason is named"
         assert body["scheduler"]["last_tick_ok"] is False, "no tick succeeds without a database"

@@ -56,6 +56,7 @@ def test_inv_list_reads_like_a_manual() -> None:
         "users.grant",
         "jobs.list",
         "jobs.run",
+        "monitor.report",
     ):
         line = next((ln for ln in listing.splitlines() if ln.split()[:1] == [name]), None)
         assert line is not None, f"inv --list lacks {name}"
