@@ -169,6 +169,11 @@ class Settings:
         return self.data_dir / "secrets"
 
     @property
+    def backups_dir(self) -> Path:
+        """Logical dumps, physical backup manifests and the pgBackRest repository."""
+        return self.data_dir / "backups"
+
+    @property
     def tools_dir(self) -> Path:
         return self.project_root / ".tools"
 
