@@ -37,6 +37,14 @@ _POSITIVE = {
     "realtime_poll_seconds": "PLATFORM_REALTIME_POLL",
     "realtime_session_check_seconds": "PLATFORM_REALTIME_SESSION_CHECK",
     "realtime_drain_seconds": "PLATFORM_REALTIME_DRAIN",
+    "backup_wal_seconds": "PLATFORM_BACKUP_WAL_SECONDS",
+    "backup_keep_days": "PLATFORM_BACKUP_KEEP_DAYS",
+}
+
+#: Settings that must be 0 (off) or positive.
+_NON_NEGATIVE = {
+    "backup_logical_hours": "PLATFORM_BACKUP_LOGICAL_HOURS",
+    "backup_physical_hours": "PLATFORM_BACKUP_PHYSICAL_HOURS",
 }
 
 
@@ -78,6 +86,17 @@ class Settings:
     realtime_read_interval_seconds: float = 0.025
     realtime_session_check_seconds: float = 5.0
     realtime_drain_seconds: float = 5.0
+    # Backups (ops/backups, gateway/backups.py); see README "Backups and recovery".
+    #: The embedded cluster archives its WAL with pgBackRest (a change needs a restart).
+    backup_archive: bool = True
+    #: archive_timeout: a WAL segment is archived at least this often while anything writes.
+    backup_wal_seconds: int = 3600
+    #: The gateway takes a logical / physical backup when the last good one is older than
+    #: this many hours (0: never; the default, so only configured gateways back up).
+    backup_logical_hours: float = 0.0
+    backup_physical_hours: float = 0.0
+    #: Backups older than this are removed (the newest good one of each kind always stays).
+    backup_keep_days: float = 7.0
 
     def __post_init__(self) -> None:
         try:
@@ -109,6 +128,13 @@ class Settings:
                 f"PLATFORM_GATEWAY_EVENT_LOOP is {self.gateway_event_loop!r}",
                 f"set it to one of {', '.join(EVENT_LOOPS)} or unset it",
             )
+        for name, variable in _NON_NEGATIVE.items():
+            value = getattr(self, name)
+            if not 0 <= value < math.inf:
+                raise SettingsError(
+                    f"{variable} is {value}; it must be 0 or a positive number",
+                    f"fix or unset {variable}",
+                )
         for name, variable in _POSITIVE.items():
             value = getattr(self, name)
             if not 0 < value < math.inf:
@@ -147,6 +173,11 @@ class Settings:
             realtime_read_interval_seconds=_float(env, "PLATFORM_REALTIME_READ_INTERVAL", 0.025),
             realtime_session_check_seconds=_float(env, "PLATFORM_REALTIME_SESSION_CHECK", 5.0),
             realtime_drain_seconds=_float(env, "PLATFORM_REALTIME_DRAIN", 5.0),
+            backup_archive=_bool(env, "PLATFORM_BACKUP_ARCHIVE", True),
+            backup_wal_seconds=_int(env, "PLATFORM_BACKUP_WAL_SECONDS", 3600),
+            backup_logical_hours=_float(env, "PLATFORM_BACKUP_LOGICAL_HOURS", 0.0),
+            backup_physical_hours=_float(env, "PLATFORM_BACKUP_PHYSICAL_HOURS", 0.0),
+            backup_keep_days=_float(env, "PLATFORM_BACKUP_KEEP_DAYS", 7.0),
         )
 
     # --- folders and files -------------------------------------------------------
@@ -279,6 +310,18 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(
             f"{name} must be an integer, got {raw!r}", f"fix or unset {name}"
         ) from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "on", "true", "yes"):
+        return True
+    if value in ("0", "off", "false", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, got {raw!r}", f"fix or unset {name}")
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

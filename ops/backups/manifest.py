@@ -62,12 +62,17 @@ class Manifest:
     #: Per table (``schema.table``): rows and content checksum in the backup's snapshot.
     tables: dict[str, TableSum] = field(default_factory=dict)
     verification: Verification | None = None
+    #: Bytes the backup takes in its repository when that is not the files' sum
+    #: (physical: pgBackRest's compressed copy; the manifest's file is its backup.manifest).
+    stored_bytes: int | None = None
     #: Kind-specific facts (physical: pgBackRest label, WAL range, the snapshot's LSN).
     details: dict[str, Any] = field(default_factory=dict)
     format: int = FORMAT
 
     @property
     def size_bytes(self) -> int:
+        if self.stored_bytes is not None:
+            return self.stored_bytes
         return sum(entry.bytes for entry in self.files.values())
 
     @property

@@ -17,6 +17,7 @@ when every step passed.
 from __future__ import annotations
 
 import logging
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -34,17 +35,20 @@ class VerificationFailed(OpsError):
     """A backup failed verification; it is marked bad and never counted as good."""
 
 
-def amcheck(url: str, jobs: int) -> list[str]:
-    """Problems pg_amcheck reports on the database at ``url`` (empty when clean)."""
-    try:
-        tools.run(
-            "pg_amcheck",
-            ["--install-missing", "--heapallindexed", f"--jobs={max(1, jobs)}"],
-            url,
-            what="pg_amcheck",
-            hint="",
-            positional=True,
+def amcheck(url: str, jobs: int, *, every_database: bool = False) -> list[str]:
+    """Problems pg_amcheck reports on the database at ``url`` (empty when clean); with
+    ``every_database``, on every database of its server."""
+    args = ["--install-missing", "--heapallindexed", f"--jobs={max(1, jobs)}"]
+    if every_database:
+        plain, env = tools.split_password(url)
+        argv = [str(tools.program("pg_amcheck")), *args, "--all", f"--maintenance-db={plain}"]
+        result = subprocess.run(
+            argv, capture_output=True, encoding="utf-8", errors="replace", env=env, check=False
         )
+        output = (result.stderr + result.stdout).strip()
+        return [] if result.returncode == 0 else [f"pg_amcheck: {output[-2000:]}"]
+    try:
+        tools.run("pg_amcheck", args, url, what="pg_amcheck", hint="", positional=True)
     except OpsError as exc:
         return [exc.message]
     return []

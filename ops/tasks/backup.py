@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 from invoke.context import Context
 from invoke.tasks import task
 
-from ops.backups import logical
+from ops.backups import logical, physical, retention
 from ops.backups.manifest import KINDS, Manifest, Store
 from ops.backups.restore import restore as restore_backup
 from ops.backups.verify import raise_if_bad, verify_logical
@@ -38,9 +39,7 @@ def create(c: Context, kind: str = "logical", verify: bool = True, jobs: int = J
     s = settings()
     store = _store()
     if kind == "physical":
-        from ops.backups import physical
-
-        manifest = physical.create(s, store, say=say)
+        manifest = physical.create(physical.repo_for(s), store, s.db_name, say=say)
     else:
         manifest = logical.create(s.superuser_url, store, jobs=int(jobs), say=say)
     if verify:
@@ -120,6 +119,60 @@ def restore(
                    force=force, jobs=int(jobs), say=say)  # fmt: skip
 
 
+@task(
+    help={
+        "target_time": "the moment to recover to, ISO 8601 (e.g. '2026-12-03 14:05:00+00'; "
+        "UTC when no offset is given)",
+        "yes": "confirm: the cluster is stopped and everything after the target is lost",
+    }
+)
+@reports_errors
+def pitr(c: Context, target_time: str, yes: bool = False) -> None:
+    """Recover the cluster to a moment (physical backup + WAL)."""
+    s = settings()
+    target = _moment(target_time)
+    before = [m for m in _store().all("physical") if m.good and m.finished() <= target]
+    if not before:
+        raise OpsError(
+            f"no good physical backup finished before {target.isoformat()}",
+            "`inv backup.list` shows them; PITR needs a base backup older than the target",
+        )
+    if not yes:
+        raise OpsError(
+            f"`inv backup.pitr` stops the cluster and rewinds it to {target.isoformat()}: "
+            "every change after that moment is lost",
+            f"run `inv backup.pitr --target-time '{target_time}' --yes` if that is what you want",
+        )
+    seconds = physical.pitr(physical.repo_for(s), target.isoformat(sep=" "), say=say)
+    say(f"pitr: recovery took {seconds:.1f} s; the cluster is on a new timeline and archives")
+
+
+@task(help={"keep_days": "keep backups this many days (default: PLATFORM_BACKUP_KEEP_DAYS)"})
+@reports_errors
+def prune(c: Context, keep_days: float | None = None) -> None:
+    """Delete backups past retention; the newest good one stays."""
+    s = settings()
+    days = s.backup_keep_days if keep_days is None else float(keep_days)
+    removed = retention.prune(_store(), days, datetime.now(UTC))
+    for manifest in removed:
+        say(f"removed {manifest.id} ({manifest.status}, finished {manifest.finished_at})")
+    if s.embedded and physical.repo_for(s).config_path.exists():
+        physical.repo_for(s).expire()
+        say("pgbackrest expire: sets and WAL past retention removed from the repository")
+    say(f"kept backups of the last {days:g} days ({len(removed)} removed)")
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise OpsError(
+            f"--target-time {text!r} is not a date and time",
+            "give ISO 8601, e.g. '2026-12-03 14:05:00+00:00'",
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _pick(store: Store, backup: str | None) -> Manifest:
     if backup is not None:
         return store.get(backup)
@@ -132,9 +185,7 @@ def _pick(store: Store, backup: str | None) -> Manifest:
 def _verify(manifest: Manifest, store: Store, jobs: int) -> None:
     s = settings()
     if manifest.kind == "physical":
-        from ops.backups import physical
-
-        result = physical.verify(s, manifest, store, say=say)
+        result = physical.verify(physical.repo_for(s), manifest, store, say=say)
     else:
         result = verify_logical(manifest, store, s.superuser_url, jobs=jobs, say=say)
     if not result.ok:
