@@ -56,7 +56,7 @@ def archiving() -> Iterator[tuple[physical.Repo, Store]]:
 
 def run_sql(cluster: Cluster, query: str) -> list[tuple[object, ...]]:
     with psycopg.connect(cluster.url("pitr"), autocommit=True) as conn:
-        cur = conn.execute(query)  # type: ignore[arg-type]
+        cur = conn.execute(query)
         return cur.fetchall() if cur.description else []
 
 
