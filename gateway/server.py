@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
+from gateway.backups import BackupSchedule
 from gateway.health import postgres_ok
 from gateway.metrics import CONTENT_TYPE, Metrics
 from gateway.realtime import Realtime
@@ -45,6 +46,7 @@ class Gateway:
         self._secrets: Secrets | None = None
         self.metrics = metrics if metrics is not None else Metrics()
         self.scheduler = Scheduler(self.db_url, settings.scheduler_tick_seconds)
+        self.backups = BackupSchedule(settings, self.metrics)
         self.realtime = Realtime(
             settings,
             jobs_url=self.db_url,
@@ -106,6 +108,7 @@ class Gateway:
             status, body = await self.health()
             return json_response(connection, status, body)
         if path == METRICS_PATH:
+            await asyncio.to_thread(self.backups.refresh_metrics)
             response = connection.respond(http.HTTPStatus.OK, "")
             response.body = self.metrics.render()
             del response.headers["Content-Type"]
@@ -166,15 +169,19 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
             scheduler = asyncio.create_task(gateway.scheduler.run(), name="scheduler")
         else:
             logger.info("scheduler: off (PLATFORM_SCHEDULER_TICK=0)")
+        backups = None
+        if gateway.backups.enabled:
+            backups = asyncio.create_task(gateway.backups.run(), name="backups")
         try:
             await stop
         finally:
             logger.info("gateway shutting down: draining realtime")
             await gateway.realtime.stop()
-            if scheduler is not None:
-                scheduler.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await scheduler
+            for task in (scheduler, backups):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

@@ -162,6 +162,13 @@ class Store:
                 return Manifest.from_json(path.read_text())
         raise OpsError(f"no backup {backup_id!r} in {self.root}", "`inv backup.list` lists them")
 
-    def latest(self, kind: Kind | None = None, *, good_only: bool = True) -> Manifest | None:
-        candidates = [m for m in self.all(kind) if m.good or not good_only]
+    def latest(
+        self, kind: Kind | None = None, *, good_only: bool = True, database: str | None = None
+    ) -> Manifest | None:
+        """The newest (good) backup, of ``database`` when given."""
+        candidates = [
+            m
+            for m in self.all(kind)
+            if (m.good or not good_only) and (database is None or m.database == database)
+        ]
         return candidates[-1] if candidates else None

@@ -307,7 +307,13 @@ def scratch_cluster(
         host=source.host,
         port=free_port(source.host),
         bin_dir=source.bin_dir,
-        options={"archive_mode": False, "fsync": False, "max_connections": 20},
+        # The source's settings (recovery refuses a max_connections below the
+        # primary's), with archiving off: a scratch cluster never pushes WAL.
+        options={
+            **{k: v for k, v in source.options.items() if not k.startswith("archive_")},
+            "archive_mode": False,
+            "fsync": False,
+        },
     )
     for sub in (folder, cluster.pgdata, cluster.run_dir):
         sub.mkdir(parents=True, exist_ok=True)
@@ -362,6 +368,13 @@ def pitr(repo: Repo, target_time: str, *, say: Say = print) -> float:
     """
     cluster = repo.cluster
     clock = time.monotonic()
+    if cluster.is_running():
+        # The segment being written may hold the target: switch and archive it first.
+        say("pitr: archiving the current WAL segment (pgbackrest check)")
+        try:
+            repo.run("check", what="check")
+        except OpsError as exc:
+            say(f"pitr: warning: {exc.message} (recovering with the WAL already archived)")
     say(f"pitr: stopping the cluster in {cluster.pgdata}")
     cluster.stop()
     say(f"pitr: pgbackrest restore --type=time --target={target_time!r}")

@@ -129,7 +129,7 @@ def raise_if_bad(manifest: Manifest) -> None:
     raise VerificationFailed(
         f"BACKUP {manifest.id} FAILED VERIFICATION; it is marked bad and will never be "
         f"used or counted as good:\n{lines}",
-        "take a new backup (`inv backup.create`) and find out what damaged this one "
-        "(disk, a process writing into the backups folder); keep it for inspection or "
-        "remove its folder",
+        "the lines above say what failed (a damaged file: disk, or something writing "
+        "into the backups folder); fix that and take a new backup (`inv backup.create`); "
+        "keep this one for inspection or delete its folder",
     )
