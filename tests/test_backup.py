@@ -197,3 +197,16 @@ def test_restore_refuses_a_live_database_without_force(seeded_db: str, other_db:
     restored = SERVER.url(other_db)
     assert rows(restored, "select to_regclass('public.precious')") == [(None,)]
     assert rows(restored, "select count(*) from publishing.articles") == [(300,)]
+
+
+def test_the_backup_tasks_read_like_a_manual() -> None:
+    listing = inv("--list").stdout
+    for name in ("create", "list", "verify", "restore", "pitr", "prune"):
+        line = next(ln for ln in listing.splitlines() if ln.split()[:1] == [f"backup.{name}"])
+        assert len(line.split(maxsplit=1)) == 2, f"backup.{name} has no one-line help"
+    restore_help = inv("--help", "backup.restore").stdout
+    for option in ("--backup", "--database", "--force", "--jobs"):
+        assert option in restore_help
+    refused = inv("backup.pitr", "--target-time", "not a time")
+    assert refused.returncode == 1
+    assert "ISO 8601" in refused.stderr
