@@ -38,15 +38,15 @@ def test_the_gateway_takes_a_due_backup_and_reports_its_age(platform_db: Conn) -
 
         with gateway(dbname, {"PLATFORM_BACKUP_LOGICAL_HOURS": "24"}) as gw:
             deadline = time.monotonic() + 120
-            age = None
-            while age is None and time.monotonic() < deadline:
+            runs: dict[tuple[tuple[str, str], ...], float] = {}
+            while not runs and time.monotonic() < deadline:
                 text = httpx.get(gw.url + "/metrics", timeout=5).text
-                age = samples(text, AGE).get((("kind", "logical"),))
+                runs = samples(text, "backup_scheduled_runs_total")
                 time.sleep(0.5)
+            assert runs == {(("kind", "logical"), ("outcome", "good")): 1.0}, "one run, good"
+            age = samples(text, AGE).get((("kind", "logical"),))
             assert age is not None, "the schedule took and verified a backup"
             assert 0 <= age < 120
-            runs = samples(text, "backup_scheduled_runs_total")
-            assert runs == {(("kind", "logical"), ("outcome", "good")): 1.0}
         latest = store.latest("logical", database=dbname)
         assert latest is not None
         assert latest.good
