@@ -20,8 +20,9 @@ import pytest
 from ops.backups import physical, retention
 from ops.backups.manifest import Manifest, Store, Verification
 from ops.cluster import Cluster
+from ops.errors import OpsError
 from ops.net import free_port
-from tests.fix_cluster import SECRETS, TEST_DATA_DIR
+from tests.fix_cluster import SECRETS, TEST_DATA_DIR, test_cluster
 
 
 @pytest.fixture
@@ -141,3 +142,13 @@ def test_retention_removes_old_backups_but_never_the_newest_good(tmp_path: Path)
     )
     fake(store, "logical-e", at - timedelta(hours=1), "good")
     assert {m.id for m in retention.prune(store, keep_days=7, at=at)} == {"logical-b"}
+
+
+def test_a_physical_backup_of_a_cluster_that_does_not_archive_is_refused(
+    pg_server: object, tmp_path: Path
+) -> None:
+    repo = physical.Repo(root=tmp_path / "pgbackrest", cluster=test_cluster())
+    with pytest.raises(OpsError, match="does not archive its WAL") as refused:
+        physical.create(repo, Store(tmp_path), "postgres", say=lambda _: None)
+    assert "inv down && inv up" in refused.value.hint
+    assert not (tmp_path / "physical").exists(), "no manifest for a backup never taken"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import subprocess
 import time
 from collections.abc import Callable
@@ -45,6 +46,24 @@ def create(url: str, store: Store, *, jobs: int = 2, say: Say = print) -> Manife
     folder = store.new_folder("logical", manifest.id)
     dump = folder / DUMP_FILE
     clock = time.monotonic()
+    try:
+        _dump(url, manifest, dump, jobs, say)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # no half-made backup is left to list
+        raise
+    manifest.files = {DUMP_FILE: sha256_of(dump)}
+    manifest.finished_at = now().isoformat()
+    manifest.duration_seconds = round(time.monotonic() - clock, 3)
+    store.save(manifest)
+    say(
+        f"backup {manifest.id}: {manifest.size_bytes / 1e6:,.1f} MB, {len(manifest.tables)} "
+        f"tables, {manifest.rows:,} rows in {manifest.duration_seconds:.1f} s"
+    )
+    return manifest
+
+
+def _dump(url: str, manifest: Manifest, dump: Path, jobs: int, say: Say) -> None:
+    """pg_dump into ``dump`` while the tables are summed, both in one exported snapshot."""
     doing = "start the backup's snapshot"
     with translate_errors(doing), connect(url, doing) as conn:
         conn.execute("begin isolation level repeatable read read only")
@@ -61,19 +80,10 @@ def create(url: str, store: Store, *, jobs: int = 2, say: Say = print) -> Manife
                 ["--format=custom", f"--snapshot={snapshot}", f"--file={dump}"],
                 url,
                 what="pg_dump",
-                hint=f"read the message above; the partial backup is in {folder}",
+                hint="read the message above; nothing was kept of this backup",
             )
             manifest.tables = sums.result()
         conn.rollback()
-    manifest.files = {DUMP_FILE: sha256_of(dump)}
-    manifest.finished_at = now().isoformat()
-    manifest.duration_seconds = round(time.monotonic() - clock, 3)
-    store.save(manifest)
-    say(
-        f"backup {manifest.id}: {manifest.size_bytes / 1e6:,.1f} MB, {len(manifest.tables)} "
-        f"tables, {manifest.rows:,} rows in {manifest.duration_seconds:.1f} s"
-    )
-    return manifest
 
 
 def check_files(manifest: Manifest, folder: Path) -> list[str]:

@@ -179,6 +179,13 @@ def create(repo: Repo, store: Store, dbname: str, *, say: Say = print) -> Manife
         method="pgbackrest backup --type=full",
     )
     clock = time.monotonic()
+    if repo.cluster.setting("archive_mode") != "on":
+        raise OpsError(
+            f"the cluster in {repo.cluster.pgdata} does not archive its WAL, so a physical "
+            "backup could not be recovered to any point in time",
+            "turn archiving on (PLATFORM_BACKUP_ARCHIVE, on by default) and restart: "
+            "`inv down && inv up`",
+        )
     repo.ensure_stanza()
     say(f"backup {manifest.id}: pgbackrest full backup of {repo.cluster.pgdata}")
     repo.run("backup", "--type=full", f"--annotation=platform-id={manifest.id}", what="backup")
