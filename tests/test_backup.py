@@ -243,3 +243,30 @@ def test_writes_during_the_dump_do_not_break_verification(seeded_db: str) -> Non
     assert 0 < manifest.tables["public.busy"].rows < int(final)  # type: ignore[call-overload]
     result = verify_logical(manifest, STORE, url, say=lambda _: None)
     assert result.ok, result.problems
+
+
+def test_a_table_checksum_sees_one_changed_or_moved_value(platform_db: Conn) -> None:
+    platform_db.autocommit = True
+    url = SERVER.url(platform_db.info.dbname)
+    platform_db.execute(
+        """create table public.probe (id int, note text, tags text[], doc tsvector, at interval);
+           insert into public.probe values
+             (1, 'one', '{a}', 'alpha', '1 day'), (2, 'two', '{b}', 'beta', '2 days'),
+             (3, 'three', null, 'gamma', null)"""
+    )
+    before = checksums.table_sums(url)
+    platform_db.execute("update public.probe set doc = 'delta' where id = 3")  # a text-hashed type
+    changed = checksums.table_sums(url)
+    assert changed["public.probe"].rows == 3
+    assert changed["public.probe"].checksum != before["public.probe"].checksum
+    assert {k: v for k, v in changed.items() if k != "public.probe"} == {
+        k: v for k, v in before.items() if k != "public.probe"
+    }
+    platform_db.execute("update public.probe set doc = 'gamma' where id = 3")
+    assert checksums.table_sums(url) == before, "the same rows give the same checksum"
+    platform_db.execute(
+        "update public.probe set note = case id when 1 then 'two' when 2 then 'one' end"
+        " where id in (1, 2)"
+    )
+    swapped = checksums.table_sums(url)["public.probe"]
+    assert swapped.checksum != before["public.probe"].checksum, "values moved between rows"
