@@ -5,7 +5,8 @@
 
 Needs the embedded cluster of `make up`. The source is ``bench_publishing`` (deployed and
 seeded exactly as `bench.publishing` does; ``--reuse`` keeps one that already holds
-``--articles`` articles, e.g. left by ``bench.publishing --keep``). In one run:
+``--articles`` articles, e.g. left by ``bench.publishing --keep``, and never drops it).
+In one run:
 
 1. baseline: bare ``pg_dump -Fc`` of the source, bare ``pg_restore -j N`` of it into a
    new database;
@@ -142,7 +143,9 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help=f"reuse {BENCH_DB} if it holds --articles articles"
     )
-    parser.add_argument("--keep", action="store_true", help=f"keep {BENCH_DB} afterwards")
+    parser.add_argument(
+        "--keep", action="store_true", help=f"keep {BENCH_DB} afterwards (always with --reuse)"
+    )
     parser.add_argument("--no-pitr", action="store_true", help="skip the physical part")
     args = parser.parse_args()
 
@@ -172,7 +175,7 @@ def main() -> None:
         physical_rows = [] if args.no_pitr else pitr_in_scratch(settings, store, BENCH_DB)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        if not args.keep:
+        if not (args.keep or args.reuse):  # a reused database is someone's seeded data
             with psycopg.connect(settings.superuser_url, autocommit=True) as conn:
                 conn.execute(
                     sql.SQL("drop database if exists {} with (force)").format(
