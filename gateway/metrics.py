@@ -60,5 +60,20 @@ class Metrics:
             registry=r,
         )  # fmt: skip
 
+        self.backup_age = Gauge(
+            "backup_last_good_age_seconds",
+            "Seconds since the newest good (verified) backup of each kind finished.",
+            ["kind"], registry=r,
+        )  # fmt: skip
+        self.backup_timestamp = Gauge(
+            "backup_last_good_timestamp_seconds",
+            "When the newest good backup of each kind finished (Unix time).",
+            ["kind"], registry=r,
+        )  # fmt: skip
+        self.backup_runs = Counter(
+            "backup_scheduled_runs", "Backups the gateway's schedule took, by outcome.",
+            ["kind", "outcome"], registry=r,
+        )  # fmt: skip
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
+from gateway.backups import BackupSchedule
 from gateway.health import postgres_ok
 from gateway.metrics import CONTENT_TYPE, Metrics
 from gateway.monitor import Monitor
@@ -29,6 +30,7 @@ from gateway.scheduler import Scheduler
 from gateway.settings import Settings
 from ops.errors import OpsError
 from ops.secrets import Secrets
+from ops.thresholds import backup_breaches
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class Gateway:
         self.scheduler = Scheduler(self.db_url, settings.scheduler_tick_seconds)
         self.monitor = Monitor(settings, self.db_url)
         self.metrics.registry.register(PostgresCollector(self.monitor))
+        self.backups = BackupSchedule(settings, self.metrics)
         self.realtime = Realtime(
             settings,
             jobs_url=self.db_url,
@@ -118,6 +121,8 @@ class Gateway:
                 "age_seconds": None if snapshot is None else round(snapshot.age_seconds, 3),
                 "statements": None if snapshot is None else snapshot.statements_status,
             }
+        stale = await asyncio.to_thread(backup_breaches, self.backups.store, self.settings)
+        reasons.extend(breach.as_json() for breach in stale)
         serving = ok and realtime["ok"]
         status = http.HTTPStatus.OK if serving else http.HTTPStatus.SERVICE_UNAVAILABLE
         return status, {
@@ -138,6 +143,7 @@ class Gateway:
             return json_response(connection, status, body)
         if path == METRICS_PATH:
             await self.monitor.refresh()  # the SQL runs at scrape time (at most once per TTL)
+            await asyncio.to_thread(self.backups.refresh_metrics)
             response = connection.respond(http.HTTPStatus.OK, "")
             response.body = self.metrics.render()
             del response.headers["Content-Type"]
@@ -198,16 +204,20 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
             scheduler = asyncio.create_task(gateway.scheduler.run(), name="scheduler")
         else:
             logger.info("scheduler: off (PLATFORM_SCHEDULER_TICK=0)")
+        backups = None
+        if gateway.backups.enabled:
+            backups = asyncio.create_task(gateway.backups.run(), name="backups")
         try:
             await stop
         finally:
             logger.info("gateway shutting down: draining realtime")
             await gateway.realtime.stop()
             await gateway.monitor.close()
-            if scheduler is not None:
-                scheduler.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await scheduler
+            for task in (scheduler, backups):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

@@ -47,12 +47,16 @@ _POSITIVE = {
     "monitor_max_replication_lag": "PLATFORM_MONITOR_MAX_REPLICATION_LAG",
     "monitor_max_archive_pending": "PLATFORM_MONITOR_MAX_ARCHIVE_PENDING",
     "monitor_max_xid_age": "PLATFORM_MONITOR_MAX_XID_AGE",
+    "backup_wal_seconds": "PLATFORM_BACKUP_WAL_SECONDS",
+    "backup_keep_days": "PLATFORM_BACKUP_KEEP_DAYS",
 }
 
-#: Settings that must be zero or more.
+#: Settings that must be zero (for the backup schedules: off) or more.
 _NOT_NEGATIVE = {
     "monitor_cache_seconds": "PLATFORM_MONITOR_CACHE_SECONDS",
     "monitor_unused_index_min_bytes": "PLATFORM_MONITOR_UNUSED_INDEX_MIN_BYTES",
+    "backup_logical_hours": "PLATFORM_BACKUP_LOGICAL_HOURS",
+    "backup_physical_hours": "PLATFORM_BACKUP_PHYSICAL_HOURS",
 }
 
 #: Settings that are fractions between 0 and 1.
@@ -121,6 +125,17 @@ class Settings:
     monitor_max_replication_lag: int = 256 << 20
     monitor_max_archive_pending: int = 16
     monitor_max_xid_age: int = 500_000_000
+    # Backups (ops/backups, gateway/backups.py); see README "Backups and recovery".
+    #: The embedded cluster archives its WAL with pgBackRest (a change needs a restart).
+    backup_archive: bool = True
+    #: archive_timeout: a WAL segment is archived at least this often while anything writes.
+    backup_wal_seconds: int = 3600
+    #: The gateway takes a logical / physical backup when the last good one is older than
+    #: this many hours (0: never; the default, so only configured gateways back up).
+    backup_logical_hours: float = 0.0
+    backup_physical_hours: float = 0.0
+    #: Backups older than this are removed (the newest good one of each kind always stays).
+    backup_keep_days: float = 7.0
 
     def __post_init__(self) -> None:
         try:
@@ -226,6 +241,11 @@ class Settings:
             ),
             monitor_max_archive_pending=_int(env, "PLATFORM_MONITOR_MAX_ARCHIVE_PENDING", 16),
             monitor_max_xid_age=_int(env, "PLATFORM_MONITOR_MAX_XID_AGE", 500_000_000),
+            backup_archive=_bool(env, "PLATFORM_BACKUP_ARCHIVE", True),
+            backup_wal_seconds=_int(env, "PLATFORM_BACKUP_WAL_SECONDS", 3600),
+            backup_logical_hours=_float(env, "PLATFORM_BACKUP_LOGICAL_HOURS", 0.0),
+            backup_physical_hours=_float(env, "PLATFORM_BACKUP_PHYSICAL_HOURS", 0.0),
+            backup_keep_days=_float(env, "PLATFORM_BACKUP_KEEP_DAYS", 7.0),
         )
 
     # --- folders and files -------------------------------------------------------
@@ -246,6 +266,11 @@ class Settings:
     @property
     def secrets_dir(self) -> Path:
         return self.data_dir / "secrets"
+
+    @property
+    def backups_dir(self) -> Path:
+        """Logical dumps, physical backup manifests and the pgBackRest repository."""
+        return self.data_dir / "backups"
 
     @property
     def tools_dir(self) -> Path:
@@ -353,6 +378,18 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(
             f"{name} must be an integer, got {raw!r}", f"fix or unset {name}"
         ) from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "on", "true", "yes"):
+        return True
+    if value in ("0", "off", "false", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, got {raw!r}", f"fix or unset {name}")
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

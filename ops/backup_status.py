@@ -1,16 +1,17 @@
 """Backup status for ``inv monitor.report``, in one place.
 
-No backup system exists on this branch yet: `backup_status` takes a manifest reader
-(wire the backup system's "last good backup" here) and always adds what PostgreSQL
-itself knows about WAL archiving (``pg_stat_archiver``).
+What the manifests of the backup store say (the newest good backup of each kind, and
+backups that failed verification since), then what PostgreSQL itself knows about WAL
+archiving (``pg_stat_archiver``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from ops.monitoring import Archiver, age
+from ops.backups.manifest import KINDS, Manifest, Store
+from ops.monitoring import Archiver, age, human_bytes
 
 
 @dataclass(frozen=True)
@@ -22,19 +23,55 @@ class BackupStatus:
     details: list[str] = field(default_factory=list)
 
 
-#: Where a backup system's last good manifest would be found; none exists yet on this
-#: branch. Wire it here: a callable returning (manifest path, one-line summary) or None.
-ManifestReader = Callable[[], tuple[str, str] | None]
+def backup_status(
+    archiver: Archiver,
+    store: Store | None = None,
+    database: str | None = None,
+    at: datetime | None = None,
+) -> BackupStatus:
+    """The newest good backup of each kind in ``store`` (logical ones: of ``database``),
+    the failures after it, and archiving."""
+    at = datetime.now(UTC) if at is None else at
+    details: list[str] = []
+    newest: Manifest | None = None
+    if store is not None:
+        backups = store.all()
+        for kind in KINDS:
+            of_kind = [
+                m for m in backups
+                if m.kind == kind and (kind == "physical" or database in (None, m.database))
+            ]  # fmt: skip
+            good = [m for m in of_kind if m.good]
+            last = good[-1] if good else None
+            if last is None:
+                details.append(f"{kind}: no good backup" + _failed(of_kind))
+                continue
+            if newest is None or last.finished() > newest.finished():
+                newest = last
+            verified = last.verification.duration_seconds if last.verification else 0.0
+            ago = age((at - last.finished()).total_seconds())
+            details.append(
+                f"{kind}: {last.id} of {last.database}, {ago} ago,"
+                f" {human_bytes(last.size_bytes)}, {last.rows:,} rows,"
+                f" taken in {last.duration_seconds:.1f} s, verified in {verified:.1f} s"
+                + _failed([m for m in of_kind if m.started_at > last.started_at])
+            )
+    details.append(_archiving_line(archiver))
+    if newest is None:
+        return BackupStatus(None, "no good backup found (`inv backup.create` takes one)", details)
+    folder = store.folder(newest) if store is not None else None
+    summary = (
+        f"last good backup: {newest.kind} {newest.id},"
+        f" {age((at - newest.finished()).total_seconds())} ago"
+    )
+    return BackupStatus(None if folder is None else str(folder), summary, details)
 
 
-def backup_status(archiver: Archiver, read_manifest: ManifestReader | None = None) -> BackupStatus:
-    """The backup status in one place: the manifest (when a reader is given) and archiving."""
-    found = read_manifest() if read_manifest is not None else None
-    details = [_archiving_line(archiver)]
-    if found is None:
-        return BackupStatus(None, "no backup manifest found", details)
-    path, summary = found
-    return BackupStatus(path, summary, details)
+def _failed(manifests: list[Manifest]) -> str:
+    bad = [m for m in manifests if m.status == "bad"]
+    if not bad:
+        return ""
+    return f"; {len(bad)} FAILED verification since (latest {bad[-1].id}: `inv backup.list`)"
 
 
 def _archiving_line(arch: Archiver) -> str:

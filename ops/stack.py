@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from gateway.settings import Settings, redact
 from ops import database, sqitch
+from ops.backups import physical
 from ops.cluster import Cluster
 from ops.errors import OpsError
 from ops.net import ensure_port_free, http_status
@@ -98,6 +99,9 @@ class Stack:
         cluster = self.cluster()
         if cluster.init():
             self.say(f"postgres: initialised a cluster in {s.pgdata_dir}")
+        repo = physical.repo_for(s) if s.backup_archive else None
+        if repo is not None:
+            repo.write_config()  # archive_command names it
         if cluster.start():
             self.say(f"postgres: started on {s.pg_host}:{s.pg_port}")
         else:
@@ -111,6 +115,19 @@ class Stack:
                 )
         if cluster.create_database(s.db_name):
             self.say(f"postgres: created database {s.db_name}")
+        if repo is not None:
+            self.start_archiving(cluster, repo)
+
+    def start_archiving(self, cluster: Cluster, repo: physical.Repo) -> None:
+        """Create the pgBackRest stanza once the cluster archives (a restart applies it)."""
+        if cluster.setting("archive_mode") != "on":
+            self.say(
+                "backups: WAL archiving is configured but the running cluster started "
+                "without it: `inv down && inv up` turns it on"
+            )
+            return
+        repo.ensure_stanza()
+        self.say(f"backups: WAL archived with pgBackRest into {repo.repo_path}")
 
     def deploy(self, to: str | None = None) -> None:
         """Deploy the Sqitch plan (a no-op when nothing is pending), then configure."""

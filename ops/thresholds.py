@@ -1,14 +1,17 @@
 """The thresholds of `Settings` applied to a monitoring `Snapshot`: what is wrong, and why.
 
-`/healthz` (the gateway) and ``inv monitor.report`` both call `breaches`; each `Breach`
-names the figure, the culprit (a pid, a table) and the variable that set the limit.
+`/healthz` (the gateway) and ``inv monitor.report`` both call `breaches` (and
+`backup_breaches`, for the age of the last good backups); each `Breach` names the
+figure, the culprit (a pid, a table, a backup) and the variable that set the limit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ops.backups.manifest import Kind, Store
 from ops.monitoring import Snapshot, mib
 
 if TYPE_CHECKING:
@@ -25,7 +28,8 @@ class Breach:
 
     check: str
     message: str
-    value: float
+    #: The figure that crossed the limit (None: there is none, e.g. no backup at all).
+    value: float | None
     limit: float
 
     def as_json(self) -> dict[str, Any]:
@@ -169,4 +173,50 @@ def breaches(snapshot: Snapshot, settings: Settings) -> list[Breach]:
                 s.monitor_max_xid_age,
             )
         )
+    return found
+
+
+#: A scheduled kind of backup is stale once its newest good one is older than this many
+#: periods (one period late is a run that is due or under way; two is a failing schedule).
+STALE_PERIODS = 2.0
+
+
+def backup_breaches(store: Store, settings: Settings, at: datetime | None = None) -> list[Breach]:
+    """Each scheduled kind of backup without a good one younger than `STALE_PERIODS`
+    periods (``PLATFORM_BACKUP_LOGICAL_HOURS`` / ``_PHYSICAL_HOURS``; 0 is unscheduled)."""
+    at = datetime.now(UTC) if at is None else at
+    found: list[Breach] = []
+    schedule: tuple[tuple[Kind, float, str], ...] = (
+        ("logical", settings.backup_logical_hours, "PLATFORM_BACKUP_LOGICAL_HOURS"),
+        ("physical", settings.backup_physical_hours, "PLATFORM_BACKUP_PHYSICAL_HOURS"),
+    )
+    for kind, hours, variable in schedule:
+        if hours <= 0:
+            continue
+        limit = hours * 3600 * STALE_PERIODS
+        database = settings.db_name if kind == "logical" else None
+        latest = store.latest(kind, database=database)
+        if latest is None:
+            found.append(
+                Breach(
+                    "backup_stale",
+                    f"no good {kind} backup yet ({variable} is {hours:g}):"
+                    " `inv backup.list` shows what failed",
+                    None,
+                    limit,
+                )
+            )
+            continue
+        age_seconds = (at - latest.finished()).total_seconds()
+        if age_seconds > limit:
+            found.append(
+                Breach(
+                    "backup_stale",
+                    f"the last good {kind} backup, {latest.id}, is {age_seconds / 3600:.1f} h"
+                    f" old: more than {STALE_PERIODS:g} times {variable} ({hours:g} h);"
+                    " `inv backup.list` shows what failed",
+                    age_seconds,
+                    limit,
+                )
+            )
     return found

@@ -268,7 +268,7 @@ def test_monitor_report_prints_every_section_and_writes_html(
         assert title in out, f"the report has a section {title!r}"
     assert "monitoring_probe" in out, "the distinctive statement is listed with its times"
     assert "public.churn_note_idx" in out, "the unused index is listed"
-    assert "no backup manifest found" in out
+    assert "no good backup found" in out, "no backup of this database was taken"
     assert "WAL archiving: off" in out
     hints = out.split("== Missing-index hints")[1].split("== ")[0]
     assert "public.churn" in hints, "the table read whole twelve times gets a hint"

@@ -30,7 +30,7 @@ def list_(c: Context) -> None:
 )
 @reports_errors
 def run(c: Context, max_jobs: int = jobs.MAX_JOBS) -> None:
-    """Run the due jobs now, exactly as the gateway's scheduler does."""
+    """Run the due jobs now, as the gateway's scheduler does."""
     runs = jobs.run_due_jobs(settings().superuser_url, max_jobs)
     if not runs:
         print("no job is due")

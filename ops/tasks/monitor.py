@@ -10,6 +10,7 @@ from invoke.tasks import task
 
 from ops import monitoring, report, thresholds
 from ops.backup_status import backup_status
+from ops.backups.manifest import Store
 from ops.database import jobs_url, translate_errors
 from ops.tasks._common import print_table, reports_errors, say, settings
 
@@ -40,8 +41,9 @@ def report_(c: Context, html: str | None = None, top: int = 0) -> None:
         ) as conn,
     ):
         snapshot = monitoring.fetch(conn, limits)
-    found = thresholds.breaches(snapshot, s)
-    sections = report.build(snapshot, s, found, backup_status(snapshot.archiver))
+    store = Store(s.backups_dir)
+    found = thresholds.breaches(snapshot, s) + thresholds.backup_breaches(store, s)
+    sections = report.build(snapshot, s, found, backup_status(snapshot.archiver, store, s.db_name))
     taken = datetime.fromtimestamp(snapshot.taken_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     title = f"Health report: {snapshot.database.database_name}, {taken}"
     print(title)

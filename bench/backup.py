@@ -1,0 +1,224 @@
+"""Benchmark: backups and recovery against bare pg_dump / pg_restore, and PITR's time.
+
+    .venv/bin/python -m bench.backup --articles 100000
+    .venv/bin/python -m bench.backup --articles 1000000 --reuse   # bench.publishing's data
+
+Needs the embedded cluster of `make up`. The source is ``bench_publishing`` (deployed and
+seeded exactly as `bench.publishing` does; ``--reuse`` keeps one that already holds
+``--articles`` articles, e.g. left by ``bench.publishing --keep``, and never drops it).
+In one run:
+
+1. baseline: bare ``pg_dump -Fc`` of the source, bare ``pg_restore -j N`` of it into a
+   new database;
+2. ``backup.create`` (pg_dump in an exported snapshot while every table is summed) and
+   its verification (sha256, ``pg_restore -j N`` into a scratch database, every
+   table's rows and checksum, ``pg_amcheck --heapallindexed``);
+3. ``backup.restore`` into a new database (sha256 check, ``pg_restore -j N``, rename,
+   configure);
+4. when the cluster archives WAL (``inv up`` sets it): a physical pgBackRest backup and
+   its verification, then point-in-time recovery of the backup into a scratch cluster to
+   a moment between two commits written after it, with rows written before and after.
+
+Targets (issue #5): backup + verification <= 5 minutes and restore <= 5 minutes at
+1,000,000 articles; PITR recovery time reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import psycopg
+from psycopg import sql
+
+from bench.auth import with_database
+from bench.publishing import BENCH_DB, prepare
+from gateway.settings import Settings
+from ops.backups import logical, physical, scratch, tools
+from ops.backups.manifest import Store
+from ops.backups.restore import restore
+from ops.backups.verify import verify_logical
+
+TARGET_SECONDS = 300.0
+RESTORED_DB = "bench_backup_restored"
+BARE_DB = "bench_backup_bare"
+T = TypeVar("T")
+
+
+def timed(label: str, action: Callable[[], T]) -> tuple[T, float]:
+    print(f"{label} ...", flush=True)
+    started = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - started
+    print(f"  {seconds:.1f} s", flush=True)
+    return result, seconds
+
+
+def bare(url: str, jobs: int, folder: Path) -> tuple[float, float, int]:
+    """Seconds of a bare pg_dump -Fc and pg_restore -j, and the dump's bytes."""
+    dump = folder / "bare.pgdump"
+    _, dump_s = timed(
+        "bare pg_dump -Fc",
+        lambda: tools.run(
+            "pg_dump", ["--format=custom", f"--file={dump}"], url, what="pg_dump", hint=""
+        ),
+    )
+    scratch.drop(url, BARE_DB)
+    scratch.create(url, BARE_DB)
+    try:
+        _, restore_s = timed(
+            f"bare pg_restore -j {jobs}",
+            lambda: tools.run("pg_restore", [f"--jobs={jobs}", "--exit-on-error", str(dump)],
+                              scratch.database_url(url, BARE_DB), what="pg_restore", hint=""),
+        )  # fmt: skip
+    finally:
+        scratch.drop(url, BARE_DB)
+    return dump_s, restore_s, dump.stat().st_size
+
+
+def pitr_in_scratch(settings: Settings, store: Store, dbname: str) -> list[tuple[str, float]]:
+    """Physical backup + verify, then PITR of it into a scratch cluster; the timings."""
+    repo = physical.repo_for(settings)
+    if repo.cluster.setting("archive_mode") != "on":
+        print("PITR: skipped, the cluster does not archive WAL (`inv down && inv up`)")
+        return []
+    url = repo.cluster.url(dbname)
+    manifest, backup_s = timed(
+        "physical backup (pgbackrest, full)", lambda: physical.create(repo, store, dbname)
+    )
+    result, verify_s = timed(
+        "physical verification", lambda: physical.verify(repo, manifest, store)
+    )
+    if not result.ok:
+        print(f"  physical verification FAILED: {result.problems}")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("drop table if exists bench_pitr")
+        conn.execute("create table bench_pitr (id int, note text)")
+        # WAL for the recovery to replay: a copy of the articles' text, then the commits.
+        conn.execute(
+            "insert into bench_pitr select id, content from publishing.articles limit 100000"
+        )
+        conn.execute("insert into bench_pitr values (-1, 'first')")
+        row = conn.execute("select clock_timestamp()").fetchone()
+        assert row is not None
+        moment = row[0]
+        time.sleep(0.5)
+        conn.execute("insert into bench_pitr values (-2, 'second')")
+    repo.run("check")
+    label = str(manifest.details["label"])
+    folder = store.root / "scratch" / "pitr"
+    started = time.perf_counter()
+    print(f"PITR of set {label} into a scratch cluster, to {moment} ...", flush=True)
+    with physical.scratch_cluster(
+        repo, folder, label, ("--type=time", f"--target={moment.isoformat(sep=' ')}")
+    ) as recovered:
+        pitr_s = time.perf_counter() - started
+        with psycopg.connect(recovered.url(dbname)) as conn:
+            ids = {r[0] for r in conn.execute("select id from bench_pitr where id < 0")}
+    print(f"  {pitr_s:.1f} s; markers present: {sorted(ids)} (want [-1])", flush=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("drop table bench_pitr")
+    shutil.rmtree(store.folder(manifest), ignore_errors=True)
+    return [
+        (f"physical backup ({manifest.size_bytes / 1e6:,.0f} MB stored)", backup_s),
+        ("physical verification (verify, scratch restore, sums, amcheck)", verify_s),
+        (
+            "PITR recovery into a scratch cluster (restore + replay + promote); first "
+            f"commit in, second out: {'yes' if ids == {-1} else 'NO: ' + str(sorted(ids))}",
+            pitr_s,
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="articles to seed")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the demo data")
+    parser.add_argument("--jobs", type=int, default=2, help="pg_restore / checksum jobs")
+    parser.add_argument(
+        "--reuse", action="store_true", help=f"reuse {BENCH_DB} if it holds --articles articles"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help=f"keep {BENCH_DB} afterwards (always with --reuse)"
+    )
+    parser.add_argument("--no-pitr", action="store_true", help="skip the physical part")
+    args = parser.parse_args()
+
+    settings = Settings.from_env()
+    url = with_database(settings.superuser_url, BENCH_DB)
+    prepare(settings, url, args.articles, args.seed, args.reuse)
+    folder = Path(tempfile.mkdtemp(prefix="bench-backup-", dir=settings.data_dir))
+    folder.chmod(0o755)  # the postgres OS user restores the scratch cluster in it
+    store = Store(folder / "store")
+    try:
+        dump_s, restore_s, dump_bytes = bare(url, args.jobs, folder)
+        manifest, create_s = timed(
+            "backup.create (pg_dump in the snapshot + table sums)",
+            lambda: logical.create(url, store, jobs=args.jobs),
+        )
+        result, verify_s = timed(
+            "backup verification", lambda: verify_logical(manifest, store, url, jobs=args.jobs)
+        )
+        if not result.ok:
+            print(f"  verification FAILED: {result.problems}")
+        _, ours_restore_s = timed(
+            "backup.restore",
+            lambda: restore(manifest, store, url, RESTORED_DB, settings.secrets, force=True,
+                            jobs=args.jobs),
+        )  # fmt: skip
+        scratch.drop(url, RESTORED_DB)
+        physical_rows = [] if args.no_pitr else pitr_in_scratch(settings, store, BENCH_DB)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not (args.keep or args.reuse):  # a reused database is someone's seeded data
+            with psycopg.connect(settings.superuser_url, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("drop database if exists {} with (force)").format(
+                        sql.Identifier(BENCH_DB)
+                    )
+                )
+
+    total = create_s + verify_s
+
+    def verdict(seconds: float) -> str:
+        return f"{seconds / TARGET_SECONDS:.2f}x of 5 min, " + (
+            "OK" if seconds <= TARGET_SECONDS else "ABOVE TARGET"
+        )
+
+    print()
+    print(
+        f"=== backup benchmark: {args.articles:,} articles, {manifest.rows:,} rows in "
+        f"{len(manifest.tables)} tables, dump {manifest.size_bytes / 1e6:,.0f} MB "
+        f"(bare {dump_bytes / 1e6:,.0f} MB), jobs {args.jobs} ==="
+    )
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.steps.items())
+    rows = [
+        ("bare pg_dump -Fc", dump_s, ""),
+        (f"bare pg_restore -j {args.jobs}", restore_s, ""),
+        ("backup.create (dump + sums)", create_s, f"{create_s / dump_s:.2f}x bare pg_dump"),
+        (f"verification ({steps})", verify_s, f"{verify_s / restore_s:.2f}x bare pg_restore"),
+        (
+            "backup + verification",
+            total,
+            f"{verdict(total)}; {total / (dump_s + restore_s):.2f}x bare dump + restore",
+        ),
+        (
+            "backup.restore",
+            ours_restore_s,
+            f"{verdict(ours_restore_s)}; {ours_restore_s / restore_s:.2f}x bare pg_restore",
+        ),
+        *((label, seconds, "") for label, seconds in physical_rows),
+    ]
+    width = max(len(label) for label, _, _ in rows)
+    for label, seconds, note in rows:
+        print(f"  {label:<{width}}  {seconds:8.1f} s  {note}")
+    print(f"  verification: {'GOOD' if result.ok else 'FAILED ' + str(result.problems)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Verification: is a backup whole, and does it restore to exactly the source's rows?
+
+Logical backups, in order (the first failure stops the rest):
+
+1. every file's SHA-256 against the manifest (a flipped byte is caught here, before
+   anything is restored);
+2. ``pg_restore --list`` reads the archive's table of contents;
+3. ``pg_restore --jobs`` into a scratch database on the same server;
+4. every table's row count and checksum against the manifest (the source's snapshot);
+5. ``pg_amcheck --heapallindexed`` on the restored copy (heap and B-tree structure,
+   every heap tuple found in its indexes);
+
+then the scratch database is dropped. The result goes into the manifest: ``good`` only
+when every step passed.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import time
+from collections.abc import Callable
+
+from ops.backups import checksums, logical, tools
+from ops.backups.manifest import Manifest, Store, Verification, now
+from ops.backups.scratch import scratch_database
+from ops.errors import OpsError
+
+logger = logging.getLogger(__name__)
+
+Say = Callable[[str], None]
+
+
+class VerificationFailed(OpsError):
+    """A backup failed verification; it is marked bad and never counted as good."""
+
+
+def amcheck(url: str, jobs: int, *, every_database: bool = False) -> list[str]:
+    """Problems pg_amcheck reports on the database at ``url`` (empty when clean); with
+    ``every_database``, on every database of its server."""
+    args = ["--install-missing", "--heapallindexed", f"--jobs={max(1, jobs)}"]
+    if every_database:
+        plain, env = tools.split_password(url)
+        argv = [str(tools.program("pg_amcheck")), *args, "--all", f"--maintenance-db={plain}"]
+        result = subprocess.run(
+            argv, capture_output=True, encoding="utf-8", errors="replace", env=env, check=False
+        )
+        output = (result.stderr + result.stdout).strip()
+        return [] if result.returncode == 0 else [f"pg_amcheck: {output[-2000:]}"]
+    try:
+        tools.run("pg_amcheck", args, url, what="pg_amcheck", hint="", positional=True)
+    except OpsError as exc:
+        return [exc.message]
+    return []
+
+
+def verify_logical(
+    manifest: Manifest, store: Store, url: str, *, jobs: int = 2, say: Say = print
+) -> Verification:
+    """Verify the logical backup ``manifest`` by restoring it on the server of ``url``."""
+    started = now()
+    clock = time.monotonic()
+    result = Verification(ok=False, started_at=started.isoformat(), duration_seconds=0.0)
+    folder = store.folder(manifest)
+    dump = folder / logical.DUMP_FILE
+
+    def step(name: str, since: float) -> None:
+        result.steps[name] = round(time.monotonic() - since, 3)
+
+    try:
+        t = time.monotonic()
+        result.checks.append("sha256 and size of every file")
+        result.problems += logical.check_files(manifest, folder)
+        step("sha256", t)
+        if not result.problems:
+            result.checks.append("pg_restore --list reads the archive")
+            try:
+                logical.toc_items(dump)
+            except OpsError as exc:
+                result.problems.append(exc.message)
+        if not result.problems:
+            scratch = f"verify_{manifest.id}".replace("-", "_")
+            with scratch_database(url, scratch) as scratch_url:
+                t = time.monotonic()
+                result.checks.append(f"pg_restore --jobs={jobs} into a scratch database")
+                say(f"verify {manifest.id}: restoring into scratch database {scratch}")
+                try:
+                    logical.restore_into(dump, scratch_url, jobs=jobs, label="verify restore")
+                except OpsError as exc:
+                    result.problems.append(exc.message)
+                step("restore", t)
+                if not result.problems:
+                    t = time.monotonic()
+                    result.checks.append(
+                        f"rows and checksum of {len(manifest.tables)} tables against the source"
+                    )
+                    say(f"verify {manifest.id}: comparing every table with the source snapshot")
+                    restored = checksums.table_sums(scratch_url, jobs=jobs)
+                    result.problems += checksums.compare(manifest.tables, restored)
+                    step("checksums", t)
+                if not result.problems:
+                    t = time.monotonic()
+                    result.checks.append("pg_amcheck --heapallindexed of the restored copy")
+                    say(f"verify {manifest.id}: pg_amcheck of the restored copy")
+                    result.problems += amcheck(scratch_url, jobs)
+                    step("amcheck", t)
+    finally:
+        result.ok = not result.problems
+        result.duration_seconds = round(time.monotonic() - clock, 3)
+        record(manifest, store, result)
+    return result
+
+
+def record(manifest: Manifest, store: Store, result: Verification) -> None:
+    """Write the result into the manifest; a failure is logged loudly."""
+    manifest.verification = result
+    manifest.status = "good" if result.ok else "bad"
+    store.save(manifest)
+    if not result.ok:
+        logger.error("backup %s FAILED verification: %s", manifest.id, "; ".join(result.problems))
+
+
+def raise_if_bad(manifest: Manifest) -> None:
+    """Raise `VerificationFailed`, saying what to do, unless ``manifest`` is good."""
+    result = manifest.verification
+    if manifest.good or result is None:
+        return
+    lines = "\n".join(f"  - {problem}" for problem in result.problems)
+    raise VerificationFailed(
+        f"BACKUP {manifest.id} FAILED VERIFICATION; it is marked bad and will never be "
+        f"used or counted as good:\n{lines}",
+        "the lines above say what failed (a damaged file: disk, or something writing "
+        "into the backups folder); fix that and take a new backup (`inv backup.create`); "
+        "keep this one for inspection or delete its folder",
+    )

@@ -1,0 +1,285 @@
+"""Logical backups as an operator runs them: create + verify, restore, corruption, refusal.
+
+Every test works on a clone of the deployed template with demo data (`ops.seed`), runs
+the real ``inv backup.*`` tasks against the test server, and reads the real manifests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ops.backups import checksums, logical
+from ops.backups.logical import DUMP_FILE
+from ops.backups.manifest import Manifest, Store
+from ops.backups.verify import verify_logical
+from ops.seed import SeedOptions, seed
+from tests.fix_cluster import SECRETS, SERVER, SETTINGS
+from tests.test_ops_tasks import inv
+
+Conn = psycopg.Connection[tuple[object, ...]]
+STORE = Store(SETTINGS.backups_dir)
+
+
+@pytest.fixture
+def seeded_db(platform_db: Conn) -> Iterator[str]:
+    """A deployed clone with 300 articles, 30 users and their comments; its name."""
+    platform_db.autocommit = True
+    dbname = platform_db.info.dbname
+    seed(SERVER.url(dbname), SeedOptions(articles=300, users=30, seed=11), lambda _: None)
+    yield dbname
+    for manifest in STORE.all():
+        if manifest.database == dbname:
+            shutil.rmtree(STORE.folder(manifest), ignore_errors=True)
+
+
+@pytest.fixture
+def other_db() -> Iterator[str]:
+    """A name for a database the test may create; dropped afterwards."""
+    name = f"restored_{uuid.uuid4().hex[:8]}"
+    yield name
+    with psycopg.connect(SERVER.url("postgres"), autocommit=True) as conn:
+        for db in (name, f"{name}__restoring"):
+            conn.execute(f'drop database if exists "{db}" with (force)')
+
+
+def latest_backup(dbname: str) -> Manifest:
+    mine = [m for m in STORE.all() if m.database == dbname]
+    assert mine, f"no backup of {dbname} in {STORE.root}"
+    return mine[-1]
+
+
+def create_backup(dbname: str, *args: str) -> Manifest:
+    done = inv("backup.create", *args, db_name=dbname)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return latest_backup(dbname)
+
+
+def rows(url: str, query: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(query).fetchall()
+
+
+def test_a_restore_gives_identical_data_in_every_table(seeded_db: str, other_db: str) -> None:
+    manifest = create_backup(seeded_db)
+    assert manifest.status == "good", manifest.verification
+    assert manifest.verification is not None
+    assert manifest.verification.problems == []
+    assert set(manifest.verification.steps) == {"sha256", "restore", "checksums", "amcheck"}
+    assert manifest.files[DUMP_FILE].bytes == (STORE.folder(manifest) / DUMP_FILE).stat().st_size
+    assert len(manifest.files[DUMP_FILE].sha256) == 64
+    source_url = SERVER.url(seeded_db)
+    source = checksums.table_sums(source_url)
+    assert manifest.tables == source, "the manifest describes the source as it is"
+    assert source["publishing.articles"].rows == 300
+    assert source["publishing.comments"].rows > 100
+
+    done = inv("backup.restore", "--backup", manifest.id, "--database", other_db, db_name=seeded_db)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "restore" in done.stdout
+    restored_url = SERVER.url(other_db)
+    assert checksums.table_sums(restored_url) == source, "every table: same rows, same checksum"
+    for query in (
+        "select * from publishing.articles order by id",
+        "select * from publishing.comments order by id",
+        "select * from auth.users order by id",
+    ):
+        want = rows(source_url, query)
+        assert want, query
+        assert rows(restored_url, query) == want, f"row for row: {query}"
+
+
+def test_a_change_after_the_backup_is_not_in_it(seeded_db: str, other_db: str) -> None:
+    """And the restored database is configured as after a deploy (the data folder's JWT
+    secret, not the one the backup holds)."""
+    with psycopg.connect(SERVER.url(seeded_db), autocommit=True) as conn:
+        conn.execute("update auth.config set jwt_secret = repeat('s', 40)")
+    manifest = create_backup(seeded_db, "--no-verify")
+    assert manifest.status == "unverified"
+    with psycopg.connect(SERVER.url(seeded_db), autocommit=True) as conn:
+        conn.execute("delete from publishing.comment_moderation")
+    done = inv("backup.restore", "--backup", manifest.id, "--database", other_db, db_name=seeded_db)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "never verified" in done.stdout
+    count = rows(SERVER.url(other_db), "select count(*) from publishing.comment_moderation")
+    assert count == [(manifest.tables["publishing.comment_moderation"].rows,)]
+    assert manifest.tables["publishing.comment_moderation"].rows > 0
+    secret = rows(SERVER.url(other_db), "select jwt_secret from auth.config")
+    assert secret == [(SECRETS.jwt_secret,)]
+
+
+def flip_bytes(path: Path, at: float = 0.6, count: int = 16) -> None:
+    data = bytearray(path.read_bytes())
+    start = int(len(data) * at)
+    for i in range(start, start + count):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupted_backup_file_is_detected_and_marked_bad(seeded_db: str) -> None:
+    manifest = create_backup(seeded_db)
+    assert manifest.status == "good"
+    flip_bytes(STORE.folder(manifest) / DUMP_FILE)
+
+    done = inv("backup.verify", "--backup", manifest.id, db_name=seeded_db)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAILED VERIFICATION" in done.stderr
+    assert "sha256" in done.stderr
+    assert "corrupted" in done.stderr
+    assert "next:" in done.stderr
+    again = STORE.get(manifest.id)
+    assert again.status == "bad"
+    assert again.verification is not None
+    assert again.verification.steps.keys() == {"sha256"}
+
+    listing = inv("backup.list", db_name=seeded_db)
+    assert f"{manifest.id} is BAD" in listing.stdout
+    good_only = inv("backup.list", "--good", db_name=seeded_db)
+    assert manifest.id not in good_only.stdout
+
+    refused = inv("backup.restore", "--backup", manifest.id, "--database", "never_made")
+    assert refused.returncode == 1
+    assert "FAILED VERIFICATION" in refused.stderr
+
+
+def test_corruption_the_manifest_agrees_with_is_caught_by_the_restore(seeded_db: str) -> None:
+    """A file damaged before its checksum was taken: the restore or the comparison fails."""
+    manifest = create_backup(seeded_db, "--no-verify")
+    dump = STORE.folder(manifest) / DUMP_FILE
+    flip_bytes(dump, at=0.5, count=64)
+    path = STORE.folder(manifest) / "manifest.json"
+    body = json.loads(path.read_text())
+    body["files"][DUMP_FILE]["sha256"] = hashlib.sha256(dump.read_bytes()).hexdigest()
+    path.write_text(json.dumps(body))
+
+    done = inv("backup.verify", "--backup", manifest.id, db_name=seeded_db)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAILED VERIFICATION" in done.stderr
+    assert STORE.get(manifest.id).status == "bad"
+
+
+def test_a_difference_from_the_source_snapshot_fails_verification(seeded_db: str) -> None:
+    manifest = create_backup(seeded_db, "--no-verify")
+    path = STORE.folder(manifest) / "manifest.json"
+    body = json.loads(path.read_text())
+    body["tables"]["publishing.tags"]["checksum"] = "12345"
+    body["tables"]["auth.users"]["rows"] += 1
+    path.write_text(json.dumps(body))
+
+    done = inv("backup.verify", "--backup", manifest.id, db_name=seeded_db)
+    assert done.returncode == 1
+    assert "publishing.tags: same" in done.stderr
+    assert "different contents" in done.stderr
+    assert "auth.users: 30 rows, the source had 31" in done.stderr
+    assert STORE.get(manifest.id).status == "bad"
+
+
+def test_restore_refuses_a_live_database_without_force(seeded_db: str, other_db: str) -> None:
+    manifest = create_backup(seeded_db, "--no-verify")
+    with psycopg.connect(SERVER.url("postgres"), autocommit=True) as conn:
+        conn.execute(f'create database "{other_db}"')
+    with psycopg.connect(SERVER.url(other_db), autocommit=True) as live:
+        live.execute("create table precious (note text); insert into precious values ('keep')")
+        refused = inv("backup.restore", "--backup", manifest.id, "--database", other_db)
+        assert refused.returncode == 1
+        assert "is live (1 sessions, 1 tables)" in refused.stderr
+        assert "--force" in refused.stderr
+        assert live.execute("select note from precious").fetchall() == [("keep",)]
+
+    forced = inv("backup.restore", "--backup", manifest.id, "--database", other_db, "--force")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    restored = SERVER.url(other_db)
+    assert rows(restored, "select to_regclass('public.precious')") == [(None,)]
+    assert rows(restored, "select count(*) from publishing.articles") == [(300,)]
+
+
+def test_the_backup_tasks_read_like_a_manual() -> None:
+    listing = inv("--list").stdout
+    for name in ("create", "list", "verify", "restore", "pitr", "prune"):
+        line = next(ln for ln in listing.splitlines() if ln.split()[:1] == [f"backup.{name}"])
+        assert len(line.split(maxsplit=1)) == 2, f"backup.{name} has no one-line help"
+    restore_help = inv("--help", "backup.restore").stdout
+    for option in ("--backup", "--database", "--force", "--jobs"):
+        assert option in restore_help
+    refused = inv("backup.pitr", "--target-time", "not a time")
+    assert refused.returncode == 1
+    assert "ISO 8601" in refused.stderr
+
+
+def test_writes_during_the_dump_do_not_break_verification(seeded_db: str) -> None:
+    """The sums are taken in the dump's own snapshot, so commits while it runs never
+    make the restored copy differ from the manifest."""
+    url = SERVER.url(seeded_db)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create table public.busy (id bigserial primary key, at timestamptz)")
+    stop = threading.Event()
+
+    def write() -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not stop.is_set():
+                conn.execute(
+                    "insert into public.busy (at) select now() from generate_series(1, 50)"
+                )
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        time.sleep(0.2)
+        manifest = logical.create(url, STORE, say=lambda _: None)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        writer.join()
+    final = rows(url, "select count(*) from public.busy")[0][0]
+    assert 0 < manifest.tables["public.busy"].rows < int(final)  # type: ignore[call-overload]
+    result = verify_logical(manifest, STORE, url, say=lambda _: None)
+    assert result.ok, result.problems
+
+
+def test_a_table_checksum_sees_one_changed_or_moved_value(platform_db: Conn) -> None:
+    platform_db.autocommit = True
+    url = SERVER.url(platform_db.info.dbname)
+    platform_db.execute(
+        """create table public.probe (id int, note text, tags text[], doc tsvector, at interval);
+           insert into public.probe values
+             (1, 'one', '{a}', 'alpha', '1 day'), (2, 'two', '{b}', 'beta', '2 days'),
+             (3, 'three', null, 'gamma', null)"""
+    )
+    before = checksums.table_sums(url)
+    platform_db.execute("update public.probe set doc = 'delta' where id = 3")  # a text-hashed type
+    changed = checksums.table_sums(url)
+    assert changed["public.probe"].rows == 3
+    assert changed["public.probe"].checksum != before["public.probe"].checksum
+    assert {k: v for k, v in changed.items() if k != "public.probe"} == {
+        k: v for k, v in before.items() if k != "public.probe"
+    }
+    platform_db.execute("update public.probe set doc = 'gamma' where id = 3")
+    assert checksums.table_sums(url) == before, "the same rows give the same checksum"
+    platform_db.execute(
+        "update public.probe set note = case id when 1 then 'two' when 2 then 'one' end"
+        " where id in (1, 2)"
+    )
+    swapped = checksums.table_sums(url)["public.probe"]
+    assert swapped.checksum != before["public.probe"].checksum, "values moved between rows"
+
+
+def test_the_health_report_shows_the_last_good_backup_and_failures_since(seeded_db: str) -> None:
+    good = create_backup(seeded_db)
+    damaged = create_backup(seeded_db, "--no-verify")
+    flip_bytes(STORE.folder(damaged) / DUMP_FILE)
+    assert inv("backup.verify", "--backup", damaged.id, db_name=seeded_db).returncode == 1
+    report = inv("monitor.report", db_name=seeded_db)
+    assert report.returncode == 0, report.stdout + report.stderr
+    section = report.stdout.split("== Backup status")[1]
+    assert f"last good backup: logical {good.id}" in section
+    assert f"logical: {good.id} of {seeded_db}" in section
+    assert f"1 FAILED verification since (latest {damaged.id}" in section
