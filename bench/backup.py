@@ -147,6 +147,12 @@ def main() -> None:
         "--keep", action="store_true", help=f"keep {BENCH_DB} afterwards (always with --reuse)"
     )
     parser.add_argument("--no-pitr", action="store_true", help="skip the physical part")
+    parser.add_argument(
+        "--physical-only",
+        action="store_true",
+        help="only the physical backup, its verification and PITR (a logical restore of a "
+        "large database takes long)",
+    )
     args = parser.parse_args()
 
     settings = Settings.from_env()
@@ -155,11 +161,20 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-backup-", dir=settings.data_dir))
     folder.chmod(0o755)  # the postgres OS user restores the scratch cluster in it
     store = Store(folder / "store")
+    if args.physical_only:
+        try:
+            physical_rows = pitr_in_scratch(settings, store, BENCH_DB)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        print(f"\n=== physical backup benchmark: {args.articles:,} articles ===")
+        for label, seconds in physical_rows:
+            print(f"  {label:<70}  {seconds:8.1f} s")
+        return
     try:
         dump_s, restore_s, dump_bytes = bare(url, args.jobs, folder)
         manifest, create_s = timed(
             "backup.create (pg_dump in the snapshot + table sums)",
-            lambda: logical.create(url, store, jobs=args.jobs),
+            lambda: logical.create(url, store, compress=settings.backup_compress, jobs=args.jobs),
         )
         result, verify_s = timed(
             "backup verification", lambda: verify_logical(manifest, store, url, jobs=args.jobs)

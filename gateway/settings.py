@@ -136,6 +136,9 @@ class Settings:
     backup_physical_hours: float = 0.0
     #: Backups older than this are removed (the newest good one of each kind always stays).
     backup_keep_days: float = 7.0
+    #: gzip level of logical dumps (0-9). On 1,000,000 articles (5.7 GB): level 0 took
+    #: 25 s for 3.1 GB, level 1 73 s for 1.2 GB, pg_dump's default (6) 237 s.
+    backup_compress: int = 1
 
     def __post_init__(self) -> None:
         try:
@@ -161,6 +164,11 @@ class Settings:
             raise SettingsError(
                 f"PLATFORM_REALTIME_READ_INTERVAL is {self.realtime_read_interval_seconds}",
                 "set it to the seconds between outbox reads under load (0 to 10; 0: no wait)",
+            )
+        if not 0 <= self.backup_compress <= 9:
+            raise SettingsError(
+                f"PLATFORM_BACKUP_COMPRESS is {self.backup_compress}",
+                "set it to a gzip level from 0 (none, fastest) to 9 (smallest); default 1",
             )
         if self.gateway_event_loop not in EVENT_LOOPS:
             raise SettingsError(
@@ -246,6 +254,7 @@ class Settings:
             backup_logical_hours=_float(env, "PLATFORM_BACKUP_LOGICAL_HOURS", 0.0),
             backup_physical_hours=_float(env, "PLATFORM_BACKUP_PHYSICAL_HOURS", 0.0),
             backup_keep_days=_float(env, "PLATFORM_BACKUP_KEEP_DAYS", 7.0),
+            backup_compress=_int(env, "PLATFORM_BACKUP_COMPRESS", 1),
         )
 
     # --- folders and files -------------------------------------------------------

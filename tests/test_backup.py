@@ -71,6 +71,7 @@ def rows(url: str, query: str) -> list[tuple[object, ...]]:
 
 def test_a_restore_gives_identical_data_in_every_table(seeded_db: str, other_db: str) -> None:
     manifest = create_backup(seeded_db)
+    assert f"--compress={SETTINGS.backup_compress}" in manifest.method
     assert manifest.status == "good", manifest.verification
     assert manifest.verification is not None
     assert manifest.verification.problems == []
@@ -234,7 +235,7 @@ def test_writes_during_the_dump_do_not_break_verification(seeded_db: str) -> Non
     writer.start()
     try:
         time.sleep(0.2)
-        manifest = logical.create(url, STORE, say=lambda _: None)
+        manifest = logical.create(url, STORE, compress=SETTINGS.backup_compress, say=lambda _: None)
         time.sleep(0.2)
     finally:
         stop.set()

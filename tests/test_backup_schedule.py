@@ -63,6 +63,8 @@ def test_backup_settings_are_checked() -> None:
         ("PLATFORM_BACKUP_LOGICAL_HOURS", "-1"),
         ("PLATFORM_BACKUP_KEEP_DAYS", "0"),
         ("PLATFORM_BACKUP_ARCHIVE", "maybe"),
+        ("PLATFORM_BACKUP_COMPRESS", "10"),
+        ("PLATFORM_BACKUP_COMPRESS", "-1"),
     ):
         with pytest.raises(SettingsError, match=variable):
             Settings.from_env({variable: value})

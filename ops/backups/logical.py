@@ -33,21 +33,22 @@ Say = Callable[[str], None]
 _ITEM = re.compile(r"pg_restore: (?:processing|finished) item (\d+) ")
 
 
-def create(url: str, store: Store, *, jobs: int = 2, say: Say = print) -> Manifest:
-    """Dump the database at ``url`` (a superuser URL) into a new backup folder."""
+def create(url: str, store: Store, *, compress: int, jobs: int = 2, say: Say = print) -> Manifest:
+    """Dump the database at ``url`` (a superuser URL) into a new backup folder, gzip level
+    ``compress`` (0-9; ``PLATFORM_BACKUP_COMPRESS``)."""
     started = now()
     manifest = Manifest(
         id=new_id("logical", started),
         kind="logical",
         database=tools.database_of(url),
         started_at=started.isoformat(),
-        method="pg_dump --format=custom --snapshot=<exported snapshot>",
+        method=f"pg_dump --format=custom --compress={compress} --snapshot=<exported snapshot>",
     )
     folder = store.new_folder("logical", manifest.id)
     dump = folder / DUMP_FILE
     clock = time.monotonic()
     try:
-        _dump(url, manifest, dump, jobs, say)
+        _dump(url, manifest, dump, jobs, compress, say)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # no half-made backup is left to list
         raise
@@ -62,7 +63,7 @@ def create(url: str, store: Store, *, jobs: int = 2, say: Say = print) -> Manife
     return manifest
 
 
-def _dump(url: str, manifest: Manifest, dump: Path, jobs: int, say: Say) -> None:
+def _dump(url: str, manifest: Manifest, dump: Path, jobs: int, compress: int, say: Say) -> None:
     """pg_dump into ``dump`` while the tables are summed, both in one exported snapshot."""
     doing = "start the backup's snapshot"
     with translate_errors(doing), connect(url, doing) as conn:
@@ -77,7 +78,12 @@ def _dump(url: str, manifest: Manifest, dump: Path, jobs: int, say: Say) -> None
             )
             tools.run(
                 "pg_dump",
-                ["--format=custom", f"--snapshot={snapshot}", f"--file={dump}"],
+                [
+                    "--format=custom",
+                    f"--compress={compress}",
+                    f"--snapshot={snapshot}",
+                    f"--file={dump}",
+                ],
                 url,
                 what="pg_dump",
                 hint="read the message above; nothing was kept of this backup",

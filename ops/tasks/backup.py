@@ -41,7 +41,9 @@ def create(c: Context, kind: str = "logical", verify: bool = True, jobs: int = J
     if kind == "physical":
         manifest = physical.create(physical.repo_for(s), store, s.db_name, say=say)
     else:
-        manifest = logical.create(s.superuser_url, store, jobs=int(jobs), say=say)
+        manifest = logical.create(
+            s.superuser_url, store, compress=s.backup_compress, jobs=int(jobs), say=say
+        )
     if verify:
         _verify(manifest, store, int(jobs))
     else:
