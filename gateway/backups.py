@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from gateway.metrics import Metrics
 from gateway.settings import Settings
-from ops.backups.manifest import KINDS, Kind, Store
+from ops.backups.manifest import KINDS, Kind, Store, scheduled_hours, scope
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,7 @@ class BackupSchedule:
         self.metrics = metrics
         self.store = Store(settings.backups_dir)
         self.periods: dict[Kind, float] = {
-            "logical": settings.backup_logical_hours * 3600,
-            "physical": settings.backup_physical_hours * 3600,
+            kind: scheduled_hours(settings, kind) * 3600 for kind in KINDS
         }
         self._last_attempt: dict[Kind, float] = {}
 
@@ -54,8 +53,7 @@ class BackupSchedule:
         return any(period > 0 for period in self.periods.values())
 
     def _database(self, kind: Kind) -> str | None:
-        """Logical backups are per database (this platform's); physical ones per cluster."""
-        return self.settings.db_name if kind == "logical" else None
+        return scope(kind, self.settings.db_name)
 
     def refresh_metrics(self, at: datetime | None = None) -> None:
         """Set the last-good-backup gauges from the manifests on disk."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ops.backups.manifest import KINDS, Manifest, Store
+from ops.backups.manifest import KINDS, Manifest, Store, scope
 from ops.monitoring import Archiver, age, human_bytes
 
 
@@ -37,10 +37,8 @@ def backup_status(
     if store is not None:
         backups = store.all()
         for kind in KINDS:
-            of_kind = [
-                m for m in backups
-                if m.kind == kind and (kind == "physical" or database in (None, m.database))
-            ]  # fmt: skip
+            wanted = None if database is None else scope(kind, database)
+            of_kind = [m for m in backups if m.kind == kind and wanted in (None, m.database)]
             good = [m for m in of_kind if m.good]
             last = good[-1] if good else None
             if last is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ops.backups.manifest import Kind, Store
+from ops.backups.manifest import KINDS, SCHEDULE_VARIABLES, Store, scheduled_hours, scope
 from ops.monitoring import Snapshot, mib
 
 if TYPE_CHECKING:
@@ -186,15 +186,12 @@ def backup_breaches(store: Store, settings: Settings, at: datetime | None = None
     periods (``PLATFORM_BACKUP_LOGICAL_HOURS`` / ``_PHYSICAL_HOURS``; 0 is unscheduled)."""
     at = datetime.now(UTC) if at is None else at
     found: list[Breach] = []
-    schedule: tuple[tuple[Kind, float, str], ...] = (
-        ("logical", settings.backup_logical_hours, "PLATFORM_BACKUP_LOGICAL_HOURS"),
-        ("physical", settings.backup_physical_hours, "PLATFORM_BACKUP_PHYSICAL_HOURS"),
-    )
-    for kind, hours, variable in schedule:
+    for kind in KINDS:
+        hours, variable = scheduled_hours(settings, kind), SCHEDULE_VARIABLES[kind]
         if hours <= 0:
             continue
         limit = hours * 3600 * STALE_PERIODS
-        database = settings.db_name if kind == "logical" else None
+        database = scope(kind, settings.db_name)
         latest = store.latest(kind, database=database)
         if latest is None:
             found.append(

@@ -15,16 +15,35 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ops.backups.checksums import TableSum
 from ops.errors import OpsError
+
+if TYPE_CHECKING:
+    from gateway.settings import Settings
 
 Kind = Literal["logical", "physical"]
 KINDS: tuple[Kind, ...] = ("logical", "physical")
 Status = Literal["unverified", "good", "bad"]
 MANIFEST = "manifest.json"
 FORMAT = 1
+#: The setting that schedules each kind (hours between backups; 0 is off).
+SCHEDULE_VARIABLES: dict[Kind, str] = {
+    "logical": "PLATFORM_BACKUP_LOGICAL_HOURS",
+    "physical": "PLATFORM_BACKUP_PHYSICAL_HOURS",
+}
+
+
+def scheduled_hours(settings: Settings, kind: Kind) -> float:
+    """Hours between scheduled backups of ``kind`` (0: not scheduled)."""
+    return settings.backup_logical_hours if kind == "logical" else settings.backup_physical_hours
+
+
+def scope(kind: Kind, db_name: str) -> str | None:
+    """The database whose backups of ``kind`` count: logical backups are per database
+    (this platform's), physical ones are of the whole cluster (None)."""
+    return db_name if kind == "logical" else None
 
 
 @dataclass
