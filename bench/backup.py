@@ -8,8 +8,8 @@ seeded exactly as `bench.publishing` does; ``--reuse`` keeps one that already ho
 ``--articles`` articles, e.g. left by ``bench.publishing --keep``, and never drops it).
 In one run:
 
-1. baseline: bare ``pg_dump -Fc`` of the source, bare ``pg_restore -j N`` of it into a
-   new database;
+1. baseline: bare ``pg_dump -Fc`` of the source (at the gzip level of the backups,
+   ``PLATFORM_BACKUP_COMPRESS``), bare ``pg_restore -j N`` of it into a new database;
 2. ``backup.create`` (pg_dump in an exported snapshot while every table is summed) and
    its verification (sha256, ``pg_restore -j N`` into a scratch database, every
    table's rows and checksum, ``pg_amcheck --heapallindexed``);
@@ -59,15 +59,15 @@ def timed(label: str, action: Callable[[], T]) -> tuple[T, float]:
     return result, seconds
 
 
-def bare(url: str, jobs: int, folder: Path) -> tuple[float, float, int]:
-    """Seconds of a bare pg_dump -Fc and pg_restore -j, and the dump's bytes."""
+def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[float, float, int]:
+    """Seconds of a bare pg_dump -Fc (at the backups' gzip level) and pg_restore -j, and
+    the dump's bytes."""
     dump = folder / "bare.pgdump"
     _, dump_s = timed(
-        "bare pg_dump -Fc",
-        lambda: tools.run(
-            "pg_dump", ["--format=custom", f"--file={dump}"], url, what="pg_dump", hint=""
-        ),
-    )
+        f"bare pg_dump -Fc -Z {compress}",
+        lambda: tools.run("pg_dump", ["--format=custom", f"--compress={compress}",
+                                      f"--file={dump}"], url, what="pg_dump", hint=""),
+    )  # fmt: skip
     scratch.drop(url, BARE_DB)
     scratch.create(url, BARE_DB)
     try:
@@ -171,7 +171,7 @@ def main() -> None:
             print(f"  {label:<70}  {seconds:8.1f} s")
         return
     try:
-        dump_s, restore_s, dump_bytes = bare(url, args.jobs, folder)
+        dump_s, restore_s, dump_bytes = bare(url, args.jobs, folder, settings.backup_compress)
         manifest, create_s = timed(
             "backup.create (pg_dump in the snapshot + table sums)",
             lambda: logical.create(url, store, compress=settings.backup_compress, jobs=args.jobs),

@@ -128,6 +128,26 @@ def toc_items(dump: Path) -> set[str]:
     }
 
 
+#: Settings of pg_restore's sessions: index builds sort in memory instead of spilling to
+#: disk (one such sort per job).
+RESTORE_OPTIONS = "-c maintenance_work_mem=256MB"
+#: With a server built with LZ4, values moved to TOAST are compressed with it: the
+#: compression of a million articles' text and search vectors takes a quarter of the
+#: table's load with pglz, the default. Readers see the same values.
+LZ4_OPTION = "-c default_toast_compression=lz4"
+
+
+def restore_options(url: str) -> str:
+    """``PGOPTIONS`` for pg_restore into the server at ``url``."""
+    doing = "reading the server's TOAST compression methods"
+    with translate_errors(doing), connect(url, doing) as conn:
+        row = conn.execute(
+            "select 'lz4' = any(enumvals) from pg_catalog.pg_settings"
+            " where name = 'default_toast_compression'"
+        ).fetchone()
+    return f"{RESTORE_OPTIONS} {LZ4_OPTION}" if row and row[0] else RESTORE_OPTIONS
+
+
 def restore_into(
     dump: Path, url: str, *, jobs: int = 2, label: str = "restore", show: bool = True
 ) -> None:
@@ -138,6 +158,7 @@ def restore_into(
     """
     items = toc_items(dump)
     plain, env = tools.split_password(url)
+    env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} {restore_options(url)}".strip()
     argv = [str(tools.program("pg_restore")), "--verbose", "--exit-on-error",
             f"--jobs={max(1, jobs)}", f"--dbname={plain}", str(dump)]  # fmt: skip
     seen: set[str] = set()
