@@ -551,7 +551,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="wrk rounds (median kept)")
     parser.add_argument("--connections", type=int, default=20, help="wrk connections")
-    parser.add_argument("--keep", action="store_true", help=f"keep {BENCH_DB} afterwards")
+    parser.add_argument(
+        "--keep", action="store_true", help=f"keep {BENCH_DB} afterwards (always with --reuse)"
+    )
     parser.add_argument(
         "--reuse", action="store_true", help=f"reuse {BENCH_DB} if it holds --articles articles"
     )
@@ -586,7 +588,7 @@ def main() -> None:
             relevance = [measure(conn, q, f.visible) for q in queries]
     finally:
         server.stop()
-        if not args.keep:
+        if not (args.keep or args.reuse):  # a reused database took its seeding to make
             with psycopg.connect(settings.superuser_url, autocommit=True) as conn:
                 conn.execute(
                     sql.SQL("drop database if exists {} with (force)").format(

@@ -122,7 +122,7 @@ def test_a_change_after_the_backup_is_not_in_it(seeded_db: str, other_db: str) -
 def test_a_restore_loads_the_search_vectors_as_dumped(seeded_db: str, other_db: str) -> None:
     """The articles' search vectors and reading times are in the dump, so a restore copies
     them instead of stemming every article again; its long values are compressed with
-    LZ4; and the trigger that keeps them is back for the next edit."""
+    LZ4; the tables are analyzed; and the trigger that keeps them is back for the next edit."""
     source_url = SERVER.url(seeded_db)
     long_text = " ".join(f"paragraph{i} about otters" for i in range(4000))
     with psycopg.connect(source_url, autocommit=True) as conn:
@@ -144,6 +144,11 @@ def test_a_restore_loads_the_search_vectors_as_dumped(seeded_db: str, other_db: 
     done = inv("backup.restore", "--backup", manifest.id, "--database", other_db, db_name=seeded_db)
     assert done.returncode == 0, done.stdout + done.stderr
     restored_url = SERVER.url(other_db)
+    analyzed = (
+        "select count(*) > 0 from pg_stats"
+        " where schemaname = 'publishing' and tablename = 'articles'"
+    )
+    assert rows(restored_url, analyzed) == [(True,)], "the restore analyzed the tables"
     query = "select id, search, reading_minutes from publishing.articles order by id"
     assert rows(restored_url, query) == rows(source_url, query)
     compression = (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from psycopg import sql
 
 from ops import database
-from ops.backups import logical, scratch
+from ops.backups import logical, scratch, tools
 from ops.backups.manifest import Manifest, Store
 from ops.backups.verify import raise_if_bad
 from ops.database import connect, translate_errors
@@ -105,8 +105,19 @@ def restore(
     scratch.drop(admin, staging)
     scratch.create(admin, staging)
     try:
-        logical.restore_into(folder / logical.DUMP_FILE, scratch.database_url(url, staging),
-                             jobs=jobs, label="restore")  # fmt: skip
+        staging_url = scratch.database_url(url, staging)
+        logical.restore_into(folder / logical.DUMP_FILE, staging_url, jobs=jobs,
+                             label="restore")  # fmt: skip
+        # pg_restore leaves the planner without statistics until autovacuum gets there:
+        # the restored database is analyzed before it is put in place.
+        say(f"restore {manifest.id}: analyzing {staging} (planner statistics)")
+        tools.run(
+            "vacuumdb",
+            ["--analyze-only", "--quiet", f"--jobs={max(1, jobs)}"],
+            staging_url,
+            what="vacuumdb --analyze-only",
+            hint=f"{target} is untouched; see the server log, then restore again",
+        )
     except OpsError:
         scratch.drop(admin, staging)
         raise
