@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 
+from gateway.backoff import close_quietly
 from gateway.settings import Settings
 from ops import monitoring, thresholds
 from ops.monitoring import Snapshot
@@ -123,8 +124,4 @@ class Monitor:
 
     async def _disconnect(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None and not conn.closed:
-            try:
-                await conn.close()
-            except (psycopg.Error, OSError) as exc:
-                logger.debug("monitor: closing the connection: %s", exc)
+        await close_quietly(conn, "monitor")

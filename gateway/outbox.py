@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 
 from gateway import frames
-from gateway.backoff import backoff_seconds
+from gateway.backoff import backoff_seconds, close_quietly
 from gateway.hub import Event, Hub
 
 logger = logging.getLogger(__name__)
@@ -207,11 +207,7 @@ class Outbox:
 
     async def _disconnect(self) -> None:
         conn, self._reader = self._reader, None
-        if conn is not None and not conn.closed:
-            try:
-                await conn.close()
-            except (psycopg.Error, OSError):
-                logger.debug("realtime reader: closing a broken connection", exc_info=True)
+        await close_quietly(conn, "realtime reader")
 
 
 def _event(row: Row) -> Event:

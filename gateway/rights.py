@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 from psycopg import errors
 
+from gateway.backoff import close_quietly
 from gateway.protocol import ProtocolError
 from gateway.tokens import ANON_ROLE, Token
 
@@ -129,11 +130,7 @@ class Rights:
     async def _drop(self, exc: BaseException) -> None:
         logger.warning("rights: %s", str(exc).strip() or type(exc).__name__)
         conn, self._conn = self._conn, None
-        if conn is not None and not conn.closed:
-            try:
-                await conn.close()
-            except (psycopg.Error, OSError):
-                logger.debug("rights: closing a broken connection failed", exc_info=True)
+        await close_quietly(conn, "rights")
 
 
 def _hook_error(exc: psycopg.Error) -> ProtocolError:

@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from gateway.backoff import backoff_seconds
+from gateway.backoff import backoff_seconds, close_quietly
 from ops.jobs import MAX_JOBS, RUN_DUE_JOBS, JobRun
 
 logger = logging.getLogger(__name__)
@@ -117,11 +117,7 @@ class Scheduler:
 
     async def _disconnect(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None and not conn.closed:
-            try:
-                await conn.close()
-            except (psycopg.Error, OSError) as exc:
-                logger.debug("scheduler: closing the connection: %s", exc)
+        await close_quietly(conn, "scheduler")
 
     def _record(self, *, ok: bool) -> None:
         self.last_tick_ok = ok
