@@ -9,15 +9,19 @@ seeded exactly as `bench.publishing` does; ``--reuse`` keeps one that already ho
 In one run:
 
 1. baseline: bare ``pg_dump -Fc`` of the source (at the gzip level of the backups,
-   ``PLATFORM_BACKUP_COMPRESS``), bare ``pg_restore -j N`` of it into a new database;
+   ``PLATFORM_BACKUP_COMPRESS``), bare ``pg_restore -j N`` of it into a new database of
+   the live cluster and into a throwaway cluster (what verification restores into);
 2. ``backup.create`` (pg_dump in an exported snapshot while every table is summed) and
-   its verification (sha256, ``pg_restore -j N`` into a scratch database, every
+   its verification (sha256, ``pg_restore -j N`` into a throwaway cluster, every
    table's rows and checksum, ``pg_amcheck --heapallindexed``);
 3. ``backup.restore`` into a new database (sha256 check, ``pg_restore -j N``, rename,
    configure);
 4. when the cluster archives WAL (``inv up`` sets it): a physical pgBackRest backup and
    its verification, then point-in-time recovery of the backup into a scratch cluster to
    a moment between two commits written after it, with rows written before and after.
+
+Each step's wall time and the CPU time the whole machine spent meanwhile (all cores; run
+it on a quiet machine): what a step costs, and how many cores it kept busy.
 
 Targets (issue #5): backup + verification <= 5 minutes and restore <= 5 minutes at
 1,000,000 articles; PITR recovery time reported.
@@ -37,9 +41,10 @@ import psycopg
 from psycopg import sql
 
 from bench.auth import with_database
+from bench.cpu import machine_busy_seconds
 from bench.publishing import BENCH_DB, prepare
 from gateway.settings import Settings
-from ops.backups import logical, physical, scratch, tools
+from ops.backups import logical, physical, scratch, throwaway, tools
 from ops.backups.manifest import Store
 from ops.backups.restore import restore
 from ops.backups.verify import verify_logical
@@ -50,18 +55,26 @@ BARE_DB = "bench_backup_bare"
 T = TypeVar("T")
 
 
+CREATE = "backup.create (pg_dump in the snapshot + table sums)"
+VERIFY = "backup verification"
+RESTORE = "backup.restore"
+#: CPU seconds (all cores, machine-wide) of each timed step, by label.
+CPU: dict[str, float] = {}
+
+
 def timed(label: str, action: Callable[[], T]) -> tuple[T, float]:
     print(f"{label} ...", flush=True)
-    started = time.perf_counter()
+    started, busy = time.perf_counter(), machine_busy_seconds()
     result = action()
     seconds = time.perf_counter() - started
-    print(f"  {seconds:.1f} s", flush=True)
+    CPU[label] = machine_busy_seconds() - busy
+    print(f"  {seconds:.1f} s, {CPU[label]:.1f} s of CPU", flush=True)
     return result, seconds
 
 
-def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[float, float, int]:
-    """Seconds of a bare pg_dump -Fc (at the backups' gzip level) and pg_restore -j, and
-    the dump's bytes."""
+def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[float, float, float, int]:
+    """Seconds of a bare pg_dump -Fc (at the backups' gzip level), of a bare pg_restore
+    -j into the live cluster and into a throwaway cluster, and the dump's bytes."""
     dump = folder / "bare.pgdump"
     _, dump_s = timed(
         f"bare pg_dump -Fc -Z {compress}",
@@ -78,7 +91,13 @@ def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[float, float
         )  # fmt: skip
     finally:
         scratch.drop(url, BARE_DB)
-    return dump_s, restore_s, dump.stat().st_size
+    with throwaway.throwaway_cluster(url, folder / "throwaway") as target:
+        _, throwaway_s = timed(
+            f"bare pg_restore -j {jobs} into a throwaway cluster",
+            lambda: tools.run("pg_restore", [f"--jobs={jobs}", "--exit-on-error", str(dump)],
+                              target, what="pg_restore", hint=""),
+        )  # fmt: skip
+    return dump_s, restore_s, throwaway_s, dump.stat().st_size
 
 
 def pitr_in_scratch(settings: Settings, store: Store, dbname: str) -> list[tuple[str, float]]:
@@ -141,10 +160,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42, help="seed of the demo data")
     parser.add_argument("--jobs", type=int, default=2, help="pg_restore / checksum jobs")
     parser.add_argument(
-        "--reuse", action="store_true", help=f"reuse {BENCH_DB} if it holds --articles articles"
+        "--reuse", action="store_true", help="reuse --database if it holds --articles articles"
     )
     parser.add_argument(
-        "--keep", action="store_true", help=f"keep {BENCH_DB} afterwards (always with --reuse)"
+        "--keep", action="store_true", help="keep --database afterwards (always with --reuse)"
+    )
+    parser.add_argument(
+        "--database", default=BENCH_DB, help=f"the source database (default {BENCH_DB})"
     )
     parser.add_argument("--no-pitr", action="store_true", help="skip the physical part")
     parser.add_argument(
@@ -156,14 +178,14 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = Settings.from_env()
-    url = with_database(settings.superuser_url, BENCH_DB)
+    url = with_database(settings.superuser_url, args.database)
     prepare(settings, url, args.articles, args.seed, args.reuse)
     folder = Path(tempfile.mkdtemp(prefix="bench-backup-", dir=settings.data_dir))
     folder.chmod(0o755)  # the postgres OS user restores the scratch cluster in it
     store = Store(folder / "store")
     if args.physical_only:
         try:
-            physical_rows = pitr_in_scratch(settings, store, BENCH_DB)
+            physical_rows = pitr_in_scratch(settings, store, args.database)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         print(f"\n=== physical backup benchmark: {args.articles:,} articles ===")
@@ -171,30 +193,32 @@ def main() -> None:
             print(f"  {label:<70}  {seconds:8.1f} s")
         return
     try:
-        dump_s, restore_s, dump_bytes = bare(url, args.jobs, folder, settings.backup_compress)
+        dump_s, restore_s, throwaway_s, dump_bytes = bare(
+            url, args.jobs, folder, settings.backup_compress
+        )
         manifest, create_s = timed(
-            "backup.create (pg_dump in the snapshot + table sums)",
+            CREATE,
             lambda: logical.create(url, store, compress=settings.backup_compress, jobs=args.jobs),
         )
         result, verify_s = timed(
-            "backup verification", lambda: verify_logical(manifest, store, url, jobs=args.jobs)
+            VERIFY, lambda: verify_logical(manifest, store, url, jobs=args.jobs)
         )
         if not result.ok:
             print(f"  verification FAILED: {result.problems}")
         _, ours_restore_s = timed(
-            "backup.restore",
+            RESTORE,
             lambda: restore(manifest, store, url, RESTORED_DB, settings.secrets, force=True,
                             jobs=args.jobs),
         )  # fmt: skip
         scratch.drop(url, RESTORED_DB)
-        physical_rows = [] if args.no_pitr else pitr_in_scratch(settings, store, BENCH_DB)
+        physical_rows = [] if args.no_pitr else pitr_in_scratch(settings, store, args.database)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if not (args.keep or args.reuse):  # a reused database is someone's seeded data
             with psycopg.connect(settings.superuser_url, autocommit=True) as conn:
                 conn.execute(
                     sql.SQL("drop database if exists {} with (force)").format(
-                        sql.Identifier(BENCH_DB)
+                        sql.Identifier(args.database)
                     )
                 )
 
@@ -212,26 +236,48 @@ def main() -> None:
         f"(bare {dump_bytes / 1e6:,.0f} MB), jobs {args.jobs} ==="
     )
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.steps.items())
-    rows = [
-        ("bare pg_dump -Fc", dump_s, ""),
-        (f"bare pg_restore -j {args.jobs}", restore_s, ""),
-        ("backup.create (dump + sums)", create_s, f"{create_s / dump_s:.2f}x bare pg_dump"),
-        (f"verification ({steps})", verify_s, f"{verify_s / restore_s:.2f}x bare pg_restore"),
+    compress, jobs = settings.backup_compress, args.jobs
+    # (label, seconds, CPU seconds of the whole machine or None, note)
+    rows: list[tuple[str, float, float | None, str]] = [
+        ("bare pg_dump -Fc", dump_s, CPU.get(f"bare pg_dump -Fc -Z {compress}"), ""),
+        (f"bare pg_restore -j {jobs}", restore_s, CPU.get(f"bare pg_restore -j {jobs}"), ""),
+        (
+            f"bare pg_restore -j {jobs} into a throwaway cluster",
+            throwaway_s,
+            CPU.get(f"bare pg_restore -j {jobs} into a throwaway cluster"),
+            "",
+        ),
+        (
+            "backup.create (dump + sums)",
+            create_s,
+            CPU.get(CREATE),
+            f"{create_s / dump_s:.2f}x bare pg_dump",
+        ),
+        (
+            f"verification ({steps})",
+            verify_s,
+            CPU.get(VERIFY),
+            f"{verify_s / throwaway_s:.2f}x bare pg_restore into a throwaway cluster",
+        ),
         (
             "backup + verification",
             total,
-            f"{verdict(total)}; {total / (dump_s + restore_s):.2f}x bare dump + restore",
+            CPU.get(CREATE, 0.0) + CPU.get(VERIFY, 0.0),
+            f"{verdict(total)}; {total / (dump_s + throwaway_s):.2f}x bare dump + restore "
+            "into a throwaway cluster",
         ),
         (
             "backup.restore",
             ours_restore_s,
+            CPU.get(RESTORE),
             f"{verdict(ours_restore_s)}; {ours_restore_s / restore_s:.2f}x bare pg_restore",
         ),
-        *((label, seconds, "") for label, seconds in physical_rows),
+        *((label, seconds, None, "") for label, seconds in physical_rows),
     ]
-    width = max(len(label) for label, _, _ in rows)
-    for label, seconds, note in rows:
-        print(f"  {label:<{width}}  {seconds:8.1f} s  {note}")
+    width = max(len(row[0]) for row in rows)
+    for label, seconds, busy, note in rows:
+        used = " " * 26 if busy is None else f"  {busy:7.1f} s CPU ({busy / seconds:.2f} cores)"
+        print(f"  {label:<{width}}  {seconds:8.1f} s{used}  {note}")
     print(f"  verification: {'GOOD' if result.ok else 'FAILED ' + str(result.problems)}")
 
 

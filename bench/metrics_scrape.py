@@ -30,13 +30,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import psycopg
 from psycopg import sql
 
 from bench.auth import with_database
+from bench.cpu import process_seconds
 from gateway.monitor import APPLICATION_NAME
 from gateway.settings import PROJECT_ROOT, Settings
 from ops import database, sqitch
@@ -85,12 +85,6 @@ def gateway(settings: Settings, dbname: str, cache_seconds: float) -> Iterator[G
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def p95(values: list[float]) -> float:
@@ -151,7 +145,7 @@ def scrape_both(settings: Settings, dbname: str, url: str, scrapes: int) -> Run:
         with gateway(settings, dbname, 3600) as cached:
             client.get(cached.url + "/metrics").raise_for_status()
             pids = {"gateway": live.process.pid, "postgres": backend, "cached": cached.process.pid}
-            before = {key: cpu_seconds(pid) for key, pid in pids.items()}
+            before = {key: process_seconds(pid) for key, pid in pids.items()}
             print(f"scraping each gateway {scrapes} times, in turn ...", flush=True)
             for _ in range(scrapes):
                 for key, gw in (("sql", live), ("cached", cached)):
@@ -161,7 +155,7 @@ def scrape_both(settings: Settings, dbname: str, url: str, scrapes: int) -> Run:
                     response.raise_for_status()
                     if key == "sql":
                         text = response.text
-            cpu = {key: cpu_seconds(pid) - before[key] for key, pid in pids.items()}
+            cpu = {key: process_seconds(pid) - before[key] for key, pid in pids.items()}
     with psycopg.connect(url, autocommit=True) as conn:
         for _ in range(scrapes):
             started = time.perf_counter()

@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 import psycopg
@@ -168,9 +168,11 @@ def verdict(ok: bool) -> str:
 
 
 def prepare(settings: Settings, url: str, articles: int, seed_value: int, reuse: bool) -> None:
+    """Deploy and seed the database of ``url`` (dropped first), or reuse it as it is."""
     admin_url = settings.superuser_url
+    dbname = unquote(urlsplit(url).path.lstrip("/"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", (BENCH_DB,))
+        exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,))
         if reuse and exists.fetchone():
             with psycopg.connect(url) as bench:
                 row = bench.execute(
@@ -178,14 +180,14 @@ def prepare(settings: Settings, url: str, articles: int, seed_value: int, reuse:
                     " where exists (select from pg_class where relname = 'search_words')"
                 ).fetchone()
             if row is not None and row[0] == articles:
-                print(f"reusing {BENCH_DB} ({articles:,} articles)", flush=True)
+                print(f"reusing {dbname} ({articles:,} articles)", flush=True)
                 sqitch.deploy(url, echo=False)
                 database.configure(url, settings.secrets)
                 return
-        drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(BENCH_DB))
+        drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname))
         conn.execute(drop)
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(BENCH_DB)))
-    print(f"deploying the plan into {BENCH_DB} ...", flush=True)
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
+    print(f"deploying the plan into {dbname} ...", flush=True)
     sqitch.deploy(url, echo=False)
     database.configure(url, settings.secrets)
     print(f"seeding {articles:,} articles ...", flush=True)

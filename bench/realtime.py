@@ -43,6 +43,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 
 from bench.auth import with_database
+from bench.cpu import process_seconds
 from gateway.settings import EVENT_LOOPS, PROJECT_ROOT, Settings
 from ops import database, sqitch
 from ops.net import free_port
@@ -122,12 +123,6 @@ def wait_http(url: str) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     raise SystemExit(f"{url} did not come up")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def send_lag(metrics_url: str) -> tuple[float, float]:
@@ -261,16 +256,16 @@ def main() -> None:
             label = f"{clients:>5} clients, {topics:>3} topic(s), {rate:g} ev/s each"
             print(f"  {label} ...", flush=True)
             seconds, procs = args.duration, args.procs
-            lag_before, cpu_before = send_lag(metrics_url), cpu_seconds(gw.pid)
+            lag_before, cpu_before = send_lag(metrics_url), process_seconds(gw.pid)
             gw_result, sent = run_clients(
                 gw_ws, token, clients, topics, (db_url, False, rate), seconds, procs
             )
-            lag_after, gw_cpu = send_lag(metrics_url), cpu_seconds(gw.pid) - cpu_before
-            bare_before = cpu_seconds(bare.pid)
+            lag_after, gw_cpu = send_lag(metrics_url), process_seconds(gw.pid) - cpu_before
+            bare_before = process_seconds(bare.pid)
             bare_result, _ = run_clients(
                 bare_ws, None, clients, topics, (db_url, True, rate), seconds, procs
             )
-            bare_cpu = cpu_seconds(bare.pid) - bare_before
+            bare_cpu = process_seconds(bare.pid) - bare_before
             events = lag_after[0] - lag_before[0]
             mean_lag = (lag_after[1] - lag_before[1]) / events * 1000 if events else 0.0
             print(

@@ -13,7 +13,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -22,6 +22,7 @@ import pytest
 from ops.backups import checksums, logical, tools
 from ops.backups.logical import DUMP_FILE
 from ops.backups.manifest import Manifest, Store
+from ops.backups.throwaway import without_creating
 from ops.backups.verify import verify_logical
 from ops.seed import SeedOptions, seed
 from tests.fix_cluster import SECRETS, SERVER, SETTINGS
@@ -295,6 +296,56 @@ def test_writes_during_the_dump_do_not_break_verification(seeded_db: str) -> Non
     assert 0 < manifest.tables["public.busy"].rows < int(final)  # type: ignore[call-overload]
     result = verify_logical(manifest, STORE, url, say=lambda _: None)
     assert result.ok, result.problems
+
+
+def wal_written(url: str, action: Callable[[], object]) -> int:
+    """Bytes of WAL the server at ``url`` wrote while ``action`` ran."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        before = conn.execute("select pg_current_wal_insert_lsn()").fetchone()
+        action()
+        row = conn.execute(
+            "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", before
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_verification_restores_into_a_throwaway_cluster(seeded_db: str, other_db: str) -> None:
+    """The verification's restore writes nothing to the live cluster's WAL (a restore
+    into it writes the whole copy there), and its cluster is deleted afterwards."""
+    url = SERVER.url(seeded_db)
+    manifest = create_backup(seeded_db, "--no-verify")
+    results = []
+    verify_wal = wal_written(
+        url, lambda: results.append(verify_logical(manifest, STORE, url, say=lambda _: None))
+    )
+    assert results[0].ok, results[0].problems
+    assert any("throwaway cluster" in check for check in results[0].checks)
+    assert not (STORE.root / "scratch" / f"verify-{manifest.id}").exists()
+
+    restore_wal = wal_written(
+        url,
+        lambda: inv("backup.restore", "--backup", manifest.id, "--database", other_db),
+    )
+    assert restore_wal > 1_000_000, "a restore into the live cluster writes its WAL"
+    assert verify_wal < restore_wal / 20, (verify_wal, restore_wal)
+
+
+def test_the_source_roles_are_created_in_the_throwaway_cluster_once() -> None:
+    """pg_dumpall writes CREATE ROLE for the bootstrap superuser too: it is left out."""
+    script = (
+        'CREATE ROLE anon;\nCREATE ROLE postgres;\nCREATE ROLE "we""ird";\nALTER ROLE postgres;\n'
+    )
+    assert without_creating(script, {"postgres"}).splitlines() == [
+        "CREATE ROLE anon;",
+        'CREATE ROLE "we""ird";',
+        "ALTER ROLE postgres;",
+    ]
+    assert without_creating(script, {'we"ird'}).splitlines() == [
+        "CREATE ROLE anon;",
+        "CREATE ROLE postgres;",
+        "ALTER ROLE postgres;",
+    ]
 
 
 def test_a_table_checksum_sees_one_changed_or_moved_value(platform_db: Conn) -> None:

@@ -5,13 +5,15 @@ Logical backups, in order (the first failure stops the rest):
 1. every file's SHA-256 against the manifest (a flipped byte is caught here, before
    anything is restored);
 2. ``pg_restore --list`` reads the archive's table of contents;
-3. ``pg_restore --jobs`` into a scratch database on the same server;
+3. ``pg_restore --jobs`` into a throwaway cluster made for this verification
+   (`ops.backups.throwaway`: no WAL, no fsync, the source's roles; a scratch database of
+   the source server when that server runs another major version than this machine);
 4. every table's row count and checksum against the manifest (the source's snapshot);
 5. ``pg_amcheck --heapallindexed`` on the restored copy (heap and B-tree structure,
    every heap tuple found in its indexes);
 
-then the scratch database is dropped. The result goes into the manifest: ``good`` only
-when every step passed.
+then the throwaway cluster (or scratch database) is deleted. The result goes into the
+manifest: ``good`` only when every step passed.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from __future__ import annotations
 import logging
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from ops.backups import checksums, logical, tools
+from ops.backups import checksums, logical, throwaway, tools
 from ops.backups.manifest import Manifest, Store, Verification, now
 from ops.backups.scratch import scratch_database
 from ops.errors import OpsError
@@ -79,11 +82,10 @@ def verify_logical(
             except OpsError as exc:
                 result.problems.append(exc.message)
         if not result.problems:
-            scratch = f"verify_{manifest.id}".replace("-", "_")
-            with scratch_database(url, scratch) as scratch_url:
+            with restore_target(manifest, store, url) as (scratch_url, where):
                 t = time.monotonic()
-                result.checks.append(f"pg_restore --jobs={jobs} into a scratch database")
-                say(f"verify {manifest.id}: restoring into scratch database {scratch}")
+                result.checks.append(f"pg_restore --jobs={jobs} into {where}")
+                say(f"verify {manifest.id}: restoring into {where}")
                 try:
                     logical.restore_into(dump, scratch_url, jobs=jobs, label="verify restore")
                 except OpsError as exc:
@@ -109,6 +111,20 @@ def verify_logical(
         result.duration_seconds = round(time.monotonic() - clock, 3)
         record(manifest, store, result)
     return result
+
+
+@contextmanager
+def restore_target(manifest: Manifest, store: Store, url: str) -> Iterator[tuple[str, str]]:
+    """Where the verification of ``manifest`` restores: the URL of an empty database, and
+    what it is. Deleted on exit."""
+    if throwaway.usable(url):
+        folder = store.root / "scratch" / f"verify-{manifest.id}"
+        with throwaway.throwaway_cluster(url, folder) as target:
+            yield target, "a throwaway cluster (no WAL, no fsync)"
+        return
+    scratch = f"verify_{manifest.id}".replace("-", "_")
+    with scratch_database(url, scratch) as target:
+        yield target, f"scratch database {scratch} of the source server"
 
 
 def record(manifest: Manifest, store: Store, result: Verification) -> None:
