@@ -52,6 +52,7 @@ from ops.postgrest import Postgrest
 from ops.seed import SeedOptions, seed, summary
 
 BENCH_DB = "bench_publishing"
+PARTS = ("sql", "search", "http", "relevance")
 DEEP_PAGE = 5_000
 READER_EMAIL = "bench-reader@example.com"
 READER_PASSWORD = "bench reader password"  # noqa: S105 - a scratch database
@@ -559,6 +560,12 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help=f"reuse {BENCH_DB} if it holds --articles articles"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="measure only this part (repeatable; default all); targets need sql, search and http",
+    )
     args = parser.parse_args()
 
     settings = Settings.from_env()
@@ -572,22 +579,33 @@ def main() -> None:
         flush=True,
     )
 
+    parts = set(args.only or PARTS)
     server = private_postgrest.start(settings, url, "bench-publishing", ("publishing",))
+    sqls: dict[str, dict[Mode, Latency]] = {}
+    search_http: dict[str, Latency] = {}
+    http: dict[str, dict[str, wrk.WrkResult]] = {}
+    relevance: list[Relevance] = []
     try:
-        print("measuring SQL latencies ...", flush=True)
-        sqls = sql_latencies(url, f, args.samples)
-        print("measuring search through PostgREST ...", flush=True)
-        search_http = {
-            "common words": http_search_latency(server, [w for w, _ in f.common], args.samples),
-            "rare words": http_search_latency(server, f.rare, args.samples),
-        }
-        print("measuring throughput with wrk ...", flush=True)
-        http = throughput(server, url, f, args.duration, args.connections, args.rounds)
-        print("measuring relevance ...", flush=True)
-        common = [w for w, _ in f.common]
-        queries = [*common, *f.rare[:2], f"{common[0]} {common[-1]}", f"{common[1]} or {f.rare[0]}"]
-        with psycopg.connect(url, autocommit=True) as conn:
-            relevance = [measure(conn, q, f.visible) for q in queries]
+        if "sql" in parts:
+            print("measuring SQL latencies ...", flush=True)
+            sqls = sql_latencies(url, f, args.samples)
+        if "search" in parts:
+            print("measuring search through PostgREST ...", flush=True)
+            search_http = {
+                "common words": http_search_latency(server, [w for w, _ in f.common], args.samples),
+                "rare words": http_search_latency(server, f.rare, args.samples),
+            }
+        if "http" in parts:
+            print("measuring throughput with wrk ...", flush=True)
+            http = throughput(server, url, f, args.duration, args.connections, args.rounds)
+        if "relevance" in parts:
+            print("measuring relevance ...", flush=True)
+            common = [w for w, _ in f.common]
+            queries = [
+                *common, *f.rare[:2], f"{common[0]} {common[-1]}", f"{common[1]} or {f.rare[0]}"
+            ]  # fmt: skip
+            with psycopg.connect(url, autocommit=True) as conn:
+                relevance = [measure(conn, q, f.visible) for q in queries]
     finally:
         server.stop()
         if not (args.keep or args.reuse):  # a reused database took its seeding to make
@@ -600,9 +618,12 @@ def main() -> None:
 
     print()
     print(f"=== publishing benchmark: {args.articles:,} articles, {f.visible:,} visible ===")
-    report_sql(sqls)
-    report_targets(sqls, http, search_http, f, args.articles)
-    report_relevance(relevance)
+    if sqls:
+        report_sql(sqls)
+    if sqls and http and search_http:
+        report_targets(sqls, http, search_http, f, args.articles)
+    if relevance:
+        report_relevance(relevance)
 
 
 if __name__ == "__main__":

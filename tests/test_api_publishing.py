@@ -236,3 +236,114 @@ def test_profiles_show_email_to_owner_only(api: httpx.Client, postgrest: ApiServ
     assert json_of(api.get("/profiles", headers=mine, params=params))[0]["email"] == email
     assert json_of(api.get("/profiles", headers=other, params=params))[0]["email"] is None
     assert json_of(api.get("/profiles", headers=PUBLISHING, params=params))[0]["email"] is None
+
+
+def test_revisions_analytics_archive_and_ranges_over_http(
+    api: httpx.Client, postgrest: ApiServer
+) -> None:
+    """What the frontend does beyond reading: restore a revision, like, view, see the
+    analytics (editors and the article's authors only), archive; page with a Range
+    header and an estimated count; a taken slug answers 409 naming the column."""
+    author = login(api, create_user(postgrest.db_url, ["author"], "writer"))
+    editor = login(api, create_user(postgrest.db_url, ["editor"], "editor"))
+    reader = login(api, create_user(postgrest.db_url, [], "reader"))
+    moderator = login(api, create_user(postgrest.db_url, ["moderator"], "mod"))
+    draft = json_of(
+        api.post("/articles", headers={**author, **RETURN}, json={"title": "First title"})
+    )[0]
+    where = {"id": f"eq.{draft['id']}"}
+    for title in ("Second title", "Third title"):
+        json_of(api.patch("/articles", headers=author, params=where, json={"title": title}))
+    revisions = json_of(
+        api.get(
+            "/article_revisions",
+            headers=author,
+            params={"article_id": f"eq.{draft['id']}", "order": "version", "select": "id,title"},
+        )
+    )
+    assert [r["title"] for r in revisions] == ["First title", "Second title"]
+    assert (
+        api.get(
+            "/article_revisions", headers=reader, params={"id": "eq." + str(revisions[0]["id"])}
+        ).json()
+        == []
+    )
+    restored = json_of(
+        api.post("/rpc/restore_revision", headers=author, json={"revision_id": revisions[0]["id"]})
+    )
+    assert restored["title"] == "First title"
+    assert restored["slug"] == draft["slug"], "the slug stays"
+    count = api.get(
+        "/article_revisions",
+        headers={**author, "Prefer": "count=exact"},
+        params={"article_id": f"eq.{draft['id']}", "limit": "0"},
+    )
+    assert count.headers["Content-Range"].endswith("/3"), "the restore is a revision too"
+
+    json_of(api.post("/rpc/publish_article", headers=editor, json={"article_id": draft["id"]}))
+    json_of(api.post("/article_likes", headers=reader, json={"article_id": draft["id"]}))
+    twice = api.post("/article_likes", headers=reader, json={"article_id": draft["id"]})
+    assert twice.status_code == 409, "one like per user per article"
+    comment = json_of(
+        api.post(
+            "/comments",
+            headers={**reader, **RETURN},
+            json={"article_id": draft["id"], "body": "Nice"},
+        )
+    )[0]
+    json_of(
+        api.post(
+            "/rpc/moderate_comment",
+            headers=moderator,
+            json={"comment_id": comment["id"], "status": "approved"},
+        )
+    )
+    for _ in range(3):
+        json_of(api.post("/rpc/record_view", headers=PUBLISHING, json={"article_id": draft["id"]}))
+    with psycopg.connect(postgrest.db_url, autocommit=True) as conn:
+        conn.execute("select publishing_private.refresh_analytics()")  # the scheduled job
+    top = json_of(api.post("/rpc/top_articles", headers=editor, json={"lim": 100}))
+    mine = next(row for row in top if row["article_id"] == draft["id"])
+    assert (mine["views"], mine["likes"], mine["comments"]) == (3, 1, 1)
+    stats = json_of(
+        api.post("/rpc/article_stats", headers=author, json={"article_id": draft["id"]})
+    )
+    assert stats == [{"views": 3, "likes": 1, "comments": 1}]
+    refused = api.post("/rpc/top_articles", headers=reader, json={})
+    assert (refused.status_code, refused.json()["code"]) == (403, "publishing.editors_only")
+    other = api.post("/rpc/article_stats", headers=reader, json={"article_id": draft["id"]})
+    assert other.status_code == 403
+    assert "article_id" in other.json()["message"]
+
+    archived = json_of(
+        api.post("/rpc/archive_article", headers=editor, json={"article_id": draft["id"]})
+    )
+    assert archived["status"] == "archived"
+    assert api.get("/articles", headers=PUBLISHING, params=where).json() == []
+
+    # Ranges: a Range header pages like limit/offset, with the total as asked.
+    ranged = api.get(
+        "/article_cards",
+        headers={**PUBLISHING, "Range-Unit": "items", "Range": "0-1", "Prefer": "count=exact"},
+        params={"select": "id", "order": "published_at.desc.nullslast,id.desc"},
+    )
+    total = int(ranged.headers["Content-Range"].split("/")[1])
+    assert len(ranged.json()) == min(2, total)
+    if total > 2:
+        assert ranged.status_code == 206
+        assert ranged.headers["Content-Range"] == f"0-1/{total}"
+    estimated = api.get(
+        "/article_cards",
+        headers={**PUBLISHING, "Range": "0-1", "Prefer": "count=estimated"},
+        params={"select": "id"},
+    )
+    assert estimated.headers["Content-Range"].split("/")[1].isdigit()
+
+    # A taken slug: 409 naming the constraint, hence the field. PostgreSQL leaves out
+    # the "Key (slug)=(...)" detail for a caller under row-level security: the taken
+    # value may be another author's unpublished draft.
+    taken = api.post("/articles", headers=author, json={"title": "Copycat", "slug": draft["slug"]})
+    assert taken.status_code == 409
+    assert taken.json()["code"] == "23505"
+    assert "articles_slug_key" in taken.json()["message"]
+    assert taken.json()["details"] is None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 import pytest
 
+from ops.progress import Progress
 from ops.seed import DEMO_PASSWORD
 from ops.seed_rows import DemoRows
 from tests.fix_cluster import SERVER
@@ -202,3 +204,32 @@ def test_a_seed_reproduces_the_same_rows() -> None:
 
     assert rows(3) == rows(3)
     assert rows(3) != rows(4)
+
+
+def test_the_load_shows_progress(seeded: tuple[Conn, str]) -> None:
+    """Each table's load prints a progress line with its count, share and rate, and a
+    final line with the time taken (one line per 10 % when not on a terminal)."""
+    _, output = seeded
+    lines = [
+        line
+        for line in output.splitlines()
+        if line.lstrip().startswith("articles ") and "[" in line  # not the summary's line
+    ]
+    assert lines, output
+    assert "500/500" in lines[-1]
+    assert "100.0%" in lines[-1]
+    assert "/s" in lines[-1]
+    assert " in " in lines[-1], "the final line says how long the load took"
+
+
+def test_a_progress_bar_prints_every_tenth_with_rate_and_eta() -> None:
+    stream = io.StringIO()
+    with Progress("rows", 1_000, stream=stream) as bar:
+        for _ in range(100):
+            bar.advance(10)
+    lines = stream.getvalue().splitlines()
+    # the first step (0-10 %), then one line per tenth done
+    assert [line.split()[3] for line in lines] == ["1.0%"] + [f"{p}.0%" for p in range(10, 101, 10)]
+    assert all("ETA" in line for line in lines[:-1])
+    assert "/1,000" in lines[-1]
+    assert " in " in lines[-1]

@@ -1,6 +1,6 @@
 -- Articles: who sees what, who may change what, workflow, versions, revisions.
 begin;
-select plan(35);
+select plan(40);
 
 create temporary table ids (name text primary key, id bigint);
 grant all on ids to public;
@@ -121,6 +121,20 @@ select is((publishing.restore_revision((select id from publishing.article_revisi
   'Secret draft', 'restoring a revision brings its text back');
 select is((select count(*)::int from publishing.article_revisions where article_id = pg_temp.a('draft')), 4,
   'and the restore itself is recorded as a revision');
+
+-- Stable slugs, size limits, editors' flags
+select is((select slug from publishing.articles where id = pg_temp.a('draft')), 'secret-draft',
+  'the slug keeps the first title''s form through every title change (links stay valid)');
+select tests.act_as(pg_temp.p('author'));
+select lives_ok($$ insert into publishing.articles (title, content) values ('Exactly a megabyte', repeat('x', 1048576)) $$,
+  'content of exactly 1 MB is accepted');
+select throws_like($$ insert into publishing.articles (title, content) values ('Too long', repeat('x', 1048577)) $$,
+  '%articles_content_size%', 'content over 1 MB is refused by a constraint naming the field');
+select throws_like($$ insert into publishing.articles (title, cover_image_url) values ('Bad cover', 'javascript:alert(1)') $$,
+  '%articles_cover_image_url_format%', 'a cover image URL must be http(s)');
+select tests.act_as(pg_temp.p('editor'));
+select is(tests.rows_affected(format('update publishing.articles set featured = true where id = %s', pg_temp.a('new'))), 1,
+  'an editor features a published article');
 
 select * from finish();
 rollback;

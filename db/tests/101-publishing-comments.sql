@@ -1,6 +1,6 @@
 -- Comments: threading, moderation, who sees what, private origin details.
 begin;
-select plan(22);
+select plan(28);
 
 create temporary table people (name text primary key, id uuid);
 grant all on people to public;
@@ -54,6 +54,20 @@ select is((select comment_count from publishing.articles where id = pg_temp.i('a
   'the article counts its approved comments');
 select throws_ok('select * from publishing.comment_moderation', '42501', null,
   'anonymous callers cannot touch moderation details at all');
+select tests.act_as(pg_temp.p('reader'));
+select throws_like(format('select publishing.moderate_comment(%s, %L)', pg_temp.i('root'), 'removed'),
+  '%publishing.moderators_only%', 'a user without the moderator privilege cannot moderate');
+select tests.act_as(pg_temp.p('moderator'));
+select is((publishing.moderate_comment(pg_temp.i('root'), 'flagged', 'rude?')).status, 'flagged', 'a moderator flags');
+select tests.act_as_anon();
+select is((select count(*)::int from publishing.comments), 0, 'a flagged comment is hidden from the public');
+select is((select comment_count from publishing.articles where id = pg_temp.i('article')), 0,
+  'and no longer counted');
+select tests.act_as(pg_temp.p('moderator'));
+select is((publishing.moderate_comment(pg_temp.i('root'), 'removed')).status, 'removed', 'a moderator removes');
+select throws_like(format('select publishing.moderate_comment(%s, %L)', pg_temp.i('root'), 'spam'),
+  '%publishing.invalid_status%', 'an unknown moderation state is refused naming the states');
+select publishing.moderate_comment(pg_temp.i('root'), 'approved');
 
 -- Threads nest five levels at most
 select tests.act_as(pg_temp.p('reader'));

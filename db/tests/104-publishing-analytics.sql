@@ -1,6 +1,6 @@
 -- Analytics: refreshed concurrently, visible to editors (and authors for their own articles).
 begin;
-select plan(6);
+select plan(7);
 
 create temporary table people (name text primary key, id uuid);
 grant all on people to public;
@@ -20,7 +20,13 @@ select publishing.record_view((select id from ids where name = 'miss'));
 select tests.act_as(pg_temp.p('reader'));
 insert into publishing.article_likes (article_id) select id from ids where name = 'hit';
 select tests.act_as_owner();
-select lives_ok('select publishing_private.refresh_analytics()', 'the analytics refresh runs concurrently');
+select lives_ok('select publishing_private.refresh_analytics()', 'the analytics refresh runs');
+select results_eq(
+  $$ select (c.relname::text || ' ' || l.mode) collate "default" from pg_locks l join pg_class c on c.oid = l.relation
+      where l.pid = pg_backend_pid() and c.relname in ('article_stats', 'daily_stats')
+        and l.mode in ('ExclusiveLock', 'AccessExclusiveLock') order by 1 $$,
+  array['article_stats ExclusiveLock', 'daily_stats ExclusiveLock'],
+  'it refreshes concurrently: an exclusive lock that lets readers read, never an access exclusive one');
 
 select tests.act_as(pg_temp.p('editor'));
 select results_eq($$ select title, views, likes from publishing.top_articles() $$,
