@@ -315,6 +315,9 @@ def test_verification_restores_into_a_throwaway_cluster(seeded_db: str, other_db
     into it writes the whole copy there), and its cluster is deleted afterwards."""
     url = SERVER.url(seeded_db)
     manifest = create_backup(seeded_db, "--no-verify")
+    stale = STORE.root / "scratch" / "verify-killed-half-way" / "pgdata"
+    stale.mkdir(parents=True, exist_ok=True)
+    (stale / "base").write_bytes(b"\0" * 1024)
     results = []
     verify_wal = wal_written(
         url, lambda: results.append(verify_logical(manifest, STORE, url, say=lambda _: None))
@@ -322,6 +325,7 @@ def test_verification_restores_into_a_throwaway_cluster(seeded_db: str, other_db
     assert results[0].ok, results[0].problems
     assert any("throwaway cluster" in check for check in results[0].checks)
     assert not (STORE.root / "scratch" / f"verify-{manifest.id}").exists()
+    assert not stale.parent.exists(), "what a killed verification left is swept away"
 
     restore_wal = wal_written(
         url,

@@ -11,6 +11,9 @@ one verification and deleted after it needs none of that:
   verification, which is then run again;
 - no autovacuum: it would analyze the tables just loaded while their indexes build.
 
+A verification killed half-way leaves its folder behind: the next one deletes every
+such folder whose cluster no longer runs (`sweep`).
+
 It holds the source server's roles (``pg_dumpall --roles-only --no-role-passwords``),
 so owners, grants and policies ``to <role>`` restore as they would on the source. It
 runs the binaries of this machine: when the source server is another major version,
@@ -66,15 +69,12 @@ def usable(source_url: str) -> bool:
 def throwaway_cluster(source_url: str, folder: Path) -> Iterator[str]:
     """A new cluster in ``folder`` with the roles of the server at ``source_url`` and an
     empty database; yields that database's superuser URL. Stopped and deleted on exit."""
-    shutil.rmtree(folder, ignore_errors=True)  # a verification killed half-way
-    cluster = Cluster(
-        pgdata=folder / "pgdata",
-        run_dir=folder / "run",
-        log_file=folder / "postgresql.log",
-        superuser_password=secrets.token_urlsafe(24),
-        port=free_port(),
-        options=OPTIONS,
-    )
+    left = _cluster(folder, "")  # this backup's own verification, killed half-way
+    if left.is_running():
+        left.stop(mode="immediate")
+    shutil.rmtree(folder, ignore_errors=True)
+    sweep(folder.parent)
+    cluster = _cluster(folder, secrets.token_urlsafe(24))
     try:
         cluster.init()
         cluster.start(timeout=60)
@@ -86,6 +86,28 @@ def throwaway_cluster(source_url: str, folder: Path) -> Iterator[str]:
             cluster.stop(mode="immediate")
         except OpsError as exc:
             logger.warning("throwaway cluster in %s did not stop: %s", folder, exc)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _cluster(folder: Path, password: str) -> Cluster:
+    return Cluster(
+        pgdata=folder / "pgdata",
+        run_dir=folder / "run",
+        log_file=folder / "postgresql.log",
+        superuser_password=password,
+        port=free_port(),
+        options=OPTIONS,
+    )
+
+
+def sweep(parent: Path) -> None:
+    """Delete what verifications killed half-way left in ``parent``: every ``verify-*``
+    folder whose cluster is not running (a running one belongs to a verification under
+    way; its own exit deletes it)."""
+    for folder in sorted(parent.glob("verify-*")) if parent.is_dir() else ():
+        if _cluster(folder, "").is_running():
+            continue
+        logger.warning("deleting %s, left by a verification that did not finish", folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
