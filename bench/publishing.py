@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import httpx
 import psycopg
@@ -47,6 +47,7 @@ from bench.relevance import Relevance, measure
 from bench.timing import MODES, Latency, Mode, sample
 from gateway.settings import Settings
 from ops import database, sqitch
+from ops.backups import tools
 from ops.demo_text import DemoText
 from ops.postgrest import Postgrest
 from ops.seed import SeedOptions, seed, summary
@@ -171,7 +172,7 @@ def verdict(ok: bool) -> str:
 def prepare(settings: Settings, url: str, articles: int, seed_value: int, reuse: bool) -> None:
     """Deploy and seed the database of ``url`` (dropped first), or reuse it as it is."""
     admin_url = settings.superuser_url
-    dbname = unquote(urlsplit(url).path.lstrip("/"))
+    dbname = tools.database_of(url)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,))
         if reuse and exists.fetchone():

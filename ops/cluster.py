@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PG_BIN_DIR = Path("/usr/lib/postgresql/15/bin")
+#: The PostgreSQL major release this machine runs clusters with (ops/bootstrap.sh installs it).
+PG_MAJOR = 15
+PG_BIN_DIR = Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin")
 OS_USER = "postgres"
 SUPERUSER = "postgres"
 CONF_FILE = "platform.conf"  # written on every start; included from postgresql.conf

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ops.backups import tools
-from ops.cluster import PG_BIN_DIR, Cluster, ConfValue
+from ops.cluster import PG_BIN_DIR, PG_MAJOR, Cluster, ConfValue
 from ops.database import connect, translate_errors
 from ops.errors import OpsError
 from ops.net import free_port
@@ -40,8 +40,6 @@ from ops.net import free_port
 logger = logging.getLogger(__name__)
 
 DATABASE = "verify"
-#: The major version of the binaries this machine runs clusters with.
-LOCAL_MAJOR = 15
 
 OPTIONS: dict[str, ConfValue] = {
     "wal_level": "minimal",
@@ -62,7 +60,7 @@ def usable(source_url: str) -> bool:
     doing = "reading the source server's version"
     with translate_errors(doing), connect(source_url, doing) as conn:
         row = conn.execute("select current_setting('server_version_num')::int / 10000").fetchone()
-    return row is not None and row[0] == LOCAL_MAJOR and (PG_BIN_DIR / "initdb").exists()
+    return row is not None and row[0] == PG_MAJOR and (PG_BIN_DIR / "initdb").exists()
 
 
 @contextmanager
