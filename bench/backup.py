@@ -34,6 +34,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -55,28 +56,31 @@ BARE_DB = "bench_backup_bare"
 T = TypeVar("T")
 
 
-CREATE = "backup.create (pg_dump in the snapshot + table sums)"
-VERIFY = "backup verification"
-RESTORE = "backup.restore"
-#: CPU seconds (all cores, machine-wide) of each timed step, by label.
-CPU: dict[str, float] = {}
+@dataclass(frozen=True)
+class Took:
+    """A step's wall time, and the CPU time the whole machine spent meanwhile (all cores)."""
+
+    seconds: float
+    cpu: float
+
+    def __add__(self, other: Took) -> Took:
+        return Took(self.seconds + other.seconds, self.cpu + other.cpu)
 
 
-def timed(label: str, action: Callable[[], T]) -> tuple[T, float]:
+def timed(label: str, action: Callable[[], T]) -> tuple[T, Took]:
     print(f"{label} ...", flush=True)
     started, busy = time.perf_counter(), machine_busy_seconds()
     result = action()
-    seconds = time.perf_counter() - started
-    CPU[label] = machine_busy_seconds() - busy
-    print(f"  {seconds:.1f} s, {CPU[label]:.1f} s of CPU", flush=True)
-    return result, seconds
+    took = Took(time.perf_counter() - started, machine_busy_seconds() - busy)
+    print(f"  {took.seconds:.1f} s, {took.cpu:.1f} s of CPU", flush=True)
+    return result, took
 
 
-def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[float, float, float, int]:
-    """Seconds of a bare pg_dump -Fc (at the backups' gzip level), of a bare pg_restore
-    -j into the live cluster and into a throwaway cluster, and the dump's bytes."""
+def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[Took, Took, Took, int]:
+    """A bare pg_dump -Fc (at the backups' gzip level), a bare pg_restore -j into the live
+    cluster and one into a throwaway cluster, timed; and the dump's bytes."""
     dump = folder / "bare.pgdump"
-    _, dump_s = timed(
+    _, dump_took = timed(
         f"bare pg_dump -Fc -Z {compress}",
         lambda: tools.run("pg_dump", ["--format=custom", f"--compress={compress}",
                                       f"--file={dump}"], url, what="pg_dump", hint=""),
@@ -84,7 +88,7 @@ def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[float, float
     scratch.drop(url, BARE_DB)
     scratch.create(url, BARE_DB)
     try:
-        _, restore_s = timed(
+        _, restore_took = timed(
             f"bare pg_restore -j {jobs}",
             lambda: tools.run("pg_restore", [f"--jobs={jobs}", "--exit-on-error", str(dump)],
                               scratch.database_url(url, BARE_DB), what="pg_restore", hint=""),
@@ -92,12 +96,12 @@ def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[float, float
     finally:
         scratch.drop(url, BARE_DB)
     with throwaway.throwaway_cluster(url, folder / "throwaway") as target:
-        _, throwaway_s = timed(
+        _, throwaway_took = timed(
             f"bare pg_restore -j {jobs} into a throwaway cluster",
             lambda: tools.run("pg_restore", [f"--jobs={jobs}", "--exit-on-error", str(dump)],
                               target, what="pg_restore", hint=""),
         )  # fmt: skip
-    return dump_s, restore_s, throwaway_s, dump.stat().st_size
+    return dump_took, restore_took, throwaway_took, dump.stat().st_size
 
 
 def pitr_in_scratch(settings: Settings, store: Store, dbname: str) -> list[tuple[str, float]]:
@@ -107,12 +111,10 @@ def pitr_in_scratch(settings: Settings, store: Store, dbname: str) -> list[tuple
         print("PITR: skipped, the cluster does not archive WAL (`inv down && inv up`)")
         return []
     url = repo.cluster.url(dbname)
-    manifest, backup_s = timed(
+    manifest, backup = timed(
         "physical backup (pgbackrest, full)", lambda: physical.create(repo, store, dbname)
     )
-    result, verify_s = timed(
-        "physical verification", lambda: physical.verify(repo, manifest, store)
-    )
+    result, verify = timed("physical verification", lambda: physical.verify(repo, manifest, store))
     if not result.ok:
         print(f"  physical verification FAILED: {result.problems}")
     with psycopg.connect(url, autocommit=True) as conn:
@@ -144,8 +146,8 @@ def pitr_in_scratch(settings: Settings, store: Store, dbname: str) -> list[tuple
         conn.execute("drop table bench_pitr")
     shutil.rmtree(store.folder(manifest), ignore_errors=True)
     return [
-        (f"physical backup ({manifest.size_bytes / 1e6:,.0f} MB stored)", backup_s),
-        ("physical verification (verify, scratch restore, sums, amcheck)", verify_s),
+        (f"physical backup ({manifest.size_bytes / 1e6:,.0f} MB stored)", backup.seconds),
+        ("physical verification (verify, scratch restore, sums, amcheck)", verify.seconds),
         (
             "PITR recovery into a scratch cluster (restore + replay + promote); first "
             f"commit in, second out: {'yes' if ids == {-1} else 'NO: ' + str(sorted(ids))}",
@@ -193,20 +195,20 @@ def main() -> None:
             print(f"  {label:<70}  {seconds:8.1f} s")
         return
     try:
-        dump_s, restore_s, throwaway_s, dump_bytes = bare(
+        dump, bare_restore, bare_throwaway, dump_bytes = bare(
             url, args.jobs, folder, settings.backup_compress
         )
-        manifest, create_s = timed(
-            CREATE,
+        manifest, create = timed(
+            "backup.create (pg_dump in the snapshot + table sums)",
             lambda: logical.create(url, store, compress=settings.backup_compress, jobs=args.jobs),
         )
-        result, verify_s = timed(
-            VERIFY, lambda: verify_logical(manifest, store, url, jobs=args.jobs)
+        result, verify = timed(
+            "backup verification", lambda: verify_logical(manifest, store, url, jobs=args.jobs)
         )
         if not result.ok:
             print(f"  verification FAILED: {result.problems}")
-        _, ours_restore_s = timed(
-            RESTORE,
+        _, ours_restore = timed(
+            "backup.restore",
             lambda: restore(manifest, store, url, RESTORED_DB, settings.secrets, force=True,
                             jobs=args.jobs),
         )  # fmt: skip
@@ -222,7 +224,7 @@ def main() -> None:
                     )
                 )
 
-    total = create_s + verify_s
+    total = create + verify
 
     def verdict(seconds: float) -> str:
         return f"{seconds / TARGET_SECONDS:.2f}x of 5 min, " + (
@@ -236,48 +238,44 @@ def main() -> None:
         f"(bare {dump_bytes / 1e6:,.0f} MB), jobs {args.jobs} ==="
     )
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.steps.items())
-    compress, jobs = settings.backup_compress, args.jobs
-    # (label, seconds, CPU seconds of the whole machine or None, note)
-    rows: list[tuple[str, float, float | None, str]] = [
-        ("bare pg_dump -Fc", dump_s, CPU.get(f"bare pg_dump -Fc -Z {compress}"), ""),
-        (f"bare pg_restore -j {jobs}", restore_s, CPU.get(f"bare pg_restore -j {jobs}"), ""),
-        (
-            f"bare pg_restore -j {jobs} into a throwaway cluster",
-            throwaway_s,
-            CPU.get(f"bare pg_restore -j {jobs} into a throwaway cluster"),
-            "",
-        ),
+    jobs = args.jobs
+    rows: list[tuple[str, Took | float, str]] = [
+        ("bare pg_dump -Fc", dump, ""),
+        (f"bare pg_restore -j {jobs}", bare_restore, ""),
+        (f"bare pg_restore -j {jobs} into a throwaway cluster", bare_throwaway, ""),
         (
             "backup.create (dump + sums)",
-            create_s,
-            CPU.get(CREATE),
-            f"{create_s / dump_s:.2f}x bare pg_dump",
+            create,
+            f"{create.seconds / dump.seconds:.2f}x bare pg_dump",
         ),
         (
             f"verification ({steps})",
-            verify_s,
-            CPU.get(VERIFY),
-            f"{verify_s / throwaway_s:.2f}x bare pg_restore into a throwaway cluster",
+            verify,
+            f"{verify.seconds / bare_throwaway.seconds:.2f}x bare pg_restore into a throwaway "
+            "cluster",
         ),
         (
             "backup + verification",
             total,
-            CPU.get(CREATE, 0.0) + CPU.get(VERIFY, 0.0),
-            f"{verdict(total)}; {total / (dump_s + throwaway_s):.2f}x bare dump + restore "
-            "into a throwaway cluster",
+            f"{verdict(total.seconds)}; {total.seconds / (dump + bare_throwaway).seconds:.2f}x "
+            "bare dump + restore into a throwaway cluster",
         ),
         (
             "backup.restore",
-            ours_restore_s,
-            CPU.get(RESTORE),
-            f"{verdict(ours_restore_s)}; {ours_restore_s / restore_s:.2f}x bare pg_restore",
+            ours_restore,
+            f"{verdict(ours_restore.seconds)}; "
+            f"{ours_restore.seconds / bare_restore.seconds:.2f}x bare pg_restore",
         ),
-        *((label, seconds, None, "") for label, seconds in physical_rows),
+        *((label, seconds, "") for label, seconds in physical_rows),
     ]
     width = max(len(row[0]) for row in rows)
-    for label, seconds, busy, note in rows:
-        used = " " * 26 if busy is None else f"  {busy:7.1f} s CPU ({busy / seconds:.2f} cores)"
-        print(f"  {label:<{width}}  {seconds:8.1f} s{used}  {note}")
+    for label, step, note in rows:
+        if isinstance(step, Took):
+            cpu = f"  {step.cpu:7.1f} s CPU ({step.cpu / step.seconds:.2f} cores)"
+            seconds = step.seconds
+        else:
+            cpu, seconds = " " * 26, step
+        print(f"  {label:<{width}}  {seconds:8.1f} s{cpu}  {note}")
     print(f"  verification: {'GOOD' if result.ok else 'FAILED ' + str(result.problems)}")
 
 
