@@ -165,6 +165,9 @@ def main() -> None:
         "--reuse", action="store_true", help="reuse --database if it holds --articles articles"
     )
     parser.add_argument(
+        "--replace", action="store_true", help="drop a seeded --database that is not reused"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep --database afterwards (always with --reuse)"
     )
     parser.add_argument(
@@ -181,7 +184,7 @@ def main() -> None:
 
     settings = Settings.from_env()
     url = with_database(settings.superuser_url, args.database)
-    prepare(settings, url, args.articles, args.seed, args.reuse)
+    prepare(settings, url, args.articles, args.seed, args.reuse, args.replace)
     folder = Path(tempfile.mkdtemp(prefix="bench-backup-", dir=settings.data_dir))
     folder.chmod(0o755)  # the postgres OS user restores the scratch cluster in it
     store = Store(folder / "store")

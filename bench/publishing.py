@@ -169,23 +169,28 @@ def verdict(ok: bool) -> str:
 # --- preparation -----------------------------------------------------------------------
 
 
-def prepare(settings: Settings, url: str, articles: int, seed_value: int, reuse: bool) -> None:
-    """Deploy and seed the database of ``url`` (dropped first), or reuse it as it is."""
+def prepare(
+    settings: Settings, url: str, articles: int, seed_value: int, reuse: bool, replace: bool = False
+) -> None:
+    """Deploy and seed the database of ``url``, or reuse it as it is. A database that
+    holds seeded articles is only dropped with ``replace`` (seeding a million articles
+    again takes 20 minutes)."""
     admin_url = settings.superuser_url
     dbname = tools.database_of(url)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,))
-        if reuse and exists.fetchone():
-            with psycopg.connect(url) as bench:
-                row = bench.execute(
-                    "select count(*) from publishing.articles"
-                    " where exists (select from pg_class where relname = 'search_words')"
-                ).fetchone()
-            if row is not None and row[0] == articles:
-                print(f"reusing {dbname} ({articles:,} articles)", flush=True)
-                sqitch.deploy(url, echo=False)
-                database.configure(url, settings.secrets)
-                return
+        held = seeded_articles(url) if exists.fetchone() else None
+        if reuse and held == articles:
+            print(f"reusing {dbname} ({articles:,} articles)", flush=True)
+            sqitch.deploy(url, echo=False)
+            database.configure(url, settings.secrets)
+            return
+        if held and not replace:
+            raise SystemExit(
+                f"error: {dbname} already holds {held:,} seeded articles (kept by --keep). "
+                f"Pass --reuse --articles {held} to use them, --replace to drop them and "
+                f"seed {articles:,}, or --database to seed another database."
+            )
         drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname))
         conn.execute(drop)
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
@@ -201,6 +206,16 @@ def prepare(settings: Settings, url: str, articles: int, seed_value: int, reuse:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("vacuum (analyze)")
     print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def seeded_articles(url: str) -> int | None:
+    """How many articles the database at ``url`` holds once seeded (None: not seeded)."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select case when to_regclass('publishing_private.search_words') is not null"
+            " then (select count(*) from publishing.articles) end"
+        ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
 
 
 def reader(conn: psycopg.Connection[Any]) -> str:
@@ -562,6 +577,9 @@ def main() -> None:
         "--reuse", action="store_true", help=f"reuse {BENCH_DB} if it holds --articles articles"
     )
     parser.add_argument(
+        "--replace", action="store_true", help=f"drop a seeded {BENCH_DB} that is not reused"
+    )
+    parser.add_argument(
         "--only",
         action="append",
         choices=PARTS,
@@ -571,7 +589,7 @@ def main() -> None:
 
     settings = Settings.from_env()
     url = with_database(settings.superuser_url, BENCH_DB)
-    prepare(settings, url, args.articles, args.seed, args.reuse)
+    prepare(settings, url, args.articles, args.seed, args.reuse, args.replace)
     with psycopg.connect(url, autocommit=True) as conn:
         f = fixtures(conn, args.seed)
     print(

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ops.backups import checksums, logical, tools
+from ops.backups import checksums, logical, toc, tools
 from ops.backups.logical import DUMP_FILE
 from ops.backups.manifest import Manifest, Store
 from ops.backups.throwaway import without_creating
@@ -333,6 +333,52 @@ def test_verification_restores_into_a_throwaway_cluster(seeded_db: str, other_db
     )
     assert restore_wal > 1_000_000, "a restore into the live cluster writes its WAL"
     assert verify_wal < restore_wal / 20, (verify_wal, restore_wal)
+
+
+INDEXES_SQL = """
+select c.relname, a.amname
+  from pg_catalog.pg_index i
+  join pg_catalog.pg_class c on c.oid = i.indexrelid
+  join pg_catalog.pg_am a on a.oid = c.relam
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ where n.nspname !~ '^pg_' and n.nspname <> 'information_schema'"""
+
+
+def test_the_restore_builds_the_indexes_that_are_not_btrees_last(
+    seeded_db: str, other_db: str
+) -> None:
+    """What runs beside the last builds (verification: sums and pg_amcheck) finds every
+    row loaded and every B-tree in place; the GIN, GiST and RUM indexes come after."""
+    url = SERVER.url(seeded_db)
+    manifest = logical.create(url, STORE, compress=SETTINGS.backup_compress, say=lambda _: None)
+    dump = STORE.folder(manifest) / DUMP_FILE
+    source_indexes = set(rows(url, INDEXES_SQL))
+    methods = {method for _, method in source_indexes}
+    assert {"btree", "rum", "gist"} <= methods, methods
+    contents = toc.read(dump)
+    last = toc.last_builds(contents, toc.index_methods(dump))
+    assert {contents.indexes[i][1] for i in last if i in contents.indexes} == {
+        name for name, method in source_indexes if method != "btree"
+    }, "exactly the indexes that are not B-trees are built last"
+
+    with psycopg.connect(SERVER.url("postgres"), autocommit=True) as conn:
+        conn.execute(f'create database "{other_db}" template template0')
+    copy_url = SERVER.url(other_db)
+    seen: dict[str, object] = {}
+
+    def probe(connections: int) -> str:
+        seen["connections"] = connections
+        seen["indexes"] = set(rows(copy_url, INDEXES_SQL))
+        seen["sums"] = checksums.table_sums(copy_url, jobs=connections)
+        return "probed"
+
+    assert logical.restore_into(dump, copy_url, show=False, beside_last_builds=probe) == "probed"
+    assert seen["connections"] == 1, "one connection beside the builds"
+    assert seen["sums"] == manifest.tables, "every row is loaded before the last builds"
+    present = seen["indexes"]
+    assert isinstance(present, set)
+    assert {i for i in source_indexes if i[1] == "btree"} <= present, "every B-tree is built"
+    assert set(rows(copy_url, INDEXES_SQL)) == source_indexes, "then every other index too"
 
 
 def test_the_source_roles_are_created_in_the_throwaway_cluster_once() -> None:

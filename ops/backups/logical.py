@@ -3,23 +3,28 @@
 `create` opens a repeatable-read transaction, exports its snapshot, and runs pg_dump
 with ``--snapshot`` while it sums every table in that same snapshot (both at once: the
 dump and the checksums each keep one core busy), so the manifest describes exactly the
-rows the dump holds. `restore_into` runs ``pg_restore --jobs`` into a new database and
-reports progress item by item (``--verbose`` against the archive's table of contents).
+rows the dump holds. `restore_into` runs ``pg_restore --jobs`` into a new database, in
+two runs (the index builds that are not B-trees last: `ops.backups.toc`), and reports
+progress item by item (``--verbose`` against the archive's table of contents).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
 import subprocess
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
-from ops.backups import checksums, tools
+from ops.backups import checksums, toc, tools
 from ops.backups.manifest import Manifest, Store, new_id, now, sha256_of
 from ops.database import connect, translate_errors
 from ops.errors import OpsError
@@ -29,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 DUMP_FILE = "dump.pgdump"
 Say = Callable[[str], None]
+T = TypeVar("T")
 
 _ITEM = re.compile(r"pg_restore: (?:processing|finished) item (\d+) ")
 
@@ -110,24 +116,6 @@ def check_files(manifest: Manifest, folder: Path) -> list[str]:
     return problems
 
 
-def toc_items(dump: Path) -> set[str]:
-    """The ids of the archive's table-of-contents entries (``pg_restore --list``)."""
-    result = subprocess.run(
-        [str(tools.program("pg_restore")), "--list", str(dump)],
-        capture_output=True, encoding="utf-8", errors="replace", check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise OpsError(
-            f"pg_restore cannot read {dump}: {result.stderr.strip()}",
-            "the archive is damaged: use another backup (`inv backup.list`)",
-        )
-    return {
-        line.split(";", 1)[0]
-        for line in result.stdout.splitlines()
-        if line.strip() and not line.startswith(";")
-    }
-
-
 #: Settings of pg_restore's sessions: index builds sort in memory instead of spilling to
 #: disk (one such sort per job).
 RESTORE_OPTIONS = "-c maintenance_work_mem=256MB"
@@ -149,42 +137,94 @@ def restore_options(url: str) -> str:
 
 
 def restore_into(
-    dump: Path, url: str, *, jobs: int = 2, label: str = "restore", show: bool = True
-) -> None:
+    dump: Path,
+    url: str,
+    *,
+    jobs: int = 2,
+    label: str = "restore",
+    show: bool = True,
+    beside_last_builds: Callable[[int], T] | None = None,
+) -> T | None:
     """``pg_restore --jobs`` of ``dump`` into the existing, empty database at ``url``.
 
-    Stops at the first error (``--exit-on-error``). With ``show``, a progress bar counts
-    the archive's items as pg_restore finishes them.
+    Two runs (`ops.backups.toc`): everything but the index builds that are not B-trees,
+    then those. ``beside_last_builds``, when given, runs in a thread once every table is
+    loaded and every B-tree index and constraint exists, as soon as the second run has
+    fewer builds left than ``jobs`` (a core would otherwise wait idle for the slowest
+    build), with the number of connections it may use (1 beside builds, else ``jobs``);
+    its result is returned when both are done. Stops at the first error
+    (``--exit-on-error``). With ``show``, a progress bar counts the archive's items as
+    pg_restore finishes them.
     """
-    items = toc_items(dump)
+    contents = toc.read(dump)
+    last = toc.last_builds(contents, toc.index_methods(dump))
     plain, env = tools.split_password(url)
     env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} {restore_options(url)}".strip()
-    argv = [str(tools.program("pg_restore")), "--verbose", "--exit-on-error",
-            f"--jobs={max(1, jobs)}", f"--dbname={plain}", str(dump)]  # fmt: skip
     seen: set[str] = set()
+    slot_free = threading.Event()
+    with contextlib.ExitStack() as stack:
+        stream = None if show else stack.enter_context(open(os.devnull, "w"))
+        bar = Progress(label, len(contents.lines), stream=stream)
+        lists = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pg_restore-")))
+
+        def free_slot() -> None:
+            if len(last - seen) < jobs:
+                slot_free.set()
+
+        def finished(item: str) -> None:
+            if item not in seen:
+                seen.add(item)
+                bar.advance(1)
+            free_slot()
+
+        def run(items: set[str], name: str) -> None:
+            _pg_restore(dump, plain, env, jobs, toc.write_list(contents, items, lists / name),
+                        finished)  # fmt: skip
+
+        def beside(connections: int) -> T | None:
+            slot_free.wait()
+            return None if failed else beside_last_builds(connections)  # type: ignore[misc]
+
+        failed = False
+        run(set(contents.lines) - last, "first")
+        logger.info("pg_restore: %d items restored, %d index builds left", len(seen), len(last))
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        waiting = None if beside_last_builds is None else pool.submit(beside, 1 if last else jobs)
+        try:
+            free_slot()  # fewer builds than jobs: no need to wait
+            if last:
+                run(last, "last")
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            slot_free.set()
+        result = None if waiting is None else waiting.result()
+        bar.done = bar.total
+        bar.__exit__(None, None, None)
+        return result
+
+
+def _pg_restore(
+    dump: Path, dbname: str, env: dict[str, str], jobs: int, listed: Path,
+    finished: Callable[[str], None],
+) -> None:  # fmt: skip
+    """One ``pg_restore --use-list`` run; ``finished`` is called with each item's id."""
+    argv = [str(tools.program("pg_restore")), "--verbose", "--exit-on-error",
+            f"--jobs={max(1, jobs)}", f"--use-list={listed}", f"--dbname={dbname}",
+            str(dump)]  # fmt: skip
     errors: list[str] = []
     # A damaged archive makes pg_restore print bytes that are not UTF-8: keep reading.
     with subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env,
                           encoding="utf-8", errors="replace") as proc:  # fmt: skip
         assert proc.stderr is not None
-        quiet = None if show else open(os.devnull, "w")  # noqa: SIM115 - closed below
-        bar = Progress(label, len(items), stream=quiet)
         for line in proc.stderr:
             match = _ITEM.match(line)
-            if match is None:
-                if "error" in line.lower():
-                    errors.append(line.strip())
-                continue
-            item = match.group(1)
-            if item in items and item not in seen:
-                seen.add(item)
-                bar.advance(1)
+            if match is not None:
+                finished(match.group(1))
+            elif "error" in line.lower():
+                errors.append(line.strip())
         code = proc.wait()
-        if code == 0:
-            bar.done = bar.total
-            bar.__exit__(None, None, None)
-        if quiet is not None:
-            quiet.close()
     if code != 0:
         detail = "\n".join(errors[-5:]) or f"exit {code}"
         raise OpsError(

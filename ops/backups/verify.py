@@ -7,10 +7,16 @@ Logical backups, in order (the first failure stops the rest):
 2. ``pg_restore --list`` reads the archive's table of contents;
 3. ``pg_restore --jobs`` into a throwaway cluster made for this verification
    (`ops.backups.throwaway`: no WAL, no fsync, the source's roles; a scratch database of
-   the source server when that server runs another major version than this machine);
+   the source server when that server runs another major version than this machine),
+   which starts while step 1 runs;
 4. every table's row count and checksum against the manifest (the source's snapshot);
 5. ``pg_amcheck --heapallindexed`` on the restored copy (heap and B-tree structure,
-   every heap tuple found in its indexes);
+   every heap tuple found in its indexes).
+
+Steps 4 and 5 run beside the restore's last index builds (the ones that are not
+B-trees, which pg_amcheck does not check: `ops.backups.toc`), once every table is
+loaded and every B-tree and constraint exists: on two cores, the second one otherwise
+waits idle for the slowest build to end.
 
 then the throwaway cluster (or scratch database) is deleted. The result goes into the
 manifest: ``good`` only when every step passed.
@@ -22,9 +28,11 @@ import logging
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
-from ops.backups import checksums, logical, throwaway, tools
+from ops.backups import checksums, logical, throwaway, toc, tools
 from ops.backups.manifest import Manifest, Store, Verification, now
 from ops.backups.scratch import scratch_database
 from ops.errors import OpsError
@@ -71,46 +79,71 @@ def verify_logical(
         result.steps[name] = round(time.monotonic() - since, 3)
 
     try:
-        t = time.monotonic()
-        result.checks.append("sha256 and size of every file")
-        result.problems += logical.check_files(manifest, folder)
-        step("sha256", t)
-        if not result.problems:
-            result.checks.append("pg_restore --list reads the archive")
-            try:
-                logical.toc_items(dump)
-            except OpsError as exc:
-                result.problems.append(exc.message)
-        if not result.problems:
+        # The throwaway cluster starts while the files' SHA-256 are checked.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            t = time.monotonic()
+            files = pool.submit(logical.check_files, manifest, folder)
             with restore_target(manifest, store, url) as (scratch_url, where):
-                t = time.monotonic()
-                result.checks.append(f"pg_restore --jobs={jobs} into {where}")
-                say(f"verify {manifest.id}: restoring into {where}")
-                try:
-                    logical.restore_into(dump, scratch_url, jobs=jobs, label="verify restore")
-                except OpsError as exc:
-                    result.problems.append(exc.message)
-                step("restore", t)
+                result.checks.append("sha256 and size of every file")
+                result.problems += files.result()
+                step("sha256", t)
                 if not result.problems:
-                    t = time.monotonic()
-                    result.checks.append(
-                        f"rows and checksum of {len(manifest.tables)} tables against the source"
-                    )
-                    say(f"verify {manifest.id}: comparing every table with the source snapshot")
-                    restored = checksums.table_sums(scratch_url, jobs=jobs)
-                    result.problems += checksums.compare(manifest.tables, restored)
-                    step("checksums", t)
+                    result.checks.append("pg_restore --list reads the archive")
+                    try:
+                        toc.read(dump)
+                    except OpsError as exc:
+                        result.problems.append(exc.message)
                 if not result.problems:
-                    t = time.monotonic()
-                    result.checks.append("pg_amcheck --heapallindexed of the restored copy")
-                    say(f"verify {manifest.id}: pg_amcheck of the restored copy")
-                    result.problems += amcheck(scratch_url, jobs)
-                    step("amcheck", t)
+                    _restore_and_compare(manifest, dump, scratch_url, where, jobs, result, say)
     finally:
         result.ok = not result.problems
         result.duration_seconds = round(time.monotonic() - clock, 3)
         record(manifest, store, result)
     return result
+
+
+def _restore_and_compare(
+    manifest: Manifest,
+    dump: Path,
+    url: str,
+    where: str,
+    jobs: int,
+    result: Verification,
+    say: Say,
+) -> None:
+    """Restore ``dump`` into the empty database at ``url``; compare every table with the
+    manifest and run pg_amcheck beside the last index builds (`ops.backups.toc`)."""
+
+    def compare_and_check(connections: int) -> list[str]:
+        t = time.monotonic()
+        result.checks.append(
+            f"rows and checksum of {len(manifest.tables)} tables against the source "
+            "(beside the last index builds)"
+        )
+        say(f"verify {manifest.id}: comparing every table with the source snapshot")
+        problems = checksums.compare(manifest.tables, checksums.table_sums(url, jobs=connections))
+        result.steps["checksums"] = round(time.monotonic() - t, 3)
+        if not problems:
+            t = time.monotonic()
+            result.checks.append("pg_amcheck --heapallindexed of the restored copy")
+            say(f"verify {manifest.id}: pg_amcheck of the restored copy")
+            problems += amcheck(url, connections)
+            result.steps["amcheck"] = round(time.monotonic() - t, 3)
+        return problems
+
+    t = time.monotonic()
+    result.checks.append(f"pg_restore --jobs={jobs} into {where}")
+    say(f"verify {manifest.id}: restoring into {where}")
+    try:
+        result.problems += (
+            logical.restore_into(
+                dump, url, jobs=jobs, label="verify restore", beside_last_builds=compare_and_check
+            )
+            or []
+        )
+    except OpsError as exc:
+        result.problems.append(exc.message)
+    result.steps["restore"] = round(time.monotonic() - t, 3)
 
 
 @contextmanager
