@@ -13,7 +13,8 @@ In one run:
    the live cluster and into a throwaway cluster (what verification restores into);
 2. ``backup.create`` (pg_dump in an exported snapshot while every table is summed) and
    its verification (sha256, ``pg_restore -j N`` into a throwaway cluster, every
-   table's rows and checksum, ``pg_amcheck --heapallindexed``);
+   table's rows and checksum and ``pg_amcheck --heapallindexed``, these two beside the
+   restore's last index builds);
 3. ``backup.restore`` into a new database (sha256 check, ``pg_restore -j N``, rename,
    configure);
 4. when the cluster archives WAL (``inv up`` sets it): a physical pgBackRest backup and
