@@ -236,6 +236,27 @@ def test_a_difference_from_the_source_snapshot_fails_verification(seeded_db: str
     assert STORE.get(manifest.id).status == "bad"
 
 
+def test_a_backup_summed_the_older_way_still_verifies(seeded_db: str) -> None:
+    """Manifests written before sums recorded their method hashed tsvectors by their text
+    (method 1): their copy is summed that way, and the methods do differ on tsvectors."""
+    url = SERVER.url(seeded_db)
+    manifest = create_backup(seeded_db, "--no-verify")
+    assert manifest.checksum_method == checksums.METHOD == 2
+    older = checksums.table_sums(url, method=1)
+    assert older["publishing.articles"] != manifest.tables["publishing.articles"]
+    assert older["auth.users"] == manifest.tables["auth.users"], "no tsvector: same sum"
+    path = STORE.folder(manifest) / "manifest.json"
+    body = json.loads(path.read_text())
+    del body["checksum_method"]
+    body["tables"] = {name: {"rows": t.rows, "checksum": t.checksum} for name, t in older.items()}
+    path.write_text(json.dumps(body))
+
+    done = inv("backup.verify", "--backup", manifest.id, db_name=seeded_db)
+    assert done.returncode == 0, done.stdout + done.stderr
+    verified = STORE.get(manifest.id)
+    assert (verified.checksum_method, verified.status) == (1, "good")
+
+
 def test_restore_refuses_a_live_database_without_force(seeded_db: str, other_db: str) -> None:
     manifest = create_backup(seeded_db, "--no-verify")
     with psycopg.connect(SERVER.url("postgres"), autocommit=True) as conn:

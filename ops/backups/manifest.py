@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ops.backups.checksums import TableSum
+from ops.backups.checksums import METHOD, TableSum
 from ops.errors import OpsError
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ class Manifest:
     files: dict[str, FileEntry] = field(default_factory=dict)
     #: Per table (``schema.table``): rows and content checksum in the backup's snapshot.
     tables: dict[str, TableSum] = field(default_factory=dict)
+    #: How ``tables`` was summed (`ops.backups.checksums.METHOD`; 1 in older manifests).
+    checksum_method: int = METHOD
     verification: Verification | None = None
     #: Bytes the backup takes in its repository when that is not the files' sum
     #: (physical: pgBackRest's compressed copy; the manifest's file is its backup.manifest).
@@ -114,6 +116,7 @@ class Manifest:
     def from_json(cls, text: str) -> Manifest:
         body = json.loads(text)
         body.pop("size_bytes", None)
+        body.setdefault("checksum_method", 1)  # written before methods were recorded
         verification = body.pop("verification", None)
         return cls(
             files={k: FileEntry(**v) for k, v in body.pop("files", {}).items()},

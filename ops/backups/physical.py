@@ -276,7 +276,9 @@ def verify(repo: Repo, manifest: Manifest, store: Store, *, say: Say = print) ->
                         f"rows and checksum of {len(manifest.tables)} tables against the source"
                     )
                     url = c.url(manifest.database)
-                    restored = checksums.table_sums(url, permanent_only=True)
+                    restored = checksums.table_sums(
+                        url, permanent_only=True, method=manifest.checksum_method
+                    )
                     result.problems += checksums.compare(manifest.tables, restored)
                     result.steps["checksums"] = round(time.monotonic() - t, 3)
                     if not result.problems:

@@ -121,7 +121,8 @@ def _restore_and_compare(
             "(beside the last index builds)"
         )
         say(f"verify {manifest.id}: comparing every table with the source snapshot")
-        problems = checksums.compare(manifest.tables, checksums.table_sums(url, jobs=connections))
+        restored = checksums.table_sums(url, jobs=connections, method=manifest.checksum_method)
+        problems = checksums.compare(manifest.tables, restored)
         result.steps["checksums"] = round(time.monotonic() - t, 3)
         if not problems:
             t = time.monotonic()
