@@ -35,3 +35,28 @@ def login(api: httpx.Client, email: str) -> dict[str, str]:
 def json_of(response: httpx.Response) -> Any:
     assert response.status_code < 400, f"{response.status_code}: {response.text}"
     return response.json() if response.content else None
+
+
+def approved_comment(
+    api: httpx.Client,
+    author: dict[str, str],
+    moderator: dict[str, str],
+    article_id: int,
+    body: str,
+) -> dict[str, Any]:
+    """A comment ``author`` posts on ``article_id`` and ``moderator`` approves."""
+    comment = json_of(
+        api.post(
+            "/comments",
+            headers={**author, "Prefer": "return=representation"},
+            json={"article_id": article_id, "body": body},
+        )
+    )[0]
+    json_of(
+        api.post(
+            "/rpc/moderate_comment",
+            headers=moderator,
+            json={"comment_id": comment["id"], "status": "approved"},
+        )
+    )
+    return dict(comment)

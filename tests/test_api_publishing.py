@@ -6,7 +6,13 @@ import httpx
 import psycopg
 
 from tests.fix_postgrest import ApiServer
-from tests.publishing_client import PUBLISHING, create_user, json_of, login
+from tests.publishing_client import (
+    PUBLISHING,
+    approved_comment,
+    create_user,
+    json_of,
+    login,
+)
 
 RETURN = {"Prefer": "return=representation"}
 
@@ -81,13 +87,9 @@ def test_draft_review_publish_and_read_with_embeds(api: httpx.Client, postgrest:
     )
     assert published["status"] == "published"
 
-    comment = json_of(
-        api.post(
-            "/comments",
-            headers={**reader, **RETURN, "User-Agent": "pytest"},
-            json={"article_id": draft["id"], "body": "Great read"},
-        )
-    )[0]
+    comment = approved_comment(
+        api, {**reader, "User-Agent": "pytest"}, moderator, draft["id"], "Great read"
+    )
     hidden = json_of(
         api.post(
             "/comments",
@@ -95,13 +97,6 @@ def test_draft_review_publish_and_read_with_embeds(api: httpx.Client, postgrest:
             json={"article_id": draft["id"], "body": "spam"},
         )
     )[0]
-    json_of(
-        api.post(
-            "/rpc/moderate_comment",
-            headers=moderator,
-            json={"comment_id": comment["id"], "status": "approved"},
-        )
-    )
 
     detail = json_of(
         api.get(
@@ -284,20 +279,7 @@ def test_revisions_analytics_archive_and_ranges_over_http(
     json_of(api.post("/article_likes", headers=reader, json={"article_id": draft["id"]}))
     twice = api.post("/article_likes", headers=reader, json={"article_id": draft["id"]})
     assert twice.status_code == 409, "one like per user per article"
-    comment = json_of(
-        api.post(
-            "/comments",
-            headers={**reader, **RETURN},
-            json={"article_id": draft["id"], "body": "Nice"},
-        )
-    )[0]
-    json_of(
-        api.post(
-            "/rpc/moderate_comment",
-            headers=moderator,
-            json={"comment_id": comment["id"], "status": "approved"},
-        )
-    )
+    approved_comment(api, reader, moderator, draft["id"], "Nice")
     for _ in range(3):
         json_of(api.post("/rpc/record_view", headers=PUBLISHING, json={"article_id": draft["id"]}))
     with psycopg.connect(postgrest.db_url, autocommit=True) as conn:
