@@ -181,15 +181,19 @@ def restore_into(
             _pg_restore(dump, plain, env, jobs, toc.write_list(contents, items, lists / name),
                         finished)  # fmt: skip
 
-        def beside(connections: int) -> T | None:
+        def beside(work: Callable[[int], T], connections: int) -> T | None:
             slot_free.wait()
-            return None if failed else beside_last_builds(connections)  # type: ignore[misc]
+            return None if failed else work(connections)
 
         failed = False
         run(set(contents.lines) - last, "first")
         logger.info("pg_restore: %d items restored, %d index builds left", len(seen), len(last))
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
-        waiting = None if beside_last_builds is None else pool.submit(beside, 1 if last else jobs)
+        waiting = (
+            None
+            if beside_last_builds is None
+            else pool.submit(beside, beside_last_builds, 1 if last else jobs)
+        )
         try:
             free_slot()  # fewer builds than jobs: no need to wait
             if last:
