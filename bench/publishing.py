@@ -188,8 +188,8 @@ def prepare(
         if held and not replace:
             raise SystemExit(
                 f"error: {dbname} already holds {held:,} seeded articles (kept by --keep). "
-                f"Pass --reuse --articles {held} to use them, --replace to drop them and "
-                f"seed {articles:,}, or --database to seed another database."
+                f"Pass --reuse --articles {held} to use them, or --replace to drop them and "
+                f"seed {articles:,}."
             )
         drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname))
         conn.execute(drop)
