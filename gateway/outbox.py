@@ -5,7 +5,7 @@ Two connections as ``platform_jobs``, both autocommit and never pooled:
 * the *listener* runs ``LISTEN platform_events`` and ``LISTEN platform_sessions``; a
   notification only wakes the reader (payloads are empty or a session id);
 * the *reader* numbers committed events (``events.sequence_pending()``: commit order,
-  gap-free, see schema/events_outbox) and reads ``events.messages(after, ...)`` past the
+  gap-free, see schema/core/events_outbox) and reads ``events.messages(after, ...)`` past the
   hub's position, then hands them to the hub. It also polls every ``poll_seconds``, so
   a lost notification delays delivery by at most that much, never loses it.
 

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-#: A topic as the outbox stores them (schema/events_outbox: outbox_topic_format).
+#: A topic as the outbox stores them (schema/core/events_outbox: outbox_topic_format).
 TOPIC_FORMAT: Final = re.compile(r"^[a-z][a-z0-9_]*(:[A-Za-z0-9_.-]+)+$")
 MAX_TOPIC_LENGTH: Final = 200
 

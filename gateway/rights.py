@@ -38,7 +38,7 @@ QUESTION_SECONDS = 5
 
 AsyncConn = psycopg.AsyncConnection[tuple[Any, ...]]
 
-#: check_request's stable codes (functions/auth_check_request) → the protocol's.
+#: check_request's stable codes (functions/core/auth_check_request) → the protocol's.
 _HOOK_CODES = {"auth.session_revoked": "session_revoked", "auth.token_incomplete": "invalid_token"}
 
 

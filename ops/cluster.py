@@ -42,7 +42,7 @@ OS_USER = "postgres"
 SUPERUSER = "postgres"
 CONF_FILE = "platform.conf"  # written on every start; included from postgresql.conf
 #: Libraries every platform cluster preloads: pg_stat_statements feeds /metrics and
-#: `inv monitor.report` (its extension is created by the Sqitch change schema/monitoring).
+#: `inv monitor.report` (its extension is created by the Sqitch change schema/core/monitoring).
 PRELOAD: tuple[str, ...] = ("pg_stat_statements",)
 
 ConfValue = str | int | bool

@@ -147,5 +147,5 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
             sqitch.revert(empty_db, echo=False)
     assert emptied, "reverting a schema/ change drops its tables' rows: the walk saw data go"
     sqitch.deploy(empty_db, echo=False)
-    database.configure(empty_db, SECRETS)  # schema/roles went and came back
+    database.configure(empty_db, SECRETS)  # schema/core/roles went and came back
     print("\n".join(emptied))

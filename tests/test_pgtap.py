@@ -1,4 +1,4 @@
-"""Every pgTAP file in db/tests is one pytest item, run in a fresh clone of the template."""
+"""Every pgTAP file under db/tests/<module>/ is one pytest item, run in a fresh clone of the template."""
 
 from __future__ import annotations
 
@@ -53,7 +53,13 @@ def run_pgtap(path: Path, dbname: str) -> tuple[int, str]:
     return completed.returncode, completed.stdout + completed.stderr
 
 
-@pytest.mark.parametrize("path", sorted(PGTAP_DIR.glob("*.sql")), ids=lambda p: p.stem)
+#: Every module's pgTAP files (db/tests/<module>/NNN-*.sql); helpers/ is loaded by the fixtures.
+PGTAP_FILES = sorted(p for p in PGTAP_DIR.rglob("*.sql") if p.parent.name != "helpers")
+
+
+@pytest.mark.parametrize(
+    "path", PGTAP_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_pgtap(path: Path, platform_db: psycopg.Connection[tuple[object, ...]]) -> None:
     code, output = run_pgtap(path, platform_db.info.dbname)
     report = tap.parse(output)

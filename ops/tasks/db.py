@@ -18,7 +18,7 @@ from ops.seed import seed as load_demo_data
 from ops.stack import Stack
 from ops.tasks._common import reports_errors, say, settings
 
-TO_HELP = "a change name or tag from db/sqitch.plan (e.g. schema/roles or @v1)"
+TO_HELP = "a change name or tag from db/sqitch.plan (e.g. schema/core/roles or @v1)"
 
 
 @task(

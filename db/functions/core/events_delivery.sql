@@ -1,0 +1,204 @@
+-- Deploy platform:functions/core/events_delivery to pg
+-- requires: schema/core/events_delivery
+-- requires: functions/core/auth_claims
+-- requires: functions/core/platform_jobs
+--
+-- How the realtime gateway decides who receives what, all in SQL:
+--
+--   events.audience_keys(audience)   the keys an event is addressed to:
+--       'public', 'authenticated', 'user:<uuid>', 'privilege:<name>'.
+--   events.principal_keys(claims)    the keys a caller holds: 'public'; with a
+--       `sub`, 'authenticated' and 'user:<sub>'; 'privilege:<p>' for every
+--       privilege in the token (already the implication closure).
+--   events.audience_allows(a, c)     = the two sets overlap. This is THE rule;
+--       the gateway fetches both key sets from here and only tests overlap,
+--       so no rule is written in Python.
+--   events.authorize_subscription(topic)  run as the caller (role and claims
+--       set as PostgREST sets them): which registered pattern the topic
+--       matches (null: unknown topic) and whether its authorizer allows it.
+--   events.messages(after, max, topic, upto)  the wire messages after a seq,
+--       serialized here once per event, with their audience keys.
+--   events.cursor_status(after)      'retention' when events after that seq
+--       were pruned, 'unknown_position' when it is ahead of the sequence.
+--   events.prune()                   drop events sequenced longer ago than
+--       events.config.retention; a scheduled job (events.prune, 10 minutes).
+-- Platform topic: user:* (a user's own notifications), for that user only.
+
+begin;
+
+set local search_path = '';
+
+create function events.audience_keys(audience jsonb) returns text[]
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select coalesce(pg_catalog.array_agg(k), '{}') from (
+    select 'public' as k where coalesce((audience ->> 'public')::boolean, false)
+    union all
+    select 'authenticated' where coalesce((audience ->> 'authenticated')::boolean, false)
+    union all
+    select 'user:' || u from pg_catalog.jsonb_array_elements_text(
+      case pg_catalog.jsonb_typeof(audience -> 'users') when 'array' then audience -> 'users' else '[]' end) u
+     where u is not null
+    union all
+    select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
+      case pg_catalog.jsonb_typeof(audience -> 'privileges') when 'array' then audience -> 'privileges' else '[]' end) p
+     where p is not null
+  ) keys
+$$;
+comment on function events.audience_keys(jsonb) is
+  'Keys an event is addressed to (public, authenticated, user:<uuid>, privilege:<name>).';
+
+create function events.principal_keys(claims jsonb) returns text[]
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select array['public']
+      || case when claims ? 'sub' then array['authenticated', 'user:' || (claims ->> 'sub')] else '{}'::text[] end
+      || coalesce(array(
+           select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
+             case pg_catalog.jsonb_typeof(claims -> 'privileges') when 'array' then claims -> 'privileges' else '[]' end) p),
+         '{}')
+$$;
+comment on function events.principal_keys(jsonb) is 'Keys a caller with these JWT claims holds.';
+
+create or replace function events.audience_allows(audience jsonb, claims jsonb) returns boolean
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select coalesce(events.audience_keys(audience) && events.principal_keys(claims), false)
+$$;
+comment on function events.audience_allows(jsonb, jsonb) is
+  'Whether a caller with these JWT claims may receive an event with this audience (the key sets overlap).';
+
+create function events.register_topic(pattern text, authorize regprocedure, description text) returns void
+language sql volatile
+set search_path = ''
+as $$
+  insert into events.topics (pattern, authorize, description)
+  values (register_topic.pattern, register_topic.authorize, register_topic.description)
+  on conflict on constraint topics_pkey do update
+    set authorize = excluded.authorize, description = excluded.description
+$$;
+comment on function events.register_topic(text, regprocedure, text) is
+  'Declare a subscribable topic and the function (arg text) returns boolean that authorizes it as the caller.';
+
+create function events.unregister_topic(pattern text) returns void
+language sql volatile
+set search_path = ''
+as $$ delete from events.topics t where t.pattern = unregister_topic.pattern $$;
+
+create function events.authorize_subscription(topic text, out pattern text, out allowed boolean)
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  rule events.topics;
+  arg text;
+begin
+  select t.* into rule
+    from events.topics t
+   where t.pattern = authorize_subscription.topic
+      or (t.pattern like '%:*'
+          and pg_catalog.left(authorize_subscription.topic, pg_catalog.length(t.pattern) - 1)
+              = pg_catalog.left(t.pattern, pg_catalog.length(t.pattern) - 1)
+          and pg_catalog.substr(authorize_subscription.topic, pg_catalog.length(t.pattern)) ~ '^[A-Za-z0-9_.-]+$')
+   order by pg_catalog.length(t.pattern) desc
+   limit 1;
+  if rule.pattern is null then
+    return;  -- unknown topic: pattern and allowed stay null
+  end if;
+  pattern := rule.pattern;
+  if rule.pattern like '%:*' then
+    arg := pg_catalog.substr(authorize_subscription.topic, pg_catalog.length(rule.pattern));
+  end if;
+  execute pg_catalog.format('select %s($1)', rule.authorize::regproc) into allowed using arg;
+  allowed := coalesce(allowed, false);
+end
+$$;
+comment on function events.authorize_subscription(text) is
+  'Run as the caller: the registered pattern a topic matches (null when unknown) and whether the caller may follow it.';
+
+create function events.is_own_topic(arg text) returns boolean
+language sql stable
+set search_path = ''
+as $$ select arg = (select auth.uid())::text $$;
+comment on function events.is_own_topic(text) is 'Authorizer of user:<id>: only that user.';
+
+create function events.messages(after bigint, max_rows integer, only_topic text default null, upto bigint default null)
+returns table (seq bigint, topic text, keys text[], created_at timestamptz, message text)
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if only_topic is null then
+    return query
+      select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
+             pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
+                                          'data', o.payload, 'at', o.created_at)::text
+        from events.outbox o
+       where o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
+       order by o.seq
+       limit max_rows;
+  else
+    return query
+      select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
+             pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
+                                          'data', o.payload, 'at', o.created_at)::text
+        from events.outbox o
+       where o.topic = only_topic and o.seq is not null
+         and o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
+       order by o.seq
+       limit max_rows;
+  end if;
+end
+$$;
+comment on function events.messages(bigint, integer, text, bigint) is
+  'Sequenced events after a seq (optionally of one topic, up to a seq) as wire messages with their audience keys.';
+
+create function events.cursor_status(after bigint) returns text
+language sql stable
+set search_path = ''
+as $$
+  select case when after < s.pruned_through then 'retention'
+              when after > s.last_seq then 'unknown_position' end
+    from events.sequencer s
+$$;
+comment on function events.cursor_status(bigint) is
+  'Null when a client can resume after this seq; otherwise why it must resync.';
+
+create function events.prune() returns bigint
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  horizon bigint;
+  removed bigint;
+begin
+  select pg_catalog.max(o.seq) into horizon
+    from events.outbox o
+   where o.seq is not null
+     and o.sequenced_at < pg_catalog.now() - (select c.retention from events.config c);
+  if horizon is null then
+    return 0;
+  end if;
+  delete from events.outbox o where o.seq <= horizon;
+  get diagnostics removed = row_count;
+  update events.sequencer set pruned_through = greatest(pruned_through, horizon);
+  return removed;
+end
+$$;
+comment on function events.prune() is 'Remove events sequenced before the retention window; returns how many.';
+
+revoke execute on function events.prune() from public;
+grant execute on function events.audience_keys(jsonb), events.messages(bigint, integer, text, bigint),
+  events.cursor_status(bigint) to platform_jobs;
+grant execute on function events.principal_keys(jsonb), events.authorize_subscription(text),
+  events.is_own_topic(text) to anon, authenticated;
+
+select events.register_topic('user:*', 'events.is_own_topic(text)',
+  'A user''s own notifications (changes to what they write); only that user may subscribe.');
+select platform.schedule_job('events.prune', '10 minutes', 'events.prune()');
+
+commit;

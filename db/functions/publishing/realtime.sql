@@ -1,0 +1,138 @@
+-- Deploy platform:functions/publishing/realtime to pg
+-- requires: functions/publishing/events
+-- requires: functions/core/events_delivery
+--
+-- The publishing module's realtime topics and the audiences of its events.
+--
+-- Topics (registered in events.topics, authorized as the caller, so the
+-- policies of publishing.articles answer):
+--   publishing:articles        every article change the caller may see; anyone.
+--   publishing:article:<id>    one article and its comments; whoever can read
+--                              that article right now.
+--   publishing:review          every article change, for the editors' queue;
+--                              editors and admins only.
+--   user:<id>                  (platform topic) changes to the articles and
+--                              comments that user wrote; that user only.
+--
+-- Audiences, written once here and used by both describe functions, mirror
+-- the select policies (rls/publishing/articles, rls/publishing/comments):
+--   article   visible (publishing.is_visible): everyone; otherwise its
+--             author, co-authors and editors.
+--   comment   its author and moderators; when approved and not deleted, also
+--             everyone who may read its article (the article's audience).
+
+begin;
+
+set local search_path = '';
+
+create function publishing_private.article_audience(article publishing.articles, gone boolean) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select case
+    when not gone and publishing.is_visible(article) then '{"public": true}'::jsonb
+    else pg_catalog.jsonb_build_object(
+      'users', (select pg_catalog.jsonb_agg(distinct u) from (
+                  select article.author_id as u
+                  union all
+                  select aa.user_id from publishing.article_authors aa where aa.article_id = article.id) authors
+                 where u is not null),
+      'privileges', '["editor"]'::jsonb)
+  end
+$$;
+comment on function publishing_private.article_audience(publishing.articles, boolean) is
+  'Who may read an article, as an event audience (mirrors the articles select policies).';
+
+create or replace function publishing_private.describe_article(op text, new jsonb, old jsonb) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  row_data jsonb := coalesce(new, old);
+  event_type text;
+begin
+  -- Counter-only changes (likes, views, comment counts) are not article events.
+  if op = 'update' and (new - '{view_count,like_count,comment_count,updated_at}'::text[])
+                     = (old - '{view_count,like_count,comment_count,updated_at}'::text[]) then
+    return null;
+  end if;
+  event_type := case
+    when op = 'insert' then 'article.created'
+    when op = 'delete' then 'article.deleted'
+    when new -> 'deleted_at' <> 'null'::jsonb and old -> 'deleted_at' = 'null'::jsonb then 'article.deleted'
+    when new ->> 'status' is distinct from old ->> 'status' and new ->> 'status' = 'published' then 'article.published'
+    when new ->> 'status' is distinct from old ->> 'status' and new ->> 'status' = 'archived' then 'article.archived'
+    else 'article.updated' end;
+  return pg_catalog.jsonb_build_object(
+    'type', event_type,
+    'audience', publishing_private.article_audience(
+      pg_catalog.jsonb_populate_record(null::publishing.articles, row_data), op = 'delete'));
+end
+$$;
+
+create or replace function publishing_private.describe_comment(op text, new jsonb, old jsonb) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  row_data jsonb := coalesce(new, old);
+  readers jsonb := '{}';
+  article publishing.articles;
+begin
+  if op <> 'delete' and row_data ->> 'status' = 'approved' and row_data -> 'deleted_at' = 'null'::jsonb then
+    select a.* into article from publishing.articles a where a.id = (row_data ->> 'article_id')::bigint;
+    if article.id is not null then
+      readers := publishing_private.article_audience(article, false);
+    end if;
+  end if;
+  return pg_catalog.jsonb_build_object(
+    'type', case
+      when op = 'insert' then 'comment.created'
+      when op = 'delete' then 'comment.deleted'
+      when new -> 'deleted_at' <> 'null'::jsonb and old -> 'deleted_at' = 'null'::jsonb then 'comment.deleted'
+      when new ->> 'status' is distinct from old ->> 'status' then 'comment.moderated'
+      else 'comment.updated' end,
+    'audience', case when readers ? 'public' then readers
+                     else pg_catalog.jsonb_build_object(
+                       'users', coalesce(readers -> 'users', '[]'::jsonb)
+                                || pg_catalog.jsonb_build_array(row_data ->> 'author_id'),
+                       'privileges', coalesce(readers -> 'privileges', '[]'::jsonb) || '["moderator"]'::jsonb) end);
+end
+$$;
+
+create function publishing_private.may_follow_articles(arg text) returns boolean
+language sql stable
+set search_path = ''
+as $$ select arg is null $$;
+
+create function publishing_private.may_follow_article(arg text) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  -- As the caller: the articles policies decide.
+  select arg ~ '^[0-9]{1,18}$' and exists (select from publishing.articles a where a.id = arg::bigint)
+$$;
+
+create function publishing_private.may_follow_review(arg text) returns boolean
+language sql stable
+set search_path = ''
+as $$ select arg is null and (select auth.has_privilege('editor')) $$;
+
+grant execute on function publishing_private.may_follow_articles(text),
+  publishing_private.may_follow_article(text), publishing_private.may_follow_review(text)
+  to anon, authenticated;
+
+select events.enable('publishing.articles',
+  array['publishing:articles', 'publishing:article:{id}', 'publishing:review', 'user:{author_id}'],
+  'publishing_private.describe_article(text, jsonb, jsonb)', '{search}');
+select events.enable('publishing.comments', array['publishing:article:{article_id}', 'user:{author_id}'],
+  'publishing_private.describe_comment(text, jsonb, jsonb)');
+
+select events.register_topic('publishing:articles', 'publishing_private.may_follow_articles(text)',
+  'Every article change the caller may see.');
+select events.register_topic('publishing:article:*', 'publishing_private.may_follow_article(text)',
+  'One article and its comments; for whoever can read that article.');
+select events.register_topic('publishing:review', 'publishing_private.may_follow_review(text)',
+  'Every article change, for the editors'' review queue; editors and admins only.');
+
+commit;

@@ -1,7 +1,0 @@
--- Revert platform:functions/api_login from pg
-
-begin;
-
-drop function api.login(text, text);
-
-commit;

@@ -1,7 +1,0 @@
--- Revert platform:functions/api_refresh from pg
-
-begin;
-
-drop function api.refresh(text);
-
-commit;

@@ -1,7 +1,0 @@
--- Revert platform:functions/auth_errors from pg
-
-begin;
-
-drop function auth.raise_account_error(text, text, text, text);
-
-commit;

@@ -1,0 +1,9 @@
+-- Revert platform:functions/core/auth_claims from pg
+
+begin;
+
+drop function auth.has_privilege(text);
+drop function auth.uid();
+drop function auth.claims();
+
+commit;

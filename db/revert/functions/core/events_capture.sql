@@ -1,0 +1,12 @@
+-- Revert platform:functions/core/events_capture from pg
+
+begin;
+
+drop function events.audience_allows(jsonb, jsonb);
+drop function events.sequence_pending(integer);
+drop function events.disable(regclass);
+drop function events.enable(regclass, text[], regprocedure, text[]);
+drop function events.capture();
+drop function events.render_topic(text, jsonb);
+
+commit;

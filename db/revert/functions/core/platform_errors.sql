@@ -1,0 +1,9 @@
+-- Revert platform:functions/core/platform_errors from pg
+
+begin;
+
+drop function platform.error_response(integer, text, text, text, text, json);
+drop function platform.raise_error(integer, text, text, text, text, json);
+drop function platform.error_body(text, text, text, text);
+
+commit;

@@ -1,9 +1,0 @@
--- Revert platform:functions/publishing_category_tree from pg
-
-begin;
-
-drop function publishing.category_tree();
-drop function publishing_private.category_subtree(bigint, jsonb);
-revoke usage on schema publishing_private from anon, authenticated;
-
-commit;

@@ -1,8 +1,0 @@
--- Revert platform:schema/auth_audit from pg
-
-begin;
-
-select audit.disable('auth.user_privileges');
-select audit.disable('auth.users');
-
-commit;

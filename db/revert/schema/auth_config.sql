@@ -1,8 +1,0 @@
--- Revert platform:schema/auth_config from pg
-
-begin;
-
-drop function auth.set_jwt_secret(text);
-drop table auth.config;
-
-commit;

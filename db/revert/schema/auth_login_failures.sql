@@ -1,7 +1,0 @@
--- Revert platform:schema/auth_login_failures from pg
-
-begin;
-
-drop table auth.login_failures;
-
-commit;

@@ -1,8 +1,0 @@
--- Revert platform:schema/auth_sessions from pg
-
-begin;
-
-drop table auth.refresh_tokens;
-drop table auth.sessions;
-
-commit;

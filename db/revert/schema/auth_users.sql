@@ -1,9 +1,0 @@
--- Revert platform:schema/auth_users from pg
-
-begin;
-
-drop table auth.user_privileges;
-drop table auth.users;
-drop table auth.privileges;
-
-commit;

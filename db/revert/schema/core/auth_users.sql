@@ -1,0 +1,9 @@
+-- Revert platform:schema/core/auth_users from pg
+
+begin;
+
+drop table auth.user_privileges;
+drop table auth.users;
+drop table auth.privileges;
+
+commit;

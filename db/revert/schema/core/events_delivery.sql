@@ -1,0 +1,13 @@
+-- Revert platform:schema/core/events_delivery from pg
+
+begin;
+
+drop table events.topics;
+drop table events.config;
+drop index events.outbox_sequenced_at_idx;
+drop policy "platform jobs read the sequence position" on events.sequencer;
+revoke select on events.sequencer from platform_jobs;
+alter table events.sequencer drop column pruned_through;
+revoke usage on schema events from anon, authenticated;
+
+commit;

@@ -1,8 +1,0 @@
--- Revert platform:schema/events_outbox from pg
-
-begin;
-
-drop table events.sequencer;
-drop table events.outbox;
-
-commit;

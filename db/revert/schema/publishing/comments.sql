@@ -1,0 +1,11 @@
+-- Revert platform:schema/publishing/comments from pg
+
+begin;
+
+drop table publishing.comment_moderation;
+drop table publishing.comments;
+drop function publishing_private.count_comments();
+drop function publishing_private.capture_comment_origin();
+drop function publishing_private.guard_comment();
+
+commit;

@@ -1,7 +1,0 @@
--- Revert platform:schema/publishing_article_cards from pg
-
-begin;
-
-drop view publishing.article_cards;
-
-commit;

@@ -1,9 +1,0 @@
--- Revert platform:schema/publishing_revisions from pg
-
-begin;
-
-drop trigger articles_keep_revision on publishing.articles;
-drop function publishing_private.keep_revision();
-drop table publishing.article_revisions;
-
-commit;

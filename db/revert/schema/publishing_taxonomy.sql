@@ -1,9 +1,0 @@
--- Revert platform:schema/publishing_taxonomy from pg
-
-begin;
-
-drop table publishing.tags;
-drop table publishing.categories;
-drop function publishing_private.refuse_category_cycle();
-
-commit;

@@ -1,8 +1,0 @@
--- Verify platform:functions/auth_check_request on pg
-
-begin;
-
-select auth.check_request();  -- anonymous: passes
-select 1 / pg_catalog.has_function_privilege('authenticated', 'auth.check_request()', 'execute')::int;
-
-rollback;

@@ -1,8 +1,0 @@
--- Verify platform:functions/auth_errors on pg
-
-begin;
-
-select 1 / (not pg_catalog.has_function_privilege('anon',
-  'auth.raise_account_error(text, text, text, text)', 'execute'))::int;
-
-rollback;

@@ -1,0 +1,11 @@
+-- Verify platform:functions/publishing/realtime on pg
+
+begin;
+
+select 1 / (select pg_catalog.count(*) = 3 from events.topics where pattern like 'publishing:%')::int;
+select 1 / (select pg_catalog.count(*) from pg_catalog.pg_trigger
+             where tgname = 'events_capture' and tgrelid = 'publishing.comments'::regclass
+               and pg_catalog.encode(tgargs, 'escape') like '%user:{author_id}%')::int;
+select 1 / pg_catalog.has_function_privilege('anon', 'publishing_private.may_follow_article(text)', 'execute')::int;
+
+rollback;

@@ -1,7 +1,0 @@
--- Verify platform:functions/publishing_category_tree on pg
-
-begin;
-
-select 1 / (pg_catalog.jsonb_typeof(publishing.category_tree()) = 'array')::int;
-
-rollback;

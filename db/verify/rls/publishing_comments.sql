@@ -1,9 +1,0 @@
--- Verify platform:rls/publishing_comments on pg
-
-begin;
-
-select 1 / (pg_catalog.count(*) = 6)::int from pg_catalog.pg_policies
- where schemaname = 'publishing' and tablename in ('comments', 'comment_moderation');
-select 1 / (not pg_catalog.has_table_privilege('anon', 'publishing.comment_moderation', 'select'))::int;
-
-rollback;

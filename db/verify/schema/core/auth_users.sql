@@ -1,0 +1,11 @@
+-- Verify platform:schema/core/auth_users on pg
+
+begin;
+
+select id, email, username, password_hash, created_at, updated_at, password_changed_at
+  from auth.users where false;
+select user_id, privilege, granted_at from auth.user_privileges where false;
+select 1 / (select count(*) from auth.privileges where name = 'admin');
+select 1 / (not pg_catalog.has_table_privilege('authenticated', 'auth.users', 'select'))::int;
+
+rollback;

@@ -1,0 +1,10 @@
+-- Verify platform:schema/publishing/comments on pg
+
+begin;
+
+select id, article_id, parent_id, author_id, body, depth, status, moderated_by, moderated_at,
+       deleted_at, created_at, updated_at
+  from publishing.comments where false;
+select comment_id, ip_address, user_agent, moderator_note from publishing.comment_moderation where false;
+
+rollback;

@@ -1,7 +1,0 @@
--- Verify platform:schema/publishing_jobs on pg
-
-begin;
-
-select 1 / (pg_catalog.count(*) = 3)::int from platform.jobs where name like 'publishing.%';
-
-rollback;
