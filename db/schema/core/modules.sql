@@ -28,7 +28,7 @@ create table platform.modules (
   description text not null
     constraint modules_description_length check (pg_catalog.length(description) between 1 and 500),
   -- in PostgREST's order: the first module's first schema is the default profile
-  ordinal integer generated always as identity unique,
+  ordinal bigint generated always as identity unique,
   exposed_schemas text[] not null default '{}'
     constraint modules_exposed_schemas_format
       check (pg_catalog.array_to_string(exposed_schemas, ',') ~ '^([a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*)?$'),
