@@ -44,6 +44,7 @@ def helper_files() -> list[Path]:
     """
     return [HELPERS_SQL, *sorted(TESTS_DIR.glob(f"*/{HELPERS_FILE_NAME}"))]
 
+
 #: The settings every test component shares: the test data folder and the test port.
 SETTINGS = Settings.from_env(
     {

@@ -62,9 +62,7 @@ PGTAP_FILES = sorted(
 )
 
 
-@pytest.mark.parametrize(
-    "path", PGTAP_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}"
-)
+@pytest.mark.parametrize("path", PGTAP_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_pgtap(path: Path, platform_db: psycopg.Connection[tuple[object, ...]]) -> None:
     code, output = run_pgtap(path, platform_db.info.dbname)
     report = tap.parse(output)
