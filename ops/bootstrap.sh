@@ -46,6 +46,9 @@ want() { missing+=("$1"); }
 # postgresql-15: restart clusters started before (`inv down && inv up`), whose running
 # server cannot load the upgraded modules (plpgsql included).
 [[ -f ${PG_EXT}/rum.control ]] || want "postgresql-${PG_MAJOR}-rum"
+# plpgsql_check: a test tool (tests/test_plpgsql_check.py creates it in a clone of the
+# test template only, never in the plan). Same caution as rum about upgrading postgresql-15.
+[[ -f ${PG_EXT}/plpgsql_check.control ]] || want "postgresql-${PG_MAJOR}-plpgsql-check"
 # pgBackRest: physical backups, WAL archiving and point-in-time recovery (ops/backups).
 command -v pgbackrest >/dev/null 2>&1 || want pgbackrest
 command -v sqitch >/dev/null 2>&1 || want sqitch

@@ -30,7 +30,20 @@ TEST_DATA_DIR = Path(
     os.environ.get("PLATFORM_TEST_DATA_DIR", PROJECT_ROOT / "var" / "test")
 ).resolve()
 TEST_PG_PORT = int(os.environ.get("PLATFORM_TEST_PG_PORT", "54329"))
-HELPERS_SQL = PROJECT_ROOT / "db" / "tests" / "helpers" / "tests.sql"
+TESTS_DIR = PROJECT_ROOT / "db" / "tests"
+#: The core test helpers (schema ``tests``, named actors), loaded before any module's.
+HELPERS_SQL = TESTS_DIR / "helpers" / "tests.sql"
+#: A module's own test helpers: ``db/tests/<module>/helpers.sql``.
+HELPERS_FILE_NAME = "helpers.sql"
+
+
+def helper_files() -> list[Path]:
+    """The core helpers, then every module's own ``db/tests/<module>/helpers.sql`` by name.
+
+    A new module adds its fixtures in its own folder; nothing here lists modules.
+    """
+    return [HELPERS_SQL, *sorted(TESTS_DIR.glob(f"*/{HELPERS_FILE_NAME}"))]
+
 
 #: The settings every test component shares: the test data folder and the test port.
 SETTINGS = Settings.from_env(
@@ -134,7 +147,8 @@ def deploy_platform(dbname: str, **_: object) -> None:
         conn.execute("create extension if not exists pgtap")
     sqitch.deploy(url, echo=False)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(HELPERS_SQL.read_text())
+        for helpers in helper_files():
+            conn.execute(helpers.read_text())
     database.configure(url, SECRETS)
 
 

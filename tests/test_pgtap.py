@@ -1,4 +1,4 @@
-"""Every pgTAP file under db/tests/<module>/ is one pytest item, run in a fresh clone of the template."""
+"""Every pgTAP file under db/tests/<module>/ is one pytest item, run in a fresh template clone."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from gateway.settings import PROJECT_ROOT
 from tests import tap
-from tests.fix_cluster import SERVER
+from tests.fix_cluster import HELPERS_FILE_NAME, SERVER, helper_files
 
 PGTAP_DIR = PROJECT_ROOT / "db" / "tests"
 PSQL = "/usr/lib/postgresql/15/bin/psql"
@@ -53,13 +53,16 @@ def run_pgtap(path: Path, dbname: str) -> tuple[int, str]:
     return completed.returncode, completed.stdout + completed.stderr
 
 
-#: Every module's pgTAP files (db/tests/<module>/NNN-*.sql); helpers/ is loaded by the fixtures.
-PGTAP_FILES = sorted(p for p in PGTAP_DIR.rglob("*.sql") if p.parent.name != "helpers")
-
-
-@pytest.mark.parametrize(
-    "path", PGTAP_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}"
+#: Every module's pgTAP files (db/tests/<module>/NNN-*.sql); the fixtures load the helpers
+#: (db/tests/helpers/ and each module's helpers.sql) into the template instead.
+PGTAP_FILES = sorted(
+    p
+    for p in PGTAP_DIR.rglob("*.sql")
+    if p.parent.name != "helpers" and p.name != HELPERS_FILE_NAME
 )
+
+
+@pytest.mark.parametrize("path", PGTAP_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_pgtap(path: Path, platform_db: psycopg.Connection[tuple[object, ...]]) -> None:
     code, output = run_pgtap(path, platform_db.info.dbname)
     report = tap.parse(output)
@@ -84,3 +87,10 @@ def test_a_failing_assertion_is_reported_by_its_description(
     assert [a.description for a in report.failures] == ["arithmetic is what the test claims"]
     assert any("want: 3" in d for d in report.failures[0].diagnostics)
     assert report.problems()[0].startswith("not ok 2 - arithmetic is what the test claims")
+
+
+def test_module_helpers_are_loaded_after_the_core_helpers() -> None:
+    files = helper_files()
+    assert files[0].parent.name == "helpers"
+    assert PGTAP_DIR / "publishing" / HELPERS_FILE_NAME in files[1:]
+    assert not set(files) & set(PGTAP_FILES)

@@ -104,7 +104,7 @@ set search_path = ''
 as $$
 declare
   previous regprocedure;
-  capture regprocedure := 'events.capture()';
+  capture regprocedure := 'events.capture()'::regprocedure;
   name text;
 begin
   if topics is null or pg_catalog.cardinality(topics) = 0 then

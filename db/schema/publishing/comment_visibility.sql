@@ -150,7 +150,7 @@ set search_path = ''
 as $$
 declare
   row_data jsonb := coalesce(new, old);
-  readers jsonb := '{}';
+  readers jsonb := '{}'::jsonb;
   article publishing.articles;
 begin
   -- Only the derived article_visible_from changed (excluded from the rows): no event.

@@ -3,15 +3,11 @@
 begin;
 select plan(18);
 
-create temporary table people (name text primary key, id uuid);
-grant all on people to public;
-insert into people values ('author', tests.create_user('ann', '{author}')),
-                          ('editor', tests.create_user('eve', '{editor}')),
-                          ('admin', tests.create_user('ada', '{admin}')),
-                          ('reader', tests.create_user('rob')),
-                          ('moderator', tests.create_user('moe', '{moderator}'));
-create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
-grant execute on function pg_temp.p(text) to public;
+select tests.create_user('ann', '{author}');
+select tests.create_user('eve', '{editor}');
+select tests.create_user('ada', '{admin}');
+select tests.create_user('rob');
+select tests.create_user('moe', '{moderator}');
 create function pg_temp.follow(topic text) returns text language sql as $$
   select case when pattern is null then 'unknown' when allowed then 'allowed' else 'forbidden' end
     from events.authorize_subscription(topic) $$;
@@ -19,11 +15,11 @@ grant execute on function pg_temp.follow(text) to public;
 
 -- Keys: the one rule both sides meet on.
 select is(events.principal_keys('{"role": "anon"}'), array['public'], 'anonymous callers hold only the public key');
-select ok(events.principal_keys(tests.claims_for(pg_temp.p('admin'))) @> array['privilege:admin', 'privilege:editor',
-  'user:' || pg_temp.p('admin'), 'authenticated'], 'an admin holds their user key and every implied privilege');
-select ok(events.audience_allows(jsonb_build_object('users', jsonb_build_array(pg_temp.p('reader'))),
-                                 tests.claims_for(pg_temp.p('reader'))), 'a user named in the audience receives the event');
-select ok(not events.audience_allows('{"privileges": ["editor"]}', tests.claims_for(pg_temp.p('reader'))),
+select ok(events.principal_keys(tests.claims_for('ada')) @> array['privilege:admin', 'privilege:editor',
+  'user:' || tests.user_id('ada'), 'authenticated'], 'an admin holds their user key and every implied privilege');
+select ok(events.audience_allows(jsonb_build_object('users', jsonb_build_array(tests.user_id('rob'))),
+                                 tests.claims_for('rob')), 'a user named in the audience receives the event');
+select ok(not events.audience_allows('{"privileges": ["editor"]}', tests.claims_for('rob')),
   'a reader does not receive an editors-only event');
 select ok(not events.audience_allows('{"authenticated": true}', '{"role": "anon"}'),
   'anonymous callers do not receive events for signed-in users');
@@ -32,19 +28,18 @@ select ok(not events.audience_allows('{"authenticated": true}', '{"role": "anon"
 select tests.act_as_anon();
 select is(pg_temp.follow('publishing:articles'), 'allowed', 'anyone may follow the article list');
 select is(pg_temp.follow('publishing:review'), 'forbidden', 'anonymous callers may not follow the review queue');
-select is(pg_temp.follow('user:' || pg_temp.p('reader')), 'forbidden', 'nor anyone''s own topic');
+select is(pg_temp.follow('user:' || tests.user_id('rob')), 'forbidden', 'nor anyone''s own topic');
 select is(pg_temp.follow('nothing:here'), 'unknown', 'an unregistered topic is unknown');
 select tests.act_as_owner();
-create temporary table ids as select tests.make_article(pg_temp.p('author'), 'A draft', 'draft', null) as id;
-grant select on ids to public;
-select tests.act_as(pg_temp.p('author'));
-select is(pg_temp.follow('publishing:article:' || (select id from ids)), 'allowed', 'an author may follow their draft');
-select is(pg_temp.follow('user:' || pg_temp.p('author')), 'allowed', 'and their own topic');
-select tests.act_as(pg_temp.p('reader'));
-select is(pg_temp.follow('publishing:article:' || (select id from ids)), 'forbidden',
+select tests.remember('draft', tests.make_article('ann', 'A draft', 'draft', null));
+select tests.act_as('ann');
+select is(pg_temp.follow('publishing:article:' || tests.id('draft')), 'allowed', 'an author may follow their draft');
+select is(pg_temp.follow('user:' || tests.user_id('ann')), 'allowed', 'and their own topic');
+select tests.act_as('rob');
+select is(pg_temp.follow('publishing:article:' || tests.id('draft')), 'forbidden',
   'another reader may not follow a draft (the articles policy says so)');
 select is(pg_temp.follow('publishing:article:not-a-number'), 'forbidden', 'a malformed article id is refused');
-select tests.act_as(pg_temp.p('editor'));
+select tests.act_as('eve');
 select is(pg_temp.follow('publishing:review'), 'allowed', 'editors follow the review queue');
 select tests.act_as_owner();
 

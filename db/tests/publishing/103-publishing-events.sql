@@ -2,44 +2,38 @@
 begin;
 select plan(15);
 
-create temporary table people (name text primary key, id uuid);
-grant all on people to public;
-insert into people values ('author', tests.create_user('ann', '{author}')),
-                          ('editor', tests.create_user('eve', '{editor}')),
-                          ('reader', tests.create_user('rob')),
-                          ('moderator', tests.create_user('mia', '{moderator}'));
-create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
-grant execute on function pg_temp.p(text) to public;
-create temporary table ids (name text primary key, id bigint);
-grant all on ids to public;
+select tests.create_user('ann', '{author}');
+select tests.create_user('eve', '{editor}');
+select tests.create_user('rob');
+select tests.create_user('mia', '{moderator}');
 
-select tests.act_as(pg_temp.p('author'));
+select tests.act_as('ann');
 with a as (insert into publishing.articles (title, content) values ('Evented', 'words') returning id)
-insert into ids select 'article', id from a;
+select tests.remember('article', id) from a;
 select tests.act_as_owner();
 
 select results_eq($$ select topic from events.outbox order by id $$,
-  array['publishing:articles', 'publishing:article:' || (select id from ids), 'publishing:review',
-        'user:' || pg_temp.p('author')],
+  array['publishing:articles', 'publishing:article:' || tests.id('article'), 'publishing:review',
+        'user:' || tests.user_id('ann')],
   'a new article is announced on the list, its own topic, the review queue and its author''s topic');
 select is((select type from events.outbox order by id limit 1), 'article.created', 'as article.created');
 select is((select audience from events.outbox order by id limit 1),
-  jsonb_build_object('users', jsonb_build_array(pg_temp.p('author')), 'privileges', jsonb_build_array('editor')),
+  jsonb_build_object('users', jsonb_build_array(tests.user_id('ann')), 'privileges', jsonb_build_array('editor')),
   'a draft''s events go to its authors and editors only');
 
-select tests.act_as(pg_temp.p('editor'));
-select publishing.publish_article((select id from ids));
+select tests.act_as('eve');
+select publishing.publish_article(tests.id('article'));
 select tests.act_as_owner();
 select is((select audience from events.outbox where type = 'article.published' limit 1), '{"public": true}'::jsonb,
   'a published article''s events go to everyone');
 
 delete from events.outbox;
-select tests.act_as(pg_temp.p('reader'));
-insert into publishing.article_likes (article_id) select id from ids;
+select tests.act_as('rob');
+insert into publishing.article_likes (article_id) values (tests.id('article'));
 select tests.act_as_owner();
 select is((select count(*)::int from events.outbox), 0, 'a like (a counter change) is not an article event');
-select tests.act_as(pg_temp.p('reader'));
-insert into publishing.comments (article_id, body) select id, 'Nice' from ids;
+select tests.act_as('rob');
+insert into publishing.comments (article_id, body) values (tests.id('article'), 'Nice');
 select tests.act_as_owner();
 select is((select type || ' ' || (audience -> 'privileges' ->> 0) from events.outbox where topic like 'publishing:%'),
   'comment.created moderator',
@@ -48,7 +42,7 @@ select is((select type || ' ' || (audience -> 'privileges' ->> 0) from events.ou
 select is((select payload -> 'record' ? 'search' from events.outbox limit 1), false, 'no search vector in payloads');
 
 delete from events.outbox;
-select tests.act_as(pg_temp.p('moderator'));
+select tests.act_as('mia');
 select publishing.moderate_comment((select max(id) from publishing.comments), 'approved', 'fine');
 select tests.act_as_owner();
 select is((select type || ' ' || audience::text from events.outbox where topic like 'publishing:article:%'),
@@ -56,23 +50,23 @@ select is((select type || ' ' || audience::text from events.outbox where topic l
   'approving a comment of a published article is comment.moderated, announced to everyone');
 
 delete from events.outbox;
-select tests.act_as(pg_temp.p('editor'));
-update publishing.articles set title = 'Evented, revised' where id = (select id from ids);
+select tests.act_as('eve');
+update publishing.articles set title = 'Evented, revised' where id = tests.id('article');
 select tests.act_as_owner();
 select is((select type from events.outbox where topic = 'publishing:articles'), 'article.updated',
   'an edit of the text is article.updated');
 
 delete from events.outbox;
-select tests.act_as(pg_temp.p('editor'));
-select publishing.archive_article((select id from ids));
+select tests.act_as('eve');
+select publishing.archive_article(tests.id('article'));
 select tests.act_as_owner();
 select is((select type || ' ' || (audience -> 'privileges' ->> 0) from events.outbox where topic = 'publishing:articles'),
   'article.archived editor',
   'archiving is article.archived, and an archived article''s events go to its authors and editors only');
 
 delete from events.outbox;
-select tests.act_as(pg_temp.p('editor'));
-update publishing.articles set deleted_at = now() where id = (select id from ids);
+select tests.act_as('eve');
+update publishing.articles set deleted_at = now() where id = tests.id('article');
 select tests.act_as_owner();
 select is((select type from events.outbox where topic = 'publishing:articles'), 'article.deleted',
   'a soft delete is article.deleted');
@@ -92,7 +86,7 @@ select is((select count(*)::int from pg_trigger t join pg_class c on c.oid = t.t
     where n.nspname = 'publishing' and c.relkind = 'r'),
   'every publishing table logs truncates too');
 select ok(exists (select from audit.log where table_name = 'articles' and operation = 'UPDATE'
-                   and actor_id = pg_temp.p('editor') and 'status' = any (changed_columns)),
+                   and actor_id = tests.user_id('eve') and 'status' = any (changed_columns)),
   'publishing is audited with the acting user and the changed columns');
 select ok((select bool_and(not (new_record ? 'search')) from audit.log where table_name = 'articles'),
   'the search vector is kept out of the audit log');

@@ -3,46 +3,40 @@
 begin;
 select plan(9);
 
-create temporary table people (name text primary key, id uuid);
-grant all on people to public;
-insert into people values ('author', tests.create_user('carla', '{author}')),
-                          ('coauthor', tests.create_user('cody')),
-                          ('reader', tests.create_user('rory')),
-                          ('editor', tests.create_user('edna', '{editor}'));
-create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
-grant execute on function pg_temp.p(text) to public;
-create temporary table ids (name text primary key, id bigint);
-grant all on ids to public;
+select tests.create_user('carla', '{author}');
+select tests.create_user('cody');
+select tests.create_user('rory');
+select tests.create_user('edna', '{editor}');
 insert into publishing.categories (id, name, slug) values (9101, 'Cards', 'cards');
-insert into ids values ('live', tests.make_article(pg_temp.p('author'), 'Card live')),
-                       ('draft', tests.make_article(pg_temp.p('author'), 'Card draft', 'draft')),
-                       ('future', tests.make_article(pg_temp.p('author'), 'Card future', 'published', now() + interval '1 day')),
-                       ('gone', tests.make_article(pg_temp.p('author'), 'Card gone', deleted => true));
-update publishing.articles set category_id = 9101 where id in (select id from ids);
-insert into publishing.article_authors (article_id, user_id) select id, pg_temp.p('coauthor') from ids where name = 'draft';
+select tests.remember('live', tests.make_article('carla', 'Card live'));
+select tests.remember('draft', tests.make_article('carla', 'Card draft', 'draft'));
+select tests.remember('future', tests.make_article('carla', 'Card future', 'published', now() + interval '1 day'));
+select tests.remember('gone', tests.make_article('carla', 'Card gone', deleted => true));
+update publishing.articles set category_id = 9101 where id in (select id from tests.named_ids);
+insert into publishing.article_authors (article_id, user_id) values (tests.id('draft'), tests.user_id('cody'));
 
 create function pg_temp.cards() returns text[] language sql as $$
   select coalesce(array_agg(i.name order by i.name), '{}')
-    from publishing.article_cards c join ids i on i.id = c.id $$;
+    from publishing.article_cards c join tests.named_ids i on i.id = c.id $$;
 create function pg_temp.articles() returns text[] language sql as $$
   select coalesce(array_agg(i.name order by i.name), '{}')
-    from publishing.articles a join ids i on i.id = a.id $$;
+    from publishing.articles a join tests.named_ids i on i.id = a.id $$;
 grant execute on function pg_temp.cards(), pg_temp.articles() to public;
 
 select tests.act_as_anon();
 select is(pg_temp.cards(), array['live'], 'anonymous readers list only the published, current, undeleted article');
 select is(pg_temp.cards(), pg_temp.articles(), 'and exactly what /articles shows them');
-select is((select author ->> 'username' from publishing.article_cards where id = (select id from ids where name = 'live')),
+select is((select author ->> 'username' from publishing.article_cards where id = tests.id('live')),
   'carla', 'the card carries its author''s username');
-select is((select category from publishing.article_cards where id = (select id from ids where name = 'live')),
+select is((select category from publishing.article_cards where id = tests.id('live')),
   '{"name": "Cards", "slug": "cards"}'::jsonb, 'and its category''s name and slug');
-select tests.act_as(pg_temp.p('reader'));
+select tests.act_as('rory');
 select is(pg_temp.cards(), pg_temp.articles(), 'another signed-in user lists what /articles shows them');
 select ok(not ('draft' = any(pg_temp.cards())), 'which leaves out someone else''s draft');
-select tests.act_as(pg_temp.p('coauthor'));
+select tests.act_as('cody');
 select ok('draft' = any(pg_temp.cards()) and pg_temp.cards() = pg_temp.articles(),
   'a co-author lists the draft they co-write, like on /articles');
-select tests.act_as(pg_temp.p('editor'));
+select tests.act_as('edna');
 select is(pg_temp.cards(), pg_temp.articles(), 'editors list every article, as on /articles');
 select tests.act_as_owner();
 select ok((select reloptions @> array['security_invoker=true'] from pg_class

@@ -2,17 +2,9 @@
 begin;
 select plan(44);
 
-create temporary table ids (name text primary key, id bigint);
-grant all on ids to public;
-create temporary table people (name text primary key, id uuid);
-grant all on people to public;
-insert into people values
-  ('author', tests.create_user('sam', '{author}')),
-  ('coauthor', tests.create_user('cora', '{author}')),
-  ('reader', tests.create_user('rita'));
-create function pg_temp.p(who text) returns uuid language sql as $$ select id from people where name = who $$;
-create function pg_temp.a(what text) returns bigint language sql as $$ select id from ids where name = what $$;
-grant execute on function pg_temp.p(text), pg_temp.a(text) to public;
+select tests.create_user('sam', '{author}');
+select tests.create_user('cora', '{author}');
+select tests.create_user('rita');
 -- The ids of a search, in the order it answers them.
 create function pg_temp.found(q text, lim integer default 20, skip integer default 0) returns bigint[]
 language sql as $$
@@ -31,12 +23,11 @@ create function pg_temp.article(
   published_at timestamptz default now() - interval '1 day', deleted boolean default false,
   category text default null
 ) returns void language sql as $$
-  insert into ids
-  select name, tests.make_article(pg_temp.p('author'), title, status, published_at, deleted);
+  select tests.remember(name, tests.make_article('sam', title, status, published_at, deleted));
   update publishing.articles a
      set excerpt = article.excerpt, content = article.content,
          category_id = (select c.id from publishing.categories c where c.slug = article.category)
-   where a.id = pg_temp.a(name);
+   where a.id = tests.id(name);
 $$;
 
 select pg_temp.article('title', 'Zebrafish genetics', 'A short note.', 'Nothing else to add.',
@@ -53,10 +44,10 @@ select pg_temp.article('review', 'Zebrafish under review', null, 'Zebrafish wait
 select pg_temp.article('future', 'Zebrafish future story', null, 'Zebrafish tomorrow.', 'published', now() + interval '1 day');
 select pg_temp.article('deleted', 'Zebrafish deleted story', null, 'Zebrafish gone.', 'published', now() - interval '1 day', true);
 select pg_temp.article('archived', 'Zebrafish archive', null, 'Zebrafish of old.', 'archived');
-insert into publishing.article_authors values (pg_temp.a('content'), pg_temp.p('coauthor'));
+insert into publishing.article_authors values (tests.id('content'), tests.user_id('cora'));
 insert into publishing.article_tags
   select a, (select id from publishing.tags where slug = 'fish-test')
-    from unnest(array[pg_temp.a('title'), pg_temp.a('content'), pg_temp.a('draft')]) a;
+    from unnest(array[tests.id('title'), tests.id('content'), tests.id('draft')]) a;
 
 -- Structure
 select has_function('publishing', 'search_articles',
@@ -76,7 +67,7 @@ select has_table('publishing_private', 'search_words', 'a private list of title 
 
 -- Ranking and syntax, as an anonymous reader
 select tests.act_as_anon();
-select is(pg_temp.found('zebrafish'), array[pg_temp.a('title'), pg_temp.a('excerpt'), pg_temp.a('content')],
+select is(pg_temp.found('zebrafish'), array[tests.id('title'), tests.id('excerpt'), tests.id('content')],
   'a title hit ranks before an excerpt hit, which ranks before a content hit; nothing invisible comes back');
 select ok((select bool_and(match = 'fulltext' and suggested_q is null) from publishing.search_articles('zebrafish')),
   'full-text hits are marked fulltext, with no suggested query');
@@ -85,20 +76,20 @@ select ok((select bool_and(rank > 0) and array_agg(rank order by ord) = array_ag
                   published_at, reading_minutes, author, category, tags, rank, title_highlight, snippet,
                   match, suggested_q, ord)),
   'ranks are positive and never increase down the list');
-select is(pg_temp.found('"rapid growth"'), array[pg_temp.a('phrase')],
+select is(pg_temp.found('"rapid growth"'), array[tests.id('phrase')],
   'a quoted phrase matches the words only when they are adjacent');
-select set_eq($$ select unnest(pg_temp.found('rapid growth')) $$, array[pg_temp.a('phrase'), pg_temp.a('apart')],
+select set_eq($$ select unnest(pg_temp.found('rapid growth')) $$, array[tests.id('phrase'), tests.id('apart')],
   'the same words unquoted match both articles');
 select set_eq($$ select unnest(pg_temp.found('axolotl or coral')) $$,
-  array[pg_temp.a('content'), pg_temp.a('phrase'), pg_temp.a('apart'), pg_temp.a('axolotl')],
+  array[tests.id('content'), tests.id('phrase'), tests.id('apart'), tests.id('axolotl')],
   '"or" matches either word');
-select is(pg_temp.found('zebrafish -aquarium'), array[pg_temp.a('title'), pg_temp.a('excerpt')],
+select is(pg_temp.found('zebrafish -aquarium'), array[tests.id('title'), tests.id('excerpt')],
   'a -word excludes the articles that contain it');
-select is(pg_temp.found('axolotls'), array[pg_temp.a('axolotl'), pg_temp.a('content')],
+select is(pg_temp.found('axolotls'), array[tests.id('axolotl'), tests.id('content')],
   'words are stemmed: axolotls finds axolotl');
 
 -- Paging, snippets, highlights
-select is(pg_temp.found('zebrafish', 1, 1), array[pg_temp.a('excerpt')], 'lim and skip page through the ranked hits');
+select is(pg_temp.found('zebrafish', 1, 1), array[tests.id('excerpt')], 'lim and skip page through the ranked hits');
 select matches((select snippet from publishing.search_articles('aquarium')),
   '<mark>aquarium</mark>', 'the snippet highlights the matching words');
 select is((select title_highlight from publishing.search_articles('genetics')),
@@ -110,27 +101,27 @@ select is((select author ->> 'username' || '/' || (category ->> 'slug') || '/' |
 -- Filters
 select is((select array_agg(id order by rank desc)
              from publishing.search_articles('zebrafish', category_id => (select id from publishing.categories where slug = 'science-test'))),
-  array[pg_temp.a('title')], 'a category filter includes its subcategories');
+  array[tests.id('title')], 'a category filter includes its subcategories');
 select is((select array_agg(id order by rank desc) from publishing.search_articles('zebrafish', tag => 'fish-test')),
-  array[pg_temp.a('title'), pg_temp.a('content')], 'the tag filter keeps the tagged articles (never the tagged draft)');
-select is((select array_agg(id) from publishing.search_articles('zebrafish', author_id => pg_temp.p('coauthor'))),
-  array[pg_temp.a('content')], 'the author filter counts co-authors');
+  array[tests.id('title'), tests.id('content')], 'the tag filter keeps the tagged articles (never the tagged draft)');
+select is((select array_agg(id) from publishing.search_articles('zebrafish', author_id => tests.user_id('cora'))),
+  array[tests.id('content')], 'the author filter counts co-authors');
 select is((select array_agg(id order by rank desc)
              from publishing.search_articles('zebrafish', published_from => now() - interval '25 days')),
-  array[pg_temp.a('title'), pg_temp.a('excerpt')], 'published_from keeps what was published since');
+  array[tests.id('title'), tests.id('excerpt')], 'published_from keeps what was published since');
 select is((select array_agg(id order by rank desc)
              from publishing.search_articles('zebrafish', published_to => now() - interval '15 days')),
-  array[pg_temp.a('excerpt'), pg_temp.a('content')], 'published_to keeps what was published until then');
+  array[tests.id('excerpt'), tests.id('content')], 'published_to keeps what was published until then');
 select is_empty($$ select * from publishing.search_articles('zebrafish', tag => 'no-such-tag') $$,
   'an unknown tag matches nothing');
 
 -- The typo-tolerant fallback
 select is((select array_agg(id || ':' || match || ':' || suggested_q) from publishing.search_articles('zebrafsh')),
-  array[pg_temp.a('title') || ':suggestion:zebrafish', pg_temp.a('excerpt') || ':suggestion:zebrafish',
-        pg_temp.a('content') || ':suggestion:zebrafish'],
+  array[tests.id('title') || ':suggestion:zebrafish', tests.id('excerpt') || ':suggestion:zebrafish',
+        tests.id('content') || ':suggestion:zebrafish'],
   'a misspelt word finds nothing, so the query corrected against title words comes back as suggestions');
 select is((select array_agg(id || ':' || suggested_q) from publishing.search_articles('zebrafsh genetcs')),
-  array[pg_temp.a('title') || ':zebrafish genetics'], 'every misspelt word of the query is corrected');
+  array[tests.id('title') || ':zebrafish genetics'], 'every misspelt word of the query is corrected');
 select is((select title_highlight from publishing.search_articles('genetcs')),
   'Zebrafish <mark>genetics</mark>', 'suggestions highlight the corrected words');
 select is_empty($$ select * from publishing.search_articles('zebrafsh', skip => 20) $$,
@@ -141,15 +132,15 @@ select is_empty($$ select * from publishing.search_articles('secrte') $$,
 -- Invisible articles are never searchable
 select is_empty($$ select * from publishing.search_articles('secret or review or future or deleted or archive') $$,
   'anonymous readers never find drafts, articles in review, scheduled, deleted or archived ones');
-select tests.act_as(pg_temp.p('reader'));
-select is(pg_temp.found('zebrafish'), array[pg_temp.a('title'), pg_temp.a('excerpt'), pg_temp.a('content')],
+select tests.act_as('rita');
+select is(pg_temp.found('zebrafish'), array[tests.id('title'), tests.id('excerpt'), tests.id('content')],
   'a signed-in reader finds the same visible articles');
 select is_empty($$ select * from publishing.search_articles('secret or review or future or deleted or archive') $$,
   'nor do signed-in readers find invisible articles');
-select tests.act_as(pg_temp.p('author'));
+select tests.act_as('sam');
 select is_empty($$ select * from publishing.search_articles('secret or review or future or deleted or archive') $$,
   'search covers visible articles only, even for the author of the drafts');
-select is(pg_temp.found('zebrafish'), array[pg_temp.a('title'), pg_temp.a('excerpt'), pg_temp.a('content')],
+select is(pg_temp.found('zebrafish'), array[tests.id('title'), tests.id('excerpt'), tests.id('content')],
   'the author finds their visible articles in the same order');
 
 -- Bad input: 422 publishing.invalid_search naming the field

@@ -76,7 +76,7 @@ set search_path = ''
 as $$
 declare
   row_data jsonb := coalesce(new, old);
-  readers jsonb := '{}';
+  readers jsonb := '{}'::jsonb;
   article publishing.articles;
 begin
   if op <> 'delete' and row_data ->> 'status' = 'approved' and row_data -> 'deleted_at' = 'null'::jsonb then
