@@ -50,9 +50,10 @@ def test_postgrest_serves_exactly_the_registered_modules_schemas(platform_db: Co
         exposed = conn.execute("select platform.exposed_schemas()").fetchone()
     assert exposed == (["api", "publishing"],), exposed
 
-    with serving(url, "postgrest-registry") as server, httpx.Client(
-        base_url=server.url, timeout=10
-    ) as client:
+    with (
+        serving(url, "postgrest-registry") as server,
+        httpx.Client(base_url=server.url, timeout=10) as client,
+    ):
         refused = notes(client)
         assert refused.status_code == 406, refused.text
         assert refused.json()["code"] == "PGRST106", "an unregistered schema is not a profile"
