@@ -84,7 +84,7 @@ def check_name(name: str, db_dir: Path = sqitch.DB_DIR) -> None:
     taken = [path.relative_to(db_dir.parent) for path in folders if path.exists()]
     planned = re.search(rf"^(schema|rls|functions)/{re.escape(name)}/", _plan(db_dir), re.M)
     if taken or planned:
-        where = ", ".join(str(p) for p in taken) or "db/sqitch.plan"
+        where = f"{taken[0]}/" if taken else "its changes are in db/sqitch.plan"
         raise OpsError(
             f"module {name!r} exists already ({where})",
             f"add a change to it instead: `sqitch -C db add schema/{name}/<object>`"
