@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from gateway.settings import Settings
 from ops import database
 from ops.net import free_port
 from ops.postgrest import Postgrest, PostgrestConfig
 
 
-def start(settings: Settings, url: str, name: str, schemas: Sequence[str] = ()) -> Postgrest:
+def start(settings: Settings, url: str, name: str) -> Postgrest:
     """Start PostgREST as ``authenticator`` on ``url``; files are named after ``name``.
 
-    ``schemas`` are exposed besides the platform's API schemas. The caller stops it.
+    It exposes the schemas the database's registered modules declare. The caller stops it.
     """
     port, admin_port = free_port(), free_port()
     config_path = settings.data_dir / f"{name}-postgrest.conf"
     PostgrestConfig(
         db_uri=database.authenticator_url(url, settings.secrets),
         jwt_secret_file=settings.secrets.jwt_secret_file,
-        schemas=tuple(dict.fromkeys((*settings.api_schemas, *schemas))),
         pool=settings.postgrest_pool,
         port=port,
         admin_port=admin_port,

@@ -599,7 +599,7 @@ def main() -> None:
     )
 
     parts = set(args.only or PARTS)
-    server = private_postgrest.start(settings, url, "bench-publishing", ("publishing",))
+    server = private_postgrest.start(settings, url, "bench-publishing")
     sqls: dict[str, dict[Mode, Latency]] = {}
     search_http: dict[str, Latency] = {}
     http: dict[str, dict[str, wrk.WrkResult]] = {}

@@ -42,7 +42,7 @@ def jobs_url(superuser_url: str, secrets: Secrets) -> str:
 
 def configure(superuser_url: str, secrets: Secrets, *, retention_hours: float = 24.0) -> None:
     """Set the login roles' passwords, the JWT secret and the event retention, then reload
-    PostgREST's schema.
+    PostgREST's config (the exposed schemas come from the module registry) and schema.
 
     One transaction; run it after every deploy (``inv up``, ``inv db.deploy`` do).
     ``retention_hours`` is how long realtime clients can resume (``events.config``).
@@ -65,6 +65,9 @@ def configure(superuser_url: str, secrets: Secrets, *, retention_hours: float = 
                 "update events.config set retention = make_interval(secs => %s)",
                 (retention_hours * 3600,),
             )
+        # A deploy may have registered or unregistered a module: PostgREST re-reads its
+        # in-database config (the exposed schemas), then its schema cache.
+        conn.execute("notify pgrst, 'reload config'")
         conn.execute("notify pgrst, 'reload schema'")
     logger.info("configured roles and JWT secret on %s", redact(superuser_url))
 

@@ -34,7 +34,9 @@ class PostgrestConfig:
 
     db_uri: str = field(repr=False)
     jwt_secret_file: Path
-    schemas: tuple[str, ...] = ("api",)
+    #: The function PostgREST runs to read its in-database settings: the exposed schemas
+    #: come from the module registry (functions/core/postgrest_config), not from here.
+    pre_config: str = "platform.postgrest_pre_config"
     anon_role: str = "anon"
     pre_request: str | None = "auth.check_request"
     max_rows: int = 1000
@@ -53,7 +55,6 @@ class PostgrestConfig:
         return cls(
             db_uri=authenticator_url(settings.superuser_url, secrets),
             jwt_secret_file=secrets.jwt_secret_file,
-            schemas=settings.api_schemas,
             max_rows=settings.db_max_rows,
             pool=settings.postgrest_pool,
             host=settings.postgrest_host,
@@ -64,12 +65,15 @@ class PostgrestConfig:
     def items(self) -> dict[str, ConfValue]:
         items: dict[str, ConfValue] = {
             "db-uri": self.db_uri,
-            "db-schemas": ", ".join(self.schemas),  # the first one is the default profile
             "db-anon-role": self.anon_role,
             "db-max-rows": self.max_rows,
             "db-pool": self.pool,
             "db-channel-enabled": True,
-            "db-config": False,  # settings come from this file only, not from the database
+            # db-schemas comes from the database: the pre-config function sets it from
+            # platform.modules (the first registered module's first schema is the default
+            # profile). `NOTIFY pgrst, 'reload config'` makes a running PostgREST re-read it.
+            "db-config": True,
+            "db-pre-config": self.pre_config,
             "jwt-secret": f"@{self.jwt_secret_file}",  # "@path": read the secret from a file
             "server-host": self.host,
             "server-port": self.port,

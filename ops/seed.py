@@ -480,6 +480,16 @@ def seed(url: str, options: SeedOptions, say: Say) -> SeedReport:
     return report
 
 
+def seed_module(url: str, options: SeedOptions, say: Say) -> list[str]:
+    """The publishing module's seed entry point (its registration names it for `inv db.seed`):
+    load the demo data and return the summary lines."""
+    say(
+        f"seeding {options.articles:,} articles and {options.user_count:,} users"
+        f" (seed {options.seed})"
+    )
+    return list(summary(seed(url, options, say)))
+
+
 def summary(report: SeedReport) -> Iterator[str]:
     """Lines for the operator: what was loaded, and how to log in."""
     yield f"users          {report.users:>10,}   every demo account's password: {DEMO_PASSWORD!r}"

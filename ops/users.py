@@ -52,3 +52,27 @@ def revoke_privilege(url: str, email: str, privilege: str) -> None:
     doing = f"revoke {privilege} from {email}"
     with translate_errors(doing), connect(url, doing) as conn:
         conn.execute("select auth.revoke_privilege(%s, %s)", (email, privilege))
+
+
+def grant_scoped_role(url: str, email: str, kind: str, scope_id: int, role: str) -> bool:
+    """Grant ``role`` on group ``kind`` ``scope_id`` (``auth.grant_scoped_role``); it
+    applies to the user's next statement. True when the grant is new."""
+    doing = f"grant {role} on {kind} {scope_id} to {email}"
+    with translate_errors(doing), connect(url, doing) as conn:
+        row = conn.execute(
+            "select auth.grant_scoped_role(%s, %s, %s, %s)", (email, kind, scope_id, role)
+        ).fetchone()
+    logger.info("granted %s on %s %s to %s", role, kind, scope_id, email)
+    return bool(row and row[0])
+
+
+def revoke_scoped_role(url: str, email: str, kind: str, scope_id: int, role: str) -> bool:
+    """Withdraw ``role`` on group ``kind`` ``scope_id`` (``auth.revoke_scoped_role``); it
+    applies at once. True when there was such a grant."""
+    doing = f"revoke {role} on {kind} {scope_id} from {email}"
+    with translate_errors(doing), connect(url, doing) as conn:
+        row = conn.execute(
+            "select auth.revoke_scoped_role(%s, %s, %s, %s)", (email, kind, scope_id, role)
+        ).fetchone()
+    logger.info("revoked %s on %s %s from %s", role, kind, scope_id, email)
+    return bool(row and row[0])

@@ -8,6 +8,7 @@ interfere. ``api`` is an httpx client on PostgREST's address.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -53,35 +54,42 @@ def api_db_url(platform_template: NoopExecutor) -> Iterator[str]:
             )
 
 
-@pytest.fixture(scope="session")
-def postgrest(api_db_url: str) -> Iterator[ApiServer]:
-    """PostgREST on free loopback ports, configured exactly as `inv up` configures it."""
+@contextmanager
+def serving(db_url: str, name: str = "postgrest", pool: int = 4) -> Iterator[ApiServer]:
+    """PostgREST on free loopback ports for ``db_url``, configured exactly as `inv up`
+    configures it (the exposed schemas come from the database's module registry)."""
     port, admin_port = free_port(), free_port()
     config = PostgrestConfig(
-        db_uri=authenticator_url(api_db_url, SECRETS),
+        db_uri=authenticator_url(db_url, SECRETS),
         jwt_secret_file=SECRETS.jwt_secret_file,
-        schemas=SETTINGS.api_schemas,
         max_rows=SETTINGS.db_max_rows,
-        pool=4,
+        pool=pool,
         port=port,
         admin_port=admin_port,
     )
-    config_path = TEST_DATA_DIR / "postgrest.conf"
+    config_path = TEST_DATA_DIR / f"{name}.conf"
     config.write(config_path)
     server = Postgrest(
         binary=SETTINGS.postgrest_bin,
         config_path=config_path,
-        pidfile=TEST_DATA_DIR / "run" / "postgrest.pid",
-        logfile=TEST_DATA_DIR / "log" / "postgrest.log",
+        pidfile=TEST_DATA_DIR / "run" / f"{name}.pid",
+        logfile=TEST_DATA_DIR / "log" / f"{name}.log",
         port=port,
         admin_port=admin_port,
     )
     server.stop()  # a leftover from an interrupted run
     server.start()
     try:
-        yield ApiServer(url=server.url, db_url=api_db_url, jwt_secret=SECRETS.jwt_secret)
+        yield ApiServer(url=server.url, db_url=db_url, jwt_secret=SECRETS.jwt_secret)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgrest(api_db_url: str) -> Iterator[ApiServer]:
+    """PostgREST on the session's API database."""
+    with serving(api_db_url) as server:
+        yield server
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 import httpx
 import jwt
+import psycopg
 
 from gateway.settings import PROJECT_ROOT
 from tests.fix_cluster import SETTINGS, TEST_DATA_DIR, TEST_PG_PORT
@@ -54,6 +55,9 @@ def test_inv_list_reads_like_a_manual() -> None:
         "db.reset",
         "users.create",
         "users.grant",
+        "users.grant-scope",
+        "users.revoke-scope",
+        "module.new",
         "jobs.list",
         "jobs.run",
         "monitor.report",
@@ -77,6 +81,39 @@ def test_operators_create_an_admin_and_grant_privileges(postgrest: ApiServer) ->
     ).json()["access_token"]
     claims = jwt.decode(token, postgrest.jwt_secret, algorithms=["HS256"])
     assert {"admin", "editor", "moderator", "author", "reader"} == set(claims["privileges"])
+
+
+def test_operators_grant_and_revoke_a_role_on_a_group(postgrest: ApiServer) -> None:
+    email = f"ops-{uuid.uuid4().hex[:10]}@example.test"
+    assert inv("users.create", email).returncode == 0
+
+    granted = inv("users.grant-scope", email, "team", "7", "admin")
+    assert granted.returncode == 0, granted.stderr
+    assert f"granted admin on team 7 to {email}" in granted.stdout
+    again = inv("users.grant-scope", email, "team", "7", "admin")
+    assert "already held" in again.stdout
+    with psycopg.connect(postgrest.db_url) as conn:
+        held = conn.execute(
+            "select s.scope_kind, s.scope_id, s.role from auth.scoped_roles s"
+            " join auth.users u on u.id = s.user_id where u.email = %s",
+            (email,),
+        ).fetchall()
+    assert held == [("team", 7, "admin")]
+
+    revoked = inv("users.revoke-scope", email, "team", "7", "admin")
+    assert revoked.returncode == 0, revoked.stderr
+    assert f"revoked admin on team 7 from {email}" in revoked.stdout
+    with psycopg.connect(postgrest.db_url) as conn:
+        left = conn.execute(
+            "select count(*) from auth.scoped_roles s join auth.users u on u.id = s.user_id"
+            " where u.email = %s",
+            (email,),
+        ).fetchone()
+    assert left == (0,)
+
+    bad = inv("users.grant-scope", email, "Team!", "7", "admin")
+    assert bad.returncode == 1
+    assert "scope_kind" in bad.stderr
 
 
 def test_task_failures_say_what_went_wrong_and_what_to_do(postgrest: ApiServer) -> None:

@@ -13,8 +13,8 @@ from ops import plan, sqitch
 from ops.errors import OpsError
 from ops.lint import WAIVERS_FILE
 from ops.lint import lint as run_lint
-from ops.seed import SeedOptions, summary
-from ops.seed import seed as load_demo_data
+from ops.module_registry import run_seeds
+from ops.seed import SeedOptions
 from ops.stack import Stack
 from ops.tasks._common import reports_errors, say, settings
 
@@ -157,19 +157,14 @@ def seed_demo_data(
     comments_per_article: float = 3.0,
     seed: int = 42,
 ) -> None:
-    """Load realistic demo data: users, articles, comments."""
+    """Load demo data: every registered module's seed entry point."""
     options = SeedOptions(
         articles=int(articles),
         users=int(users) or None,
         comments_per_article=float(comments_per_article),
         seed=int(seed),
     )
-    say(
-        f"seeding {options.articles:,} articles and {options.user_count:,} users"
-        f" (seed {options.seed})"
-    )
-    report = load_demo_data(settings().superuser_url, options, say)
-    for line in summary(report):
+    for line in run_seeds(settings().superuser_url, options, say):
         print(line)
 
 

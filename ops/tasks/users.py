@@ -1,4 +1,5 @@
-"""Accounts for operators: ``inv users.create``, ``users.grant``, ``users.revoke``."""
+"""Accounts for operators: ``inv users.create``, ``users.grant``, ``users.revoke``, and roles
+on groups: ``users.grant-scope``, ``users.revoke-scope``."""
 
 from __future__ import annotations
 
@@ -62,3 +63,31 @@ def revoke(c: Context, email: str, privilege: str) -> None:
     """Withdraw an app privilege and end the sessions."""
     accounts.revoke_privilege(settings().superuser_url, email, privilege)
     print(f"revoked {privilege} from {email}")
+
+
+SCOPE_HELP = {
+    "email": "the account's email address",
+    "kind": "the kind of group, as the module's policies name it (team, location, coalition)",
+    "scope_id": "the group's id in its module",
+    "role": "the role on that group (the module's word: admin, member...)",
+}
+
+
+@task(name="grant-scope", help=SCOPE_HELP)
+@reports_errors
+def grant_scope(c: Context, email: str, kind: str, scope_id: int, role: str) -> None:
+    """Grant a role on a group (a team, a location)."""
+    added = accounts.grant_scoped_role(settings().superuser_url, email, kind, int(scope_id), role)
+    done = "granted" if added else "already held:"
+    print(f"{done} {role} on {kind} {scope_id} to {email}")
+
+
+@task(name="revoke-scope", help=SCOPE_HELP)
+@reports_errors
+def revoke_scope(c: Context, email: str, kind: str, scope_id: int, role: str) -> None:
+    """Withdraw a role on a group; applies at once."""
+    removed = accounts.revoke_scoped_role(
+        settings().superuser_url, email, kind, int(scope_id), role
+    )
+    done = "revoked" if removed else "not held:"
+    print(f"{done} {role} on {kind} {scope_id} from {email}")

@@ -22,9 +22,10 @@ comment on schema publishing_private is 'Private to the publishing module: analy
 
 grant usage on schema publishing to anon, authenticated, platform_jobs;
 
+-- `inv db.seed` runs ops.seed:seed_module (demo users, articles, comments).
 select platform.register_module('publishing',
   'Articles, threaded comments, search, revisions and analytics.',
-  array['publishing']);
+  array['publishing'], 'ops.seed:seed_module');
 -- Slugs (unaccent) and typo-tolerant search (pg_trgm) run as the caller.
 grant usage on schema extensions to anon, authenticated;
 grant execute on all functions in schema extensions to anon, authenticated;

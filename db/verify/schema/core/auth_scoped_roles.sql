@@ -1,0 +1,10 @@
+-- Verify platform:schema/core/auth_scoped_roles on pg
+
+begin;
+
+select user_id, scope_kind, scope_id, role, granted_at from auth.scoped_roles where false;
+select 1 / (select relrowsecurity::int from pg_catalog.pg_class where oid = 'auth.scoped_roles'::regclass);
+select 1 / count(*) from pg_catalog.pg_trigger
+ where tgrelid = 'auth.scoped_roles'::regclass and tgname = 'audit_row';
+
+rollback;
