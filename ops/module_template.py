@@ -88,7 +88,7 @@ def check_name(name: str, db_dir: Path = sqitch.DB_DIR) -> None:
         raise OpsError(
             f"module {name!r} exists already ({where})",
             f"add a change to it instead: `sqitch -C db add schema/{name}/<object>`"
-            " (see docs/module-seam.md), or pick another name",
+            " (see docs/modules.md), or pick another name",
         )
 
 

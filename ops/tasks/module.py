@@ -1,4 +1,4 @@
-"""Modules: ``inv module.new NAME`` writes a new module's skeleton (see docs/module-seam.md)."""
+"""Modules: ``inv module.new NAME`` writes a new module's skeleton (see docs/modules.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ops.tasks._common import reports_errors, say
 @task(help={"name": "the module's name: its exposed schema (lower-case letters, digits, _)"})
 @reports_errors
 def new(c: Context, name: str) -> None:
-    """Create a new module's skeleton in db/ (docs/module-seam.md)."""
+    """Create a new module's skeleton in db/ (docs/modules.md)."""
     created = module_template.create(name)
     say(f"module {created.name}: {len(created.changes)} changes appended to db/sqitch.plan")
     for path in (*created.files, created.test_file, created.doc_file):
