@@ -45,7 +45,7 @@ from bench import private_postgrest, wrk
 from bench.auth import with_database
 from bench.relevance import Relevance, measure
 from bench.timing import MODES, Latency, Mode, sample
-from gateway.settings import Settings
+from core.settings import Settings
 from ops import database, sqitch
 from ops.backups import tools
 from ops.demo_text import DemoText

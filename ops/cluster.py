@@ -1,7 +1,8 @@
 """The embedded PostgreSQL 15 cluster: initdb, start, stop, create a database.
 
 `Cluster` is parameterised by its folders and port, so ``inv up`` (``var/pgdata`` on
-54320) and the test suite (say ``var/test-pgdata`` on another port) use the same code.
+15432, built by `ops.embedded`) and the test suite (``var/test/pgdata`` on 15439) use the
+same code.
 
 ``initdb`` and ``pg_ctl`` refuse to run as root: when we are root they run as the
 ``postgres`` OS user (``runuser -u postgres --``), who is given the data, socket and
@@ -19,19 +20,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
 
-from ops.errors import OpsError
+from core.errors import OpsError
 from ops.net import ensure_port_free
 from ops.processes import wait_until
-
-if TYPE_CHECKING:
-    from gateway.settings import Settings
-    from ops.secrets import Secrets
 
 logger = logging.getLogger(__name__)
 
@@ -57,34 +53,12 @@ class Cluster:
     log_file: Path
     superuser_password: str = field(repr=False)
     host: str = "127.0.0.1"
-    port: int = 54320
+    port: int = 15432
     bin_dir: Path = PG_BIN_DIR
     #: Extensions to preload (pg_cron, pg_stat_statements...): a restart applies them.
     shared_preload_libraries: tuple[str, ...] = ()
     #: Any other postgresql.conf settings, e.g. ``{"fsync": False}`` for a test cluster.
     options: Mapping[str, ConfValue] = field(default_factory=dict)
-
-    @classmethod
-    def from_settings(cls, settings: Settings, secrets: Secrets | None = None) -> Cluster:
-        """The cluster ``inv up`` runs: ``var/pgdata`` on ``PLATFORM_PG_HOST:PORT``."""
-        secrets = settings.secrets if secrets is None else secrets
-        options: dict[str, ConfValue] = {}
-        if settings.backup_archive:
-            # Imported here: ops.backups.physical builds Clusters itself.
-            from ops.backups.physical import archive_options
-
-            root = settings.backups_dir / "pgbackrest"
-            options.update(archive_options(root, settings.backup_wal_seconds))
-        return cls(
-            pgdata=settings.pgdata_dir,
-            run_dir=settings.run_dir,
-            log_file=settings.log_dir / "postgresql.log",
-            superuser_password=secrets.postgres_password,
-            host=settings.pg_host,
-            port=settings.pg_port,
-            shared_preload_libraries=PRELOAD,
-            options=options,
-        )
 
     # --- lifecycle ------------------------------------------------------------------
 

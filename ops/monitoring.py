@@ -21,7 +21,7 @@ from psycopg.rows import class_row
 from psycopg.types.numeric import FloatLoader
 
 if TYPE_CHECKING:
-    from gateway.settings import Settings
+    from core.settings import Settings
 
 MONITOR_ROLE = "platform_monitor"
 

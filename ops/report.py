@@ -19,7 +19,7 @@ from ops.monitoring import Snapshot, human_bytes, human_seconds
 from ops.thresholds import Breach
 
 if TYPE_CHECKING:
-    from gateway.settings import Settings
+    from core.settings import Settings
 
 #: Longest statement text in a table cell; the HTML shows the text SQL returned.
 QUERY_WIDTH = 70

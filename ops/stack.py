@@ -12,11 +12,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gateway.settings import Settings, redact
+from core.errors import OpsError
+from core.settings import Settings
+from core.urls import redact
 from ops import database, sqitch
-from ops.backups import physical
+from ops.backups.pgbackrest import Repo
 from ops.cluster import Cluster
-from ops.errors import OpsError
+from ops.embedded import backup_repo, embedded_cluster
 from ops.net import ensure_port_free, http_status
 from ops.postgrest import Postgrest, PostgrestConfig
 from ops.processes import BackgroundProcess, wait_until
@@ -47,7 +49,7 @@ class Stack:
     # --- the parts ----------------------------------------------------------------
 
     def cluster(self) -> Cluster:
-        return Cluster.from_settings(self.settings)
+        return embedded_cluster(self.settings)
 
     def postgrest(self) -> Postgrest:
         return Postgrest.from_settings(self.settings)
@@ -99,7 +101,7 @@ class Stack:
         cluster = self.cluster()
         if cluster.init():
             self.say(f"postgres: initialised a cluster in {s.pgdata_dir}")
-        repo = physical.repo_for(s) if s.backup_archive else None
+        repo = backup_repo(s) if s.backup_archive else None
         if repo is not None:
             repo.write_config()  # archive_command names it
         if cluster.start():
@@ -118,7 +120,7 @@ class Stack:
         if repo is not None:
             self.start_archiving(cluster, repo)
 
-    def start_archiving(self, cluster: Cluster, repo: physical.Repo) -> None:
+    def start_archiving(self, cluster: Cluster, repo: Repo) -> None:
         """Create the pgBackRest stanza once the cluster archives (a restart applies it)."""
         if cluster.setting("archive_mode") != "on":
             self.say(

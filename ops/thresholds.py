@@ -15,7 +15,7 @@ from ops.backups.manifest import KINDS, SCHEDULE_VARIABLES, Store, scheduled_hou
 from ops.monitoring import Snapshot, mib
 
 if TYPE_CHECKING:
-    from gateway.settings import Settings
+    from core.settings import Settings
 
 #: The cache hit ratio is judged only once this many blocks were asked for (a fresh
 #: database has read too little for its ratio to mean anything).

@@ -21,10 +21,11 @@ import pytest
 from psycopg import sql
 from pytest_postgresql import factories
 
-from gateway.settings import PROJECT_ROOT, Settings
+from core.paths import PROJECT_ROOT
+from core.secrets import Secrets
+from core.settings import Settings
 from ops import database, sqitch
 from ops.cluster import PRELOAD, Cluster
-from ops.secrets import Secrets
 
 TEST_DATA_DIR = Path(
     os.environ.get("PLATFORM_TEST_DATA_DIR", PROJECT_ROOT / "var" / "test")

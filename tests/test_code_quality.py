@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 
 CHECKS = {
     "ruff-lint": [sys.executable, "-m", "ruff", "check", "."],

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 from tests import tap
 from tests.fix_cluster import SERVER
 
