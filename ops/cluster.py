@@ -59,6 +59,9 @@ class Cluster:
     shared_preload_libraries: tuple[str, ...] = ()
     #: Any other postgresql.conf settings, e.g. ``{"fsync": False}`` for a test cluster.
     options: Mapping[str, ConfValue] = field(default_factory=dict)
+    #: Files a running server depends on but never re-reads (see `upgraded_files`);
+    #: None: the server binary and ``$libdir/plpgsql.so``. A test passes its own copies.
+    server_files: tuple[Path, ...] | None = None
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -137,6 +140,57 @@ class Cluster:
         )  # fmt: skip
         logger.info("stopped cluster %s", self.pgdata)
         return True
+
+    def restart(self, timeout: float = 60.0) -> None:
+        """Restart the running server (``pg_ctl restart``, fast mode) and wait until ready."""
+        self._write_conf()
+        try:
+            self._run_as_owner(
+                self.bin_dir / "pg_ctl", "restart",
+                "--pgdata", str(self.pgdata),
+                "--log", str(self.log_file),
+                "--mode", "fast", "--wait", "--timeout", str(int(timeout)), "--silent",
+                what="pg_ctl restart",
+            )  # fmt: skip
+        except OpsError as exc:
+            raise OpsError(f"{exc.message}\n{self._log_tail()}", exc.hint) from exc
+        if not wait_until(self.is_ready, timeout):
+            raise OpsError(
+                f"PostgreSQL restarted but is not accepting connections on {self.host}:{self.port}",
+                f"read {self.log_file}",
+            )
+        logger.info("restarted cluster %s", self.pgdata)
+
+    def upgraded_files(self) -> list[Path]:
+        """The `server_files` replaced since the running server started (else empty).
+
+        A Debian upgrade of ``postgresql-15`` (which any extension package can pull in)
+        replaces the binaries under a running server: it keeps running the old code, but
+        each new backend loads the new ``plpgsql.so`` and fails until a restart. dpkg
+        gives installed files the package's build time as mtime, so the inode change
+        time (ctime, set when the file is written, renamed into place or touched) is
+        what says a file is newer than ``pg_postmaster_start_time()``.
+        """
+        if not self.is_running():
+            return []
+        with self._connect() as conn:
+            row = conn.execute(
+                "select extract(epoch from pg_postmaster_start_time())::float8,"
+                " (select setting from pg_config where name = 'PKGLIBDIR')"
+            ).fetchone()
+        assert row is not None
+        started, libdir = float(str(row[0])), Path(str(row[1]))
+        files = self.server_files
+        if files is None:
+            files = (self.bin_dir / "postgres", libdir / "plpgsql.so")
+        changed = []
+        for path in files:
+            try:
+                if path.stat().st_ctime > started:
+                    changed.append(path)
+            except FileNotFoundError:
+                logger.warning("server file %s not found: not checked for an upgrade", path)
+        return changed
 
     def pending_restart(self) -> list[str]:
         """Settings of the written config a running server applies only after a restart.

@@ -108,6 +108,7 @@ class Stack:
             self.say(f"postgres: started on {s.pg_host}:{s.pg_port}")
         else:
             self.say(f"postgres: running on {s.pg_host}:{s.pg_port}")
+            self.restart_if_upgraded(cluster)
             pending = cluster.pending_restart()
             if pending:
                 self.say(
@@ -119,6 +120,20 @@ class Stack:
             self.say(f"postgres: created database {s.db_name}")
         if repo is not None:
             self.start_archiving(cluster, repo)
+
+    def restart_if_upgraded(self, cluster: Cluster) -> bool:
+        """Restart a running server whose binaries changed since it started (an upgrade
+        of the PostgreSQL package under it: new backends would fail to load plpgsql.so)."""
+        changed = cluster.upgraded_files()
+        if not changed:
+            return False
+        self.say(
+            f"postgres: {', '.join(map(str, changed))} changed after the server started "
+            "(a PostgreSQL package upgrade?): restarting it"
+        )
+        cluster.restart()
+        self.say(f"postgres: restarted on {cluster.host}:{cluster.port}")
+        return True
 
     def start_archiving(self, cluster: Cluster, repo: Repo) -> None:
         """Create the pgBackRest stanza once the cluster archives (a restart applies it)."""
