@@ -22,7 +22,7 @@ import psycopg
 from core.settings import Settings
 from gateway.backoff import close_quietly
 from ops import monitoring, thresholds
-from ops.monitoring import Snapshot
+from ops.snapshot import Snapshot
 from ops.thresholds import Breach
 
 logger = logging.getLogger(__name__)
