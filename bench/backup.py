@@ -44,7 +44,7 @@ from psycopg import sql
 
 from bench.auth import with_database
 from bench.cpu import machine_busy_seconds
-from bench.publishing import BENCH_DB, prepare
+from bench.publishing_data import BENCH_DB, prepare
 from core.settings import Settings
 from ops.backups import logical, physical, recovery, scratch, throwaway, tools
 from ops.backups.manifest import Store
