@@ -67,7 +67,7 @@ class Repo:
         give_to_owner(self.root)
         days = max(1, round(self.keep_days))
         lines = [
-            "# Written by ops/backups/physical.py; edit Repo instead.",
+            "# Written by ops/backups/pgbackrest.py; edit Repo instead.",
             "[global]",
             f"repo1-path={self.repo_path}",
             "repo1-retention-full-type=time",
