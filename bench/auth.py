@@ -26,7 +26,7 @@ import psycopg
 from psycopg import sql
 
 from bench import private_postgrest, wrk
-from gateway.settings import Settings
+from core.settings import Settings
 from ops import database, sqitch
 
 BENCH_DB = "platform_bench"

@@ -44,12 +44,13 @@ from psycopg import sql
 
 from bench.auth import with_database
 from bench.cpu import machine_busy_seconds
-from bench.publishing import BENCH_DB, prepare
-from gateway.settings import Settings
-from ops.backups import logical, physical, scratch, throwaway, tools
+from bench.publishing_data import BENCH_DB, prepare
+from core.settings import Settings
+from ops.backups import logical, physical, recovery, scratch, throwaway, tools
 from ops.backups.manifest import Store
 from ops.backups.restore import restore
 from ops.backups.verify import verify_logical
+from ops.embedded import backup_repo
 
 TARGET_SECONDS = 300.0
 RESTORED_DB = "bench_backup_restored"
@@ -107,7 +108,7 @@ def bare(url: str, jobs: int, folder: Path, compress: int) -> tuple[Took, Took, 
 
 def pitr_in_scratch(settings: Settings, store: Store, dbname: str) -> list[tuple[str, float]]:
     """Physical backup + verify, then PITR of it into a scratch cluster; the timings."""
-    repo = physical.repo_for(settings)
+    repo = backup_repo(settings)
     if repo.cluster.setting("archive_mode") != "on":
         print("PITR: skipped, the cluster does not archive WAL (`inv down && inv up`)")
         return []
@@ -136,7 +137,7 @@ def pitr_in_scratch(settings: Settings, store: Store, dbname: str) -> list[tuple
     folder = store.root / "scratch" / "pitr"
     started = time.perf_counter()
     print(f"PITR of set {label} into a scratch cluster, to {moment} ...", flush=True)
-    with physical.scratch_cluster(
+    with recovery.scratch_cluster(
         repo, folder, label, ("--type=time", f"--target={moment.isoformat(sep=' ')}")
     ) as recovered:
         pitr_s = time.perf_counter() - started

@@ -20,9 +20,9 @@ from collections import defaultdict
 import psycopg
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
+from core.settings import EVENT_LOOPS
 from gateway import frames
 from gateway.__main__ import loop_factory
-from gateway.settings import EVENT_LOOPS
 
 CHANNEL = "bench_bare"
 

@@ -23,7 +23,7 @@ import psycopg
 from psycopg import sql
 
 from bench.auth import with_database
-from gateway.settings import Settings
+from core.settings import Settings
 from ops import sqitch
 
 BENCH_DB = "bench_capture"

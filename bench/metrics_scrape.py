@@ -37,8 +37,9 @@ from psycopg import sql
 
 from bench.auth import with_database
 from bench.cpu import process_seconds
+from core.paths import PROJECT_ROOT
+from core.settings import Settings
 from gateway.monitor import APPLICATION_NAME
-from gateway.settings import PROJECT_ROOT, Settings
 from ops import database, sqitch
 from ops.net import free_port
 from ops.seed import SeedOptions, seed, summary

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.settings import Settings
+from core.settings import Settings
 from ops import database
 from ops.net import free_port
 from ops.postgrest import Postgrest, PostgrestConfig

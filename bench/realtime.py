@@ -44,7 +44,8 @@ from psycopg import sql
 
 from bench.auth import with_database
 from bench.cpu import process_seconds
-from gateway.settings import EVENT_LOOPS, PROJECT_ROOT, Settings
+from core.paths import PROJECT_ROOT
+from core.settings import EVENT_LOOPS, Settings
 from ops import database, sqitch
 from ops.net import free_port
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import uvloop
 
+from core.errors import OpsError
+from core.settings import Settings
 from gateway.server import run
-from gateway.settings import Settings
-from ops.errors import OpsError
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from core.settings import Settings
 from gateway.metrics import Metrics
-from gateway.settings import Settings
 from ops.backups.manifest import KINDS, Kind, Store, scheduled_hours, scope
 
 logger = logging.getLogger(__name__)

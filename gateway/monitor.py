@@ -19,10 +19,10 @@ from typing import Any
 
 import psycopg
 
+from core.settings import Settings
 from gateway.backoff import close_quietly
-from gateway.settings import Settings
 from ops import monitoring, thresholds
-from ops.monitoring import Snapshot
+from ops.snapshot import Snapshot
 from ops.thresholds import Breach
 
 logger = logging.getLogger(__name__)

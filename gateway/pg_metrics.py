@@ -15,7 +15,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from gateway.monitor import Monitor
-from ops.monitoring import Snapshot
+from ops.snapshot import Snapshot
 
 #: Longest query text in a label (whitespace already collapsed by SQL).
 QUERY_LABEL_CHARS = 100

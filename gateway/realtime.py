@@ -29,13 +29,13 @@ import psycopg
 from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
+from core.settings import Settings
 from gateway import protocol
 from gateway.hub import Client, Hub, Subscription
 from gateway.metrics import Metrics
 from gateway.outbox import BATCH, Outbox
 from gateway.protocol import ProtocolError
 from gateway.rights import Principal, Rights
-from gateway.settings import Settings
 from gateway.tokens import Token, verify
 
 logger = logging.getLogger(__name__)

@@ -20,6 +20,9 @@ from urllib.parse import urlsplit
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
+from core.errors import OpsError
+from core.secrets import Secrets
+from core.settings import Settings
 from gateway.backups import BackupSchedule
 from gateway.health import postgres_ok
 from gateway.metrics import CONTENT_TYPE, Metrics
@@ -27,9 +30,6 @@ from gateway.monitor import Monitor
 from gateway.pg_metrics import PostgresCollector
 from gateway.realtime import Realtime
 from gateway.scheduler import Scheduler
-from gateway.settings import Settings
-from ops.errors import OpsError
-from ops.secrets import Secrets
 from ops.thresholds import backup_breaches
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ops.backups.manifest import KINDS, Manifest, Store, scope
-from ops.monitoring import Archiver, age, human_bytes
+from ops.snapshot import Archiver
+from ops.units import age, human_bytes
 
 
 @dataclass(frozen=True)

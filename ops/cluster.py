@@ -1,7 +1,8 @@
 """The embedded PostgreSQL 15 cluster: initdb, start, stop, create a database.
 
 `Cluster` is parameterised by its folders and port, so ``inv up`` (``var/pgdata`` on
-54320) and the test suite (say ``var/test-pgdata`` on another port) use the same code.
+15432, built by `ops.embedded`) and the test suite (``var/test/pgdata`` on 15439) use the
+same code.
 
 ``initdb`` and ``pg_ctl`` refuse to run as root: when we are root they run as the
 ``postgres`` OS user (``runuser -u postgres --``), who is given the data, socket and
@@ -19,19 +20,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
 
-from ops.errors import OpsError
+from core.errors import OpsError
 from ops.net import ensure_port_free
 from ops.processes import wait_until
-
-if TYPE_CHECKING:
-    from gateway.settings import Settings
-    from ops.secrets import Secrets
 
 logger = logging.getLogger(__name__)
 
@@ -57,34 +53,15 @@ class Cluster:
     log_file: Path
     superuser_password: str = field(repr=False)
     host: str = "127.0.0.1"
-    port: int = 54320
+    port: int = 15432
     bin_dir: Path = PG_BIN_DIR
     #: Extensions to preload (pg_cron, pg_stat_statements...): a restart applies them.
     shared_preload_libraries: tuple[str, ...] = ()
     #: Any other postgresql.conf settings, e.g. ``{"fsync": False}`` for a test cluster.
     options: Mapping[str, ConfValue] = field(default_factory=dict)
-
-    @classmethod
-    def from_settings(cls, settings: Settings, secrets: Secrets | None = None) -> Cluster:
-        """The cluster ``inv up`` runs: ``var/pgdata`` on ``PLATFORM_PG_HOST:PORT``."""
-        secrets = settings.secrets if secrets is None else secrets
-        options: dict[str, ConfValue] = {}
-        if settings.backup_archive:
-            # Imported here: ops.backups.physical builds Clusters itself.
-            from ops.backups.physical import archive_options
-
-            root = settings.backups_dir / "pgbackrest"
-            options.update(archive_options(root, settings.backup_wal_seconds))
-        return cls(
-            pgdata=settings.pgdata_dir,
-            run_dir=settings.run_dir,
-            log_file=settings.log_dir / "postgresql.log",
-            superuser_password=secrets.postgres_password,
-            host=settings.pg_host,
-            port=settings.pg_port,
-            shared_preload_libraries=PRELOAD,
-            options=options,
-        )
+    #: Files a running server depends on but never re-reads (see `upgraded_files`);
+    #: None: the server binary and ``$libdir/plpgsql.so``. A test passes its own copies.
+    server_files: tuple[Path, ...] | None = None
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -163,6 +140,57 @@ class Cluster:
         )  # fmt: skip
         logger.info("stopped cluster %s", self.pgdata)
         return True
+
+    def restart(self, timeout: float = 60.0) -> None:
+        """Restart the running server (``pg_ctl restart``, fast mode) and wait until ready."""
+        self._write_conf()
+        try:
+            self._run_as_owner(
+                self.bin_dir / "pg_ctl", "restart",
+                "--pgdata", str(self.pgdata),
+                "--log", str(self.log_file),
+                "--mode", "fast", "--wait", "--timeout", str(int(timeout)), "--silent",
+                what="pg_ctl restart",
+            )  # fmt: skip
+        except OpsError as exc:
+            raise OpsError(f"{exc.message}\n{self._log_tail()}", exc.hint) from exc
+        if not wait_until(self.is_ready, timeout):
+            raise OpsError(
+                f"PostgreSQL restarted but is not accepting connections on {self.host}:{self.port}",
+                f"read {self.log_file}",
+            )
+        logger.info("restarted cluster %s", self.pgdata)
+
+    def upgraded_files(self) -> list[Path]:
+        """The `server_files` replaced since the running server started (else empty).
+
+        A Debian upgrade of ``postgresql-15`` (which any extension package can pull in)
+        replaces the binaries under a running server: it keeps running the old code, but
+        each new backend loads the new ``plpgsql.so`` and fails until a restart. dpkg
+        gives installed files the package's build time as mtime, so the inode change
+        time (ctime, set when the file is written, renamed into place or touched) is
+        what says a file is newer than ``pg_postmaster_start_time()``.
+        """
+        if not self.is_running():
+            return []
+        with self._connect() as conn:
+            row = conn.execute(
+                "select extract(epoch from pg_postmaster_start_time())::float8,"
+                " (select setting from pg_config where name = 'PKGLIBDIR')"
+            ).fetchone()
+        assert row is not None
+        started, libdir = float(str(row[0])), Path(str(row[1]))
+        files = self.server_files
+        if files is None:
+            files = (self.bin_dir / "postgres", libdir / "plpgsql.so")
+        changed = []
+        for path in files:
+            try:
+                if path.stat().st_ctime > started:
+                    changed.append(path)
+            except FileNotFoundError:
+                logger.warning("server file %s not found: not checked for an upgrade", path)
+        return changed
 
     def pending_restart(self) -> list[str]:
         """Settings of the written config a running server applies only after a restart.

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import errors, sql
 
-from gateway.settings import redact, with_credentials
-from ops.errors import OpsError
-from ops.secrets import Secrets
+from core.errors import OpsError
+from core.secrets import Secrets
+from core.urls import redact, with_credentials
 
 logger = logging.getLogger(__name__)
 

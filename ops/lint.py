@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.errors import OpsError
+from core.errors import OpsError
 from ops.plan import Change, read_plan
 from ops.sqitch import DB_DIR
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from core.errors import OpsError
 from ops.database import connect, translate_errors
-from ops.errors import OpsError
 
 if TYPE_CHECKING:
     from ops.seed import SeedOptions

@@ -14,8 +14,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import OpsError
 from ops import sqitch
-from ops.errors import OpsError
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import socket
 import urllib.error
 import urllib.request
 
-from ops.errors import OpsError
+from core.errors import OpsError
 
 
 def port_in_use(host: str, port: int) -> bool:

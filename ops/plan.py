@@ -13,8 +13,8 @@ from pathlib import Path
 
 import psycopg
 
+from core.errors import OpsError
 from ops.database import explain
-from ops.errors import OpsError
 from ops.sqitch import DB_DIR
 
 #: ``name [deps] timestamp planner <email> # note`` (deps and note optional).

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.errors import OpsError
 from ops.database import authenticator_url
-from ops.errors import OpsError
 from ops.net import ensure_port_free, http_status
 from ops.processes import BackgroundProcess, wait_until
 
 if TYPE_CHECKING:
-    from gateway.settings import Settings
-    from ops.secrets import Secrets
+    from core.secrets import Secrets
+    from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.errors import OpsError
+from core.errors import OpsError
 
 logger = logging.getLogger(__name__)
 

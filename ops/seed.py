@@ -41,8 +41,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from core.errors import OpsError
 from ops.database import connect, translate_errors
-from ops.errors import OpsError
 from ops.progress import Progress
 from ops.seed_rows import (
     ARTICLE_COLUMNS,

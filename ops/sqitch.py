@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from ops.errors import OpsError
+from core.errors import OpsError
 
 logger = logging.getLogger(__name__)
 

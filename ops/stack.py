@@ -12,11 +12,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gateway.settings import Settings, redact
+from core.errors import OpsError
+from core.settings import Settings
+from core.urls import redact
 from ops import database, sqitch
-from ops.backups import physical
+from ops.backups.pgbackrest import Repo
 from ops.cluster import Cluster
-from ops.errors import OpsError
+from ops.embedded import backup_repo, embedded_cluster
 from ops.net import ensure_port_free, http_status
 from ops.postgrest import Postgrest, PostgrestConfig
 from ops.processes import BackgroundProcess, wait_until
@@ -47,7 +49,7 @@ class Stack:
     # --- the parts ----------------------------------------------------------------
 
     def cluster(self) -> Cluster:
-        return Cluster.from_settings(self.settings)
+        return embedded_cluster(self.settings)
 
     def postgrest(self) -> Postgrest:
         return Postgrest.from_settings(self.settings)
@@ -99,13 +101,14 @@ class Stack:
         cluster = self.cluster()
         if cluster.init():
             self.say(f"postgres: initialised a cluster in {s.pgdata_dir}")
-        repo = physical.repo_for(s) if s.backup_archive else None
+        repo = backup_repo(s) if s.backup_archive else None
         if repo is not None:
             repo.write_config()  # archive_command names it
         if cluster.start():
             self.say(f"postgres: started on {s.pg_host}:{s.pg_port}")
         else:
             self.say(f"postgres: running on {s.pg_host}:{s.pg_port}")
+            self.restart_if_upgraded(cluster)
             pending = cluster.pending_restart()
             if pending:
                 self.say(
@@ -118,7 +121,21 @@ class Stack:
         if repo is not None:
             self.start_archiving(cluster, repo)
 
-    def start_archiving(self, cluster: Cluster, repo: physical.Repo) -> None:
+    def restart_if_upgraded(self, cluster: Cluster) -> bool:
+        """Restart a running server whose binaries changed since it started (an upgrade
+        of the PostgreSQL package under it: new backends would fail to load plpgsql.so)."""
+        changed = cluster.upgraded_files()
+        if not changed:
+            return False
+        self.say(
+            f"postgres: {', '.join(map(str, changed))} changed after the server started "
+            "(a PostgreSQL package upgrade?): restarting it"
+        )
+        cluster.restart()
+        self.say(f"postgres: restarted on {cluster.host}:{cluster.port}")
+        return True
+
+    def start_archiving(self, cluster: Cluster, repo: Repo) -> None:
         """Create the pgBackRest stanza once the cluster archives (a restart applies it)."""
         if cluster.setting("archive_mode") != "on":
             self.say(

@@ -1,7 +1,7 @@
 """Fixtures: a real PostgreSQL server and a template database with the whole plan.
 
 The suite runs its own throwaway cluster (``PLATFORM_TEST_DATA_DIR`` = ``var/test``,
-port ``PLATFORM_TEST_PG_PORT`` = 54329) started as the ``postgres`` OS user when we are
+port ``PLATFORM_TEST_PG_PORT`` = 15439) started as the ``postgres`` OS user when we are
 root, or uses the server of ``DATABASE_URL`` when that is set. The Sqitch plan, pgTAP
 and the test helpers are deployed once into a template database
 (``platform_test_tmpl``); every test that asks for ``platform_db`` gets a fresh clone.
@@ -21,15 +21,16 @@ import pytest
 from psycopg import sql
 from pytest_postgresql import factories
 
-from gateway.settings import PROJECT_ROOT, Settings
+from core.paths import PROJECT_ROOT
+from core.secrets import Secrets
+from core.settings import Settings
 from ops import database, sqitch
 from ops.cluster import PRELOAD, Cluster
-from ops.secrets import Secrets
 
 TEST_DATA_DIR = Path(
     os.environ.get("PLATFORM_TEST_DATA_DIR", PROJECT_ROOT / "var" / "test")
 ).resolve()
-TEST_PG_PORT = int(os.environ.get("PLATFORM_TEST_PG_PORT", "54329"))
+TEST_PG_PORT = int(os.environ.get("PLATFORM_TEST_PG_PORT", "15439"))
 TESTS_DIR = PROJECT_ROOT / "db" / "tests"
 #: The core test helpers (schema ``tests``, named actors), loaded before any module's.
 HELPERS_SQL = TESTS_DIR / "helpers" / "tests.sql"

@@ -24,7 +24,7 @@ from websockets.protocol import State
 from websockets.sync.client import ClientConnection, connect
 from websockets.uri import parse_uri
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 from ops.net import free_port
 from tests.fix_cluster import SETTINGS, TEST_DATA_DIR, TEST_PG_PORT
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from core.errors import OpsError
 from ops.backups import physical, retention
 from ops.backups.manifest import Manifest, Store, Verification
 from ops.cluster import Cluster
-from ops.errors import OpsError
 from ops.net import free_port
 from tests.fix_cluster import SECRETS, TEST_DATA_DIR, test_cluster
 

@@ -10,7 +10,8 @@ import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.settings import Settings, SettingsError
+from core.errors import SettingsError
+from core.settings import Settings
 from ops.backups.manifest import Store
 from tests.fix_cluster import SETTINGS
 from tests.gateway_process import gateway

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from gateway.settings import Settings
+from core.settings import Settings
 from ops.backups.manifest import Manifest, Status, Store
 from ops.thresholds import STALE_PERIODS, backup_breaches
 

@@ -7,8 +7,9 @@ import pytest
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
+from core.errors import SettingsError
+from core.settings import Settings
 from gateway import frames
-from gateway.settings import Settings, SettingsError
 
 
 def library_frame(message: str) -> bytes:

@@ -7,7 +7,7 @@ import re
 import psycopg
 import pytest
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 from ops import database, sqitch
 from ops.backups import checksums
 from ops.plan import read_plan

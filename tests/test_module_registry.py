@@ -14,8 +14,8 @@ import httpx
 import psycopg
 import pytest
 
+from core.errors import OpsError
 from ops import database
-from ops.errors import OpsError
 from ops.module_registry import run_seeds
 from ops.seed import SeedOptions
 from tests.fix_cluster import SECRETS, SERVER

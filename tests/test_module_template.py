@@ -15,8 +15,8 @@ import httpx
 import psycopg
 import pytest
 
+from core.errors import OpsError
 from ops import database, module_template, sqitch
-from ops.errors import OpsError
 from ops.plan import read_plan
 from tests import tap
 from tests.fix_cluster import HELPERS_SQL, SECRETS, project_path

@@ -22,9 +22,10 @@ import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.errors import SettingsError
+from core.settings import Settings
 from gateway.monitor import Monitor
 from gateway.pg_metrics import PostgresCollector
-from gateway.settings import Settings, SettingsError
 from ops import database, monitoring, sqitch, thresholds
 from ops.cluster import PRELOAD, Cluster
 from ops.net import free_port

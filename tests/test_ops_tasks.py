@@ -11,7 +11,7 @@ import httpx
 import jwt
 import psycopg
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 from tests.fix_cluster import SETTINGS, TEST_DATA_DIR, TEST_PG_PORT
 from tests.fix_postgrest import API_DB, ApiServer
 

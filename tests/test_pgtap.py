@@ -9,12 +9,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
+from ops.cluster import PG_BIN_DIR
 from tests import tap
 from tests.fix_cluster import HELPERS_FILE_NAME, SERVER, helper_files
 
 PGTAP_DIR = PROJECT_ROOT / "db" / "tests"
-PSQL = "/usr/lib/postgresql/15/bin/psql"
+PSQL = str(PG_BIN_DIR / "psql")
 
 
 def run_pgtap(path: Path, dbname: str) -> tuple[int, str]:

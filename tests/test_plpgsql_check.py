@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 
 WAIVERS_FILE = PROJECT_ROOT / "db" / "plpgsql-check-waivers.toml"
 

@@ -24,10 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from core.errors import OpsError
 from ops.backups import checksums, toc, tools
 from ops.backups.manifest import Manifest, Store, new_id, now, sha256_of
 from ops.database import connect, translate_errors
-from ops.errors import OpsError
 from ops.progress import Progress
 
 logger = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from core.errors import OpsError
 from ops.backups.checksums import METHOD, TableSum
-from ops.errors import OpsError
 
 if TYPE_CHECKING:
-    from gateway.settings import Settings
+    from core.settings import Settings
 
 Kind = Literal["logical", "physical"]
 KINDS: tuple[Kind, ...] = ("logical", "physical")

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
+from core.errors import OpsError
+from core.secrets import Secrets
 from ops import database
 from ops.backups import logical, scratch, tools
 from ops.backups.manifest import Manifest, Store
 from ops.backups.verify import raise_if_bad
 from ops.database import connect, translate_errors
-from ops.errors import OpsError
-from ops.secrets import Secrets
 
 logger = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.errors import OpsError
 from ops.backups import tools
 from ops.cluster import PG_BIN_DIR, PG_MAJOR, Cluster, ConfValue
 from ops.database import connect, translate_errors
-from ops.errors import OpsError
 from ops.net import free_port
 
 logger = logging.getLogger(__name__)

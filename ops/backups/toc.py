@@ -22,8 +22,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import OpsError
 from ops.backups import tools
-from ops.errors import OpsError
 
 #: ``4139; 1259 5013230 INDEX publishing articles_search_rum_idx postgres``
 _ENTRY = re.compile(r"^(?P<id>\d+); \d+ \d+ (?P<rest>.*)$")

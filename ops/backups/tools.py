@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from core.errors import OpsError
 from ops.cluster import PG_BIN_DIR
-from ops.errors import OpsError
 
 
 def split_password(url: str) -> tuple[str, dict[str, str]]:

@@ -32,10 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.errors import OpsError
 from ops.backups import checksums, logical, throwaway, toc, tools
 from ops.backups.manifest import Manifest, Store, Verification, now
 from ops.backups.scratch import scratch_database
-from ops.errors import OpsError
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from typing import ParamSpec, TypeVar
 import psycopg
 from invoke.exceptions import Exit
 
-from gateway.settings import Settings
+from core.errors import OpsError
+from core.settings import Settings
 from ops.database import explain
-from ops.errors import OpsError
 
 P = ParamSpec("P")
 R = TypeVar("R")

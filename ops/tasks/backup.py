@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from invoke.context import Context
 from invoke.tasks import task
 
+from core.errors import OpsError
 from ops.backups import logical, physical, retention
 from ops.backups.manifest import KINDS, Manifest, Store
 from ops.backups.restore import restore as restore_backup
 from ops.backups.verify import raise_if_bad, verify_logical
-from ops.errors import OpsError
+from ops.embedded import backup_repo
 from ops.tasks._common import print_table, reports_errors, say, settings
 
 JOBS = max(2, os.cpu_count() or 2)
@@ -39,7 +40,7 @@ def create(c: Context, kind: str = "logical", verify: bool = True, jobs: int = J
     s = settings()
     store = _store()
     if kind == "physical":
-        manifest = physical.create(physical.repo_for(s), store, s.db_name, say=say)
+        manifest = physical.create(backup_repo(s), store, s.db_name, say=say)
     else:
         manifest = logical.create(
             s.superuser_url, store, compress=s.backup_compress, jobs=int(jobs), say=say
@@ -145,7 +146,7 @@ def pitr(c: Context, target_time: str, yes: bool = False) -> None:
             "every change after that moment is lost",
             f"run `inv backup.pitr --target-time '{target_time}' --yes` if that is what you want",
         )
-    seconds = physical.pitr(physical.repo_for(s), target.isoformat(sep=" "), say=say)
+    seconds = physical.pitr(backup_repo(s), target.isoformat(sep=" "), say=say)
     say(f"pitr: recovery took {seconds:.1f} s; the cluster is on a new timeline and archives")
 
 
@@ -158,8 +159,8 @@ def prune(c: Context, keep_days: float | None = None) -> None:
     removed = retention.prune(_store(), days, datetime.now(UTC))
     for manifest in removed:
         say(f"removed {manifest.id} ({manifest.status}, finished {manifest.finished_at})")
-    if s.embedded and physical.repo_for(s).config_path.exists():
-        physical.repo_for(s).expire()
+    if s.embedded and backup_repo(s).config_path.exists():
+        backup_repo(s).expire()
         say("pgbackrest expire: sets and WAL past retention removed from the repository")
     say(f"kept backups of the last {days:g} days ({len(removed)} removed)")
 
@@ -187,7 +188,7 @@ def _pick(store: Store, backup: str | None) -> Manifest:
 def _verify(manifest: Manifest, store: Store, jobs: int) -> None:
     s = settings()
     if manifest.kind == "physical":
-        result = physical.verify(physical.repo_for(s), manifest, store, say=say)
+        result = physical.verify(backup_repo(s), manifest, store, say=say)
     else:
         result = verify_logical(manifest, store, s.superuser_url, jobs=jobs, say=say)
     if not result.ok:

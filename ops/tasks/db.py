@@ -8,9 +8,10 @@ from urllib.parse import unquote, urlsplit
 from invoke.context import Context
 from invoke.tasks import task
 
-from gateway.settings import PROJECT_ROOT, with_credentials
+from core.errors import OpsError
+from core.paths import PROJECT_ROOT
+from core.urls import with_credentials
 from ops import plan, sqitch
-from ops.errors import OpsError
 from ops.lint import WAIVERS_FILE
 from ops.lint import lint as run_lint
 from ops.module_registry import run_seeds

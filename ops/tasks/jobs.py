@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from invoke.context import Context
 from invoke.tasks import task
 
+from core.errors import OpsError
 from ops import jobs
-from ops.errors import OpsError
 from ops.tasks._common import print_table, reports_errors, settings
 
 #: Longest last error shown in a table cell; `inv db.shell` shows the whole text.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from invoke.context import Context
 from invoke.tasks import task
 
-from gateway.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 from ops import module_template
 from ops.tasks._common import reports_errors, say
 

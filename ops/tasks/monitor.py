@@ -8,10 +8,12 @@ from pathlib import Path
 from invoke.context import Context
 from invoke.tasks import task
 
-from ops import monitoring, report, thresholds
+from ops import monitoring, thresholds
 from ops.backup_status import backup_status
 from ops.backups.manifest import Store
 from ops.database import jobs_url, translate_errors
+from ops.report.build import build
+from ops.report.page import render_html
 from ops.tasks._common import print_table, reports_errors, say, settings
 
 
@@ -43,7 +45,7 @@ def report_(c: Context, html: str | None = None, top: int = 0) -> None:
         snapshot = monitoring.fetch(conn, limits)
     store = Store(s.backups_dir)
     found = thresholds.breaches(snapshot, s) + thresholds.backup_breaches(store, s)
-    sections = report.build(snapshot, s, found, backup_status(snapshot.archiver, store, s.db_name))
+    sections = build(snapshot, s, found, backup_status(snapshot.archiver, store, s.db_name))
     taken = datetime.fromtimestamp(snapshot.taken_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     title = f"Health report: {snapshot.database.database_name}, {taken}"
     print(title)
@@ -57,5 +59,5 @@ def report_(c: Context, html: str | None = None, top: int = 0) -> None:
             print(section.empty)
     if html is not None:
         path = Path(html)
-        path.write_text(report.render_html(sections, title))
+        path.write_text(render_html(sections, title))
         say(f"wrote {path}")

@@ -7,9 +7,9 @@ import shlex
 from invoke.context import Context
 from invoke.tasks import task
 
-from gateway.settings import Settings
+from core.errors import OpsError
+from core.settings import Settings
 from ops import jobs
-from ops.errors import OpsError
 from ops.stack import Stack
 from ops.tasks._common import print_table, reports_errors, say, settings
 from ops.tasks.jobs import print_jobs

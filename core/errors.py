@@ -1,4 +1,4 @@
-"""The one error type of the ops layer: what went wrong and what to do next."""
+"""The one error hierarchy of the platform: what went wrong and what to do next."""
 
 from __future__ import annotations
 
@@ -15,3 +15,7 @@ class OpsError(Exception):
         if self.hint:
             return f"{self.message}\n  next: {self.hint}"
         return self.message
+
+
+class SettingsError(OpsError):
+    """An environment variable has a value the platform cannot use."""

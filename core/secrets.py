@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.errors import OpsError
+from core.errors import OpsError
 
 logger = logging.getLogger(__name__)
 
@@ -69,14 +69,25 @@ class Secrets:
         return cls(directory=secrets_dir, **values)
 
 
+#: What to do about a JWT secret that is too short.
+SHORT_JWT_ADVICE = (
+    'unset it to use a generated secret, or set one from: python3 -c "import secrets; '
+    'print(secrets.token_urlsafe(48))"'
+)
+
+
+def jwt_secret_is_long_enough(secret: str | None) -> bool:
+    """True for no secret (one is generated) or one of at least 32 characters."""
+    return secret is None or len(secret) >= MIN_JWT_SECRET_LENGTH
+
+
 def check_jwt_secret(secret: str | None) -> None:
     """Refuse a JWT secret shorter than 32 characters (PostgREST 12 does not)."""
-    if secret is not None and len(secret) < MIN_JWT_SECRET_LENGTH:
+    if secret is not None and not jwt_secret_is_long_enough(secret):
         raise OpsError(
             f"PLATFORM_JWT_SECRET is {len(secret)} characters; at least "
             f"{MIN_JWT_SECRET_LENGTH} are required",
-            'unset it to use a generated secret, or set one from: python3 -c "import secrets; '
-            'print(secrets.token_urlsafe(48))"',
+            SHORT_JWT_ADVICE,
         )
 
 
