@@ -31,7 +31,8 @@
 -- The advisory lock serializes its runs, so it reads its position without a
 -- row lock: an idle run writes nothing (no commit to flush; 0.12 ms against
 -- 0.42 ms with FOR UPDATE).
--- events.audience_allows(audience, claims) decides delivery for the gateway.
+-- events.audience_allows(audience, claims), the delivery rule the gateway asks, is
+-- defined with the audience keys it compares (functions/core/events_delivery).
 
 begin;
 
@@ -263,23 +264,8 @@ $$;
 comment on function events.sequence_pending(integer) is
   'Number committed, unnumbered events in order (commit order across runs); returns the last seq. Read committed only.';
 
-create function events.audience_allows(audience jsonb, claims jsonb) returns boolean
-language sql immutable parallel safe
-set search_path = ''
-as $$
-  select coalesce((audience ->> 'public')::boolean, false)
-      or (coalesce((audience ->> 'authenticated')::boolean, false) and claims ? 'sub')
-      or (claims ? 'sub' and coalesce(audience -> 'users', '[]') ? (claims ->> 'sub'))
-      or coalesce(claims -> 'privileges', '[]') ?| coalesce(
-           (select pg_catalog.array_agg(p) from pg_catalog.jsonb_array_elements_text(audience -> 'privileges') p),
-           '{}')
-$$;
-comment on function events.audience_allows(jsonb, jsonb) is
-  'Whether a caller with these JWT claims may receive an event with this audience.';
-
 revoke execute on function events.sequence_pending(integer) from public;
 grant execute on function events.sequence_pending(integer) to platform_jobs;
-grant execute on function events.audience_allows(jsonb, jsonb) to platform_jobs;
 grant execute on function events.render_topic(text, jsonb) to platform_jobs;
 
 commit;

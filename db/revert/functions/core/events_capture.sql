@@ -2,7 +2,6 @@
 
 begin;
 
-drop function events.audience_allows(jsonb, jsonb);
 drop function events.sequence_pending(integer);
 drop function events.disable(regclass);
 drop function events.enable(regclass, text[], regprocedure, text[]);
