@@ -22,7 +22,7 @@ import os
 import re
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -75,7 +75,7 @@ def _framed(lines: list[str], i: int) -> bool:
     return 0 <= i < len(lines) and lines[i].startswith("-- ")
 
 
-def dump(url: str) -> str:
+def dump(url: str, exclude_schemas: Sequence[str] = (REGISTRY_SCHEMA,)) -> str:
     """The normalised schema of the database at ``url`` (the Sqitch registry left out)."""
     with psycopg.connect(url) as conn:
         partitions = [str(row[0]) for row in conn.execute(_PARTITIONS).fetchall()]
@@ -87,7 +87,7 @@ def dump(url: str) -> str:
     plain = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
     argv = [
         str(PG_BIN_DIR / "pg_dump"), "--schema-only", "--no-owner",
-        f"--exclude-schema={REGISTRY_SCHEMA}",
+        *(f"--exclude-schema={schema}" for schema in exclude_schemas),
         *(f"--exclude-table={name}" for name in partitions),
         f"--username={unquote(parts.username or 'postgres')}", "--dbname", plain,
     ]  # fmt: skip
