@@ -5,7 +5,7 @@ the change keeps its name, its new deploy script holds the new definition, and i
 revert is the previous deploy script (``<change>@<tag>.sql``), not a body pasted by
 hand into a "fix" change. `redefinitions` finds the deploy scripts that break this: a
 ``create or replace function|view`` of an object an earlier, differently named change
-of the plan created. ``inv db.lint`` reports them.
+of the plan created, or a ``drop`` and ``create`` of it. ``inv db.lint`` reports them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ _DEFINITION = re.compile(
         (?P<name>(?:"[^"]+"|[a-z_][a-z0-9_$]*) \s* \. \s* (?:"[^"]+"|[a-z_][a-z0-9_$]*))""",
     re.IGNORECASE | re.VERBOSE,
 )
+_DROP = re.compile(
+    r"""\bdrop \s+ (?P<kind>function|procedure|view) \s+ (?:if \s+ exists \s+)?
+        (?P<name>(?:"[^"]+"|[a-z_][a-z0-9_$]*) \s* \. \s* (?:"[^"]+"|[a-z_][a-z0-9_$]*))""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _LINE_COMMENT = re.compile(r"--[^\n]*")
 
 
@@ -35,25 +40,33 @@ class Redefinition:
     name: str
     owner: str
 
+    #: "create or replace", or "drop and create" (a redefinition all the same).
+    how: str = "create or replace"
+
     def __str__(self) -> str:
         return (
-            f"{self.change}: `create or replace {self.kind} {self.name}` redefines what"
+            f"{self.change}: `{self.how} {self.kind} {self.name}` redefines what"
             f" {self.owner} created: change it there (before the next tag) or"
             f" `sqitch rework {self.owner}` (after a tag), never in another change"
         )
 
 
+def _key(match: re.Match[str]) -> tuple[str, str]:
+    """``(function|view, schema.name)``: procedures share the functions' names."""
+    parts = re.sub(r"\s+", "", match["name"]).split(".")
+    name = ".".join(part.strip('"') if part.startswith('"') else part.lower() for part in parts)
+    return ("view" if match["kind"].lower() == "view" else "function", name)
+
+
 def definitions(script: Path) -> list[tuple[bool, str, str]]:
     """``(or_replace, kind, schema.name)`` of each function or view a script creates."""
     text = _LINE_COMMENT.sub("", script.read_text())
-    found = []
-    for match in _DEFINITION.finditer(text):
-        name = re.sub(r"\s+", "", match["name"])
-        name = ".".join(part.strip('"') if part.startswith('"') else part.lower()
-                        for part in name.split("."))  # fmt: skip
-        kind = match["kind"].lower()
-        found.append((match["replace"] is not None, "view" if kind == "view" else "function", name))
-    return found
+    return [(m["replace"] is not None, *_key(m)) for m in _DEFINITION.finditer(text)]
+
+
+def drops(script: Path) -> set[tuple[str, str]]:
+    """``(kind, schema.name)`` of each function or view a script drops."""
+    return {_key(m) for m in _DROP.finditer(_LINE_COMMENT.sub("", script.read_text()))}
 
 
 def deploy_script(change: Change, reworked: bool) -> Path:
@@ -67,7 +80,8 @@ def deploy_script(change: Change, reworked: bool) -> Path:
 
 
 def redefinitions(plan: list[Change]) -> list[Redefinition]:
-    """Deploy scripts that ``create or replace`` what an earlier, other change created."""
+    """Deploy scripts that ``create or replace`` (or drop and create again) what an
+    earlier, other change created."""
     last = {change.name: index for index, change in enumerate(plan)}
     owners: dict[tuple[str, str], str] = {}
     found: list[Redefinition] = []
@@ -75,8 +89,15 @@ def redefinitions(plan: list[Change]) -> list[Redefinition]:
         script = deploy_script(change, reworked=last[change.name] != index)
         if not script.exists():
             continue
+        dropped = drops(script)
         for replace, kind, name in definitions(script):
             owner = owners.setdefault((kind, name), change.name)
-            if replace and owner != change.name:
+            if owner == change.name:
+                continue
+            if replace:
                 found.append(Redefinition(change.name, script, kind, name, owner))
+            elif (kind, name) in dropped:
+                found.append(
+                    Redefinition(change.name, script, kind, name, owner, "drop and create")
+                )
     return found

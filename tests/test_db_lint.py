@@ -234,3 +234,17 @@ def test_a_function_changed_by_another_change_fails_until_it_is_a_rework(
     sqitch.revert(empty_db, to="@v1", project_dir=project, echo=False)
     with psycopg.connect(empty_db) as conn:
         assert conn.execute(size).fetchone() == (21,), "the revert restored v1's body"
+
+
+def test_dropping_and_creating_another_changes_function_is_a_redefinition(project: Path) -> None:
+    add(project, "functions/size_of")
+    fill(project, "functions/size_of", SIZE_OF.format("select t.size"))
+    add(project, "functions/size_of_again")
+    fill(
+        project,
+        "functions/size_of_again",
+        "drop function public.size_of(public.things);\n" + SIZE_OF.format("select 0::bigint"),
+    )
+    problems = lint(project).problems
+    refused = "functions/size_of_again: `drop and create function public.size_of` redefines"
+    assert any(refused in p for p in problems), problems
