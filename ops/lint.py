@@ -11,8 +11,10 @@ waiver, in one of two explicit, commented forms:
   comment line that says why.
 
 The lint also fails when a change lacks its revert or verify script, when a waiver
-names a change that is not in the plan, and when a waived rule no longer fires (a
-stale waiver would hide the next real finding).
+names a change that is not in the plan, when a waived rule no longer fires (a
+stale waiver would hide the next real finding), and when a deploy script
+``create or replace``s a function or view that another, earlier change created
+(`ops.reworks`: rework that change instead).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 
 from core.errors import OpsError
 from ops.plan import Change, read_plan
+from ops.reworks import redefinitions
 from ops.sqitch import DB_DIR
 
 #: The PostgreSQL release the rules are checked against (the cluster's major version).
@@ -135,6 +138,7 @@ def lint(project_dir: Path = DB_DIR) -> LintReport:
         if change.deploy_script.exists():
             by_path[str(change.deploy_script)] = change
             report.problems += _uncommented_ignores(change)
+    report.problems += [str(found) for found in redefinitions(plan)]
     names = {change.name for change in plan}
     for name in sorted(set(waivers) - names):
         report.problems.append(f"{WAIVERS_FILE}: waiver of {name!r}, which is not in the plan")

@@ -172,3 +172,79 @@ def test_the_concurrent_index_template_deploys_verifies_and_reverts(
     with psycopg.connect(empty_db) as conn:
         gone = conn.execute("select to_regclass('public.things_name_idx')").fetchone()
     assert gone == (None,)
+
+
+# --- reworks, not redefinitions ------------------------------------------------------
+
+
+def sqitch_in(project: Path, *args: str) -> None:
+    subprocess.run(
+        ["sqitch", "--chdir", str(project), *args],
+        check=True, capture_output=True, env=sqitch.environment("postgresql://x@localhost/x"),
+    )  # fmt: skip
+
+
+SIZE_OF = "create function public.size_of(t public.things) returns bigint language sql as $$ {} $$;"
+
+
+def test_a_function_changed_by_another_change_fails_until_it_is_a_rework(
+    project: Path, empty_db: str
+) -> None:
+    add(project, "functions/size_of")
+    fill(project, "functions/size_of", SIZE_OF.format("select t.size"))
+    (project / "revert" / "functions" / "size_of.sql").write_text(
+        "begin;\ndrop function public.size_of(public.things);\ncommit;\n"
+    )
+    assert lint(project).problems == []
+    sqitch_in(project, "tag", "v1", "-n", "Release v1.")
+
+    # A "fix" change that redefines the function another change owns is refused...
+    add(project, "functions/size_of_fix")
+    redefined = SIZE_OF.format("select t.size * 2")
+    fill(project, "functions/size_of_fix", redefined.replace("create", "create or replace", 1))
+    problems = lint(project).problems
+    refused = "functions/size_of_fix: `create or replace function public.size_of` redefines"
+    hint = "sqitch rework functions/size_of"
+    assert any(refused in p and hint in p for p in problems), problems
+
+    # ...a rework of the owning change is not: its revert is the previous deploy script.
+    plan_file = project / "sqitch.plan"
+    kept = plan_file.read_text().splitlines(keepends=True)
+    plan_file.write_text("".join(ln for ln in kept if not ln.startswith("functions/size_of_fix")))
+    for kind in (".", "revert", "verify"):
+        (project / kind / "functions" / "size_of_fix.sql").unlink()
+    sqitch_in(project, "rework", "functions/size_of", "-n", "Twice the size.")
+    deploy = project / "functions" / "size_of.sql"
+    rework = deploy.read_text().replace("select t.size", "select t.size * 2")
+    deploy.write_text(rework.replace("create function", "create or replace function"))
+    assert (project / "functions" / "size_of@v1.sql").exists()
+    assert (project / "revert" / "functions" / "size_of.sql").read_text() == (
+        project / "functions" / "size_of@v1.sql"
+    ).read_text(), "sqitch rework makes the previous deploy script the revert"
+    # The copy replaces the rework's body, so it says `or replace` (docs/net-schema.md).
+    revert = project / "revert" / "functions" / "size_of.sql"
+    revert.write_text(revert.read_text().replace("create function", "create or replace function"))
+    report = lint(project)
+    assert not [p for p in report.problems if "redefines" in p], report.problems
+
+    sqitch.deploy(empty_db, project_dir=project, echo=False)
+    size = "select public.size_of(row(1, 'a', 21)::public.things)"
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute(size).fetchone() == (42,)
+    sqitch.revert(empty_db, to="@v1", project_dir=project, echo=False)
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute(size).fetchone() == (21,), "the revert restored v1's body"
+
+
+def test_dropping_and_creating_another_changes_function_is_a_redefinition(project: Path) -> None:
+    add(project, "functions/size_of")
+    fill(project, "functions/size_of", SIZE_OF.format("select t.size"))
+    add(project, "functions/size_of_again")
+    fill(
+        project,
+        "functions/size_of_again",
+        "drop function public.size_of(public.things);\n" + SIZE_OF.format("select 0::bigint"),
+    )
+    problems = lint(project).problems
+    refused = "functions/size_of_again: `drop and create function public.size_of` redefines"
+    assert any(refused in p for p in problems), problems

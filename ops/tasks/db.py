@@ -11,7 +11,7 @@ from invoke.tasks import task
 from core.errors import OpsError
 from core.paths import PROJECT_ROOT
 from core.urls import with_credentials
-from ops import plan, sqitch
+from ops import net_schema, plan, sqitch
 from ops.lint import WAIVERS_FILE
 from ops.lint import lint as run_lint
 from ops.module_registry import run_seeds
@@ -72,6 +72,32 @@ def lint(c: Context) -> None:
             "db/templates), or waive a rule with its reason in "
             f"db/{WAIVERS_FILE} or an inline `-- squawk-ignore` under a comment",
         )
+
+
+@task(
+    name="snapshot",
+    help={
+        "check": "compare only: print the diff and fail when db/net-schema.sql is out of date",
+    },
+)
+@reports_errors
+def snapshot_(c: Context, check: bool = False) -> None:
+    """Write db/net-schema.sql: the schema a fresh deploy of the whole plan builds."""
+    s = settings()
+    if s.database_url is None:
+        Stack(s, say).start_cluster()
+    say("sqitch: deploying db/sqitch.plan into a scratch database")
+    fresh = net_schema.of_plan(s.superuser_url)
+    path = net_schema.SNAPSHOT_FILE.relative_to(PROJECT_ROOT)
+    committed = net_schema.SNAPSHOT_FILE.read_text() if net_schema.SNAPSHOT_FILE.exists() else ""
+    if fresh == committed:
+        print(f"{path} is up to date")
+        return
+    if check:
+        print(net_schema.diff(committed, fresh))
+        raise OpsError(f"{path} is out of date", net_schema.REGENERATE_HINT)
+    net_schema.write(fresh)
+    print(f"wrote {path}: review its diff (git diff {path}) and commit it with the change")
 
 
 def show_pending(to: str | None, sql: bool) -> None:

@@ -12,8 +12,27 @@
 --             same rules. Without one: type created/updated/deleted, audience
 --             admins only (a safe default).
 --   exclude_columns never leave the database in a payload.
+-- A table with a describe function gets a trigger function of its own that
+-- calls it directly (through EXECUTE it was parsed and planned again for
+-- every captured row, about a third of the trigger's cost):
+--   events."capture <schema.table>"()   SECURITY DEFINER, search_path '',
+--                                        EXECUTE closed; written by enable(),
+--                                        dropped by disable().
+--   events.write_event(...)              the outbox rows of one change: the one
+--                                        place an event is built, for the
+--                                        generic and the written triggers.
+-- The trigger keeps its arguments (topics, describe function, excluded
+-- columns), so the generic events.capture() can still run any table's.
+-- events.render_topic() runs once per topic for every captured row: it walks
+-- the template with strpos (not a regexp query per call); each {column}
+-- becomes the row's value as text, '' when absent; braces around anything
+-- but a lower-case column name stay as they are.
 -- events.sequence_pending() numbers committed events (see schema/core/events_outbox).
--- events.audience_allows(audience, claims) decides delivery for the gateway.
+-- The advisory lock serializes its runs, so it reads its position without a
+-- row lock: an idle run writes nothing (no commit to flush; 0.12 ms against
+-- 0.42 ms with FOR UPDATE).
+-- events.audience_allows(audience, claims), the delivery rule the gateway asks, is
+-- defined with the audience keys it compares (functions/core/events_delivery).
 
 begin;
 
@@ -24,18 +43,65 @@ language plpgsql immutable parallel safe
 set search_path = ''
 as $$
 declare
-  result text := template;
-  placeholder text;
+  result text := '';
+  rest text := template;
+  open_at integer;
+  close_at integer;
+  name text;
 begin
-  for placeholder in
-    select m[1] from pg_catalog.regexp_matches(template, '\{([a-z_][a-z0-9_]*)\}', 'g') as m
   loop
-    result := pg_catalog.replace(result, '{' || placeholder || '}', coalesce(rec ->> placeholder, ''));
+    open_at := pg_catalog.strpos(rest, '{');
+    exit when open_at = 0;
+    close_at := pg_catalog.strpos(pg_catalog.substr(rest, open_at), '}') + open_at - 1;
+    exit when close_at < open_at;
+    name := pg_catalog.substr(rest, open_at + 1, close_at - open_at - 1);
+    if name ~ '^[a-z_][a-z0-9_]*$' then
+      result := result || pg_catalog.left(rest, open_at - 1) || coalesce(rec ->> name, '');
+      rest := pg_catalog.substr(rest, close_at + 1);
+    else
+      -- Not a placeholder: keep the brace, look again just after it.
+      result := result || pg_catalog.left(rest, open_at);
+      rest := pg_catalog.substr(rest, open_at + 1);
+    end if;
   end loop;
-  return result;
+  return result || rest;
 end
 $$;
 comment on function events.render_topic(text, jsonb) is 'Fill {column} placeholders of a topic template from a row.';
+
+create function events.write_event(
+  topics text[], op text, table_schema text, table_name text,
+  new_row jsonb, old_row jsonb, description jsonb
+) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  row_data jsonb := coalesce(new_row, old_row);
+  topic text;
+begin
+  foreach topic in array topics loop
+    insert into events.outbox (topic, type, payload, audience)
+    values (
+      events.render_topic(topic, row_data),
+      coalesce(description ->> 'type',
+               case op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end),
+      pg_catalog.jsonb_build_object(
+        'table', table_schema || '.' || table_name,
+        'op', op,
+        'record', row_data,
+        'changed', case when op = 'update' then (
+          select pg_catalog.jsonb_agg(n.key order by n.key) from pg_catalog.jsonb_each(new_row) n
+           where n.value is distinct from old_row -> n.key) end,
+        'actor', auth.uid()),
+      coalesce(description -> 'audience', '{"privileges": ["admin"]}'));
+  end loop;
+  perform pg_catalog.pg_notify('platform_events', '');
+end
+$$;
+comment on function events.write_event(text[], text, text, text, jsonb, jsonb, jsonb) is
+  'Write the outbox rows of one row change (type and audience from its description) and wake the gateway.';
+revoke execute on function events.write_event(text[], text, text, text, jsonb, jsonb, jsonb) from public;
 
 -- SECURITY DEFINER: API roles write events only through this trigger.
 create function events.capture() returns trigger
@@ -44,56 +110,39 @@ security definer
 set search_path = ''
 as $$
 declare
-  topics text[] := tg_argv[0]::text[];
   describer text := nullif(tg_argv[1], '');
   excluded text[] := coalesce(tg_argv[2]::text[], '{}');
-  op text := pg_catalog.lower(tg_op);
-  new_row jsonb;
-  old_row jsonb;
-  description jsonb;
-  event_type text;
-  audience jsonb;
-  row_data jsonb;
-  topic text;
+  new_row jsonb := pg_catalog.to_jsonb(new) - excluded;  -- null on delete
+  old_row jsonb := pg_catalog.to_jsonb(old) - excluded;  -- null on insert
+  description jsonb := '{}';
 begin
-  if tg_op in ('INSERT', 'UPDATE') then
-    new_row := pg_catalog.to_jsonb(new) - excluded;
-  end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    old_row := pg_catalog.to_jsonb(old) - excluded;
-  end if;
   if describer is not null then
     execute pg_catalog.format('select %s($1, $2, $3)', describer::regproc)
-      into description using op, new_row, old_row;
+      into description using pg_catalog.lower(tg_op), new_row, old_row;
     if description is null then
       return null;
     end if;
   end if;
-  event_type := coalesce(description ->> 'type',
-    case tg_op when 'INSERT' then 'created' when 'UPDATE' then 'updated' else 'deleted' end);
-  audience := coalesce(description -> 'audience', '{"privileges": ["admin"]}');
-  row_data := coalesce(new_row, old_row);
-  foreach topic in array topics loop
-    insert into events.outbox (topic, type, payload, audience)
-    values (
-      events.render_topic(topic, row_data),
-      event_type,
-      pg_catalog.jsonb_build_object(
-        'table', tg_table_schema || '.' || tg_table_name,
-        'op', op,
-        'record', row_data,
-        'changed', case when tg_op = 'UPDATE' then (
-          select pg_catalog.jsonb_agg(n.key order by n.key) from pg_catalog.jsonb_each(new_row) n
-           where n.value is distinct from old_row -> n.key) end,
-        'actor', auth.uid()),
-      audience);
-  end loop;
-  perform pg_catalog.pg_notify('platform_events', '');
+  perform events.write_event(tg_argv[0]::text[], pg_catalog.lower(tg_op), tg_table_schema,
+                             tg_table_name, new_row, old_row, description);
   return null;
 end
 $$;
 comment on function events.capture() is
   'Generic change-event trigger; arguments: topic templates, describe function, excluded columns. Use events.enable().';
+
+create function events.capture_function_name(target regclass) returns text
+language sql stable
+set search_path = ''
+as $$
+  select case when pg_catalog.octet_length(name) <= 63 then name
+              else pg_catalog.left(name, 50) || ' ' || pg_catalog.left(pg_catalog.md5(name), 12) end
+    from (select 'capture ' || n.nspname || '.' || c.relname as name
+            from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+           where c.oid = target) t
+$$;
+comment on function events.capture_function_name(regclass) is
+  'The name events.enable() gives a table''s own capture trigger function.';
 
 create function events.enable(
   target regclass, topics text[], describe regprocedure default null, exclude_columns text[] default '{}'
@@ -101,15 +150,54 @@ create function events.enable(
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  previous regprocedure;
+  capture regprocedure := 'events.capture()'::regprocedure;
+  name text;
 begin
   if topics is null or pg_catalog.cardinality(topics) = 0 then
     raise exception 'events.enable(%): at least one topic is required', target
       using errcode = 'invalid_parameter_value';
   end if;
+  select t.tgfoid::regprocedure into previous from pg_catalog.pg_trigger t
+   where t.tgrelid = target and t.tgname = 'events_capture';
+  if describe is not null then
+    name := events.capture_function_name(target);
+    execute pg_catalog.format($template$
+      create or replace function events.%1$I() returns trigger
+      language plpgsql
+      security definer
+      set search_path = ''
+      as $capture$
+      declare
+        excluded text[] := coalesce(tg_argv[2]::text[], '{}');
+        new_row jsonb := pg_catalog.to_jsonb(new) - excluded;
+        old_row jsonb := pg_catalog.to_jsonb(old) - excluded;
+        description jsonb := %2$s(pg_catalog.lower(tg_op), new_row, old_row);
+      begin
+        if description is null then
+          return null;
+        end if;
+        perform events.write_event(tg_argv[0]::text[], pg_catalog.lower(tg_op), tg_table_schema,
+                                   tg_table_name, new_row, old_row, description);
+        return null;
+      end
+      $capture$
+      $template$, name, describe::regproc);
+    execute pg_catalog.format('revoke execute on function events.%I() from public', name);
+    execute pg_catalog.format(
+      'comment on function events.%I() is %L', name,
+      pg_catalog.format('events.capture() for %s, calling %s directly; written by events.enable().',
+                        target, describe::regproc));
+    capture := pg_catalog.format('events.%I()', name)::regprocedure;
+  end if;
   execute pg_catalog.format(
     'create or replace trigger events_capture after insert or update or delete on %s '
-    'for each row execute function events.capture(%L, %L, %L)',
-    target, topics, coalesce(describe::regproc::text, ''), exclude_columns);
+    'for each row execute function %s(%L, %L, %L)',
+    target, capture::regproc, topics, coalesce(describe::regproc::text, ''), exclude_columns);
+  if previous is not null and previous not in (capture, 'events.capture()'::regprocedure) then
+    execute pg_catalog.format('drop function %s', previous);
+  end if;
 end
 $$;
 comment on function events.enable(regclass, text[], regprocedure, text[]) is
@@ -119,8 +207,15 @@ create function events.disable(target regclass) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  previous regprocedure;
 begin
+  select t.tgfoid::regprocedure into previous from pg_catalog.pg_trigger t
+   where t.tgrelid = target and t.tgname = 'events_capture';
   execute pg_catalog.format('drop trigger if exists events_capture on %s', target);
+  if previous is not null and previous <> 'events.capture()'::regprocedure then
+    execute pg_catalog.format('drop function %s', previous);
+  end if;
 end
 $$;
 comment on function events.disable(regclass) is 'Stop publishing a table''s changes.';
@@ -134,9 +229,20 @@ declare
   last_assigned bigint;
   numbered integer;
 begin
-  -- One sequencer at a time, until commit: runs never interleave.
+  -- Each statement below takes its snapshot after the lock: it sees the
+  -- numbering of the run that held it before, committed. Under repeatable
+  -- read the first snapshot would be older than the lock: refuse.
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    raise exception 'events.sequence_pending() must run at read committed, not %',
+      pg_catalog.current_setting('transaction_isolation')
+      using errcode = 'invalid_transaction_state',
+            hint = 'Call it in autocommit mode or in a read committed transaction.';
+  end if;
+  -- One sequencer at a time, until commit: runs never interleave. The lock
+  -- alone serializes them, so reading the position takes no row lock, and a
+  -- run that finds nothing pending writes nothing (no commit to flush).
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('events.sequence_pending'));
-  select s.last_seq into last_assigned from events.sequencer s for update;
+  select s.last_seq into last_assigned from events.sequencer s;
   with pending as (
     select o.id, pg_catalog.row_number() over (order by o.id) as n
       from events.outbox o
@@ -156,25 +262,10 @@ begin
 end
 $$;
 comment on function events.sequence_pending(integer) is
-  'Number committed, unnumbered events in order (commit order across runs); returns the last seq.';
-
-create function events.audience_allows(audience jsonb, claims jsonb) returns boolean
-language sql immutable parallel safe
-set search_path = ''
-as $$
-  select coalesce((audience ->> 'public')::boolean, false)
-      or (coalesce((audience ->> 'authenticated')::boolean, false) and claims ? 'sub')
-      or (claims ? 'sub' and coalesce(audience -> 'users', '[]') ? (claims ->> 'sub'))
-      or coalesce(claims -> 'privileges', '[]') ?| coalesce(
-           (select pg_catalog.array_agg(p) from pg_catalog.jsonb_array_elements_text(audience -> 'privileges') p),
-           '{}')
-$$;
-comment on function events.audience_allows(jsonb, jsonb) is
-  'Whether a caller with these JWT claims may receive an event with this audience.';
+  'Number committed, unnumbered events in order (commit order across runs); returns the last seq. Read committed only.';
 
 revoke execute on function events.sequence_pending(integer) from public;
 grant execute on function events.sequence_pending(integer) to platform_jobs;
-grant execute on function events.audience_allows(jsonb, jsonb) to platform_jobs;
 grant execute on function events.render_topic(text, jsonb) to platform_jobs;
 
 commit;

@@ -62,7 +62,7 @@ as $$
 $$;
 comment on function events.principal_keys(jsonb) is 'Keys a caller with these JWT claims holds.';
 
-create or replace function events.audience_allows(audience jsonb, claims jsonb) returns boolean
+create function events.audience_allows(audience jsonb, claims jsonb) returns boolean
 language sql immutable parallel safe
 set search_path = ''
 as $$
@@ -70,6 +70,7 @@ as $$
 $$;
 comment on function events.audience_allows(jsonb, jsonb) is
   'Whether a caller with these JWT claims may receive an event with this audience (the key sets overlap).';
+grant execute on function events.audience_allows(jsonb, jsonb) to platform_jobs;
 
 create function events.register_topic(pattern text, authorize regprocedure, description text) returns void
 language sql volatile

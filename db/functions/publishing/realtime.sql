@@ -1,8 +1,18 @@
 -- Deploy platform:functions/publishing/realtime to pg
--- requires: functions/publishing/events
+-- requires: schema/publishing/comments
 -- requires: functions/core/events_delivery
 --
--- The publishing module's realtime topics and the audiences of its events.
+-- The publishing module's change events, their audiences and its realtime
+-- topics (events.enable, audiences decided here, next to the policies and by
+-- the same rule):
+--   articles  topics publishing:articles, publishing:article:<id>,
+--             publishing:review, user:<author_id>; types article.created /
+--             updated / published / archived / deleted. Counter-only changes
+--             (likes, views, comment counts) are not article events.
+--   comments  topics publishing:article:<article_id>, user:<author_id>; types
+--             comment.created / updated / moderated / deleted. The derived
+--             copy of the article's visibility is excluded: a change to it
+--             alone is no event.
 --
 -- Topics (registered in events.topics, authorized as the caller, so the
 -- policies of publishing.articles answer):
@@ -43,7 +53,7 @@ $$;
 comment on function publishing_private.article_audience(publishing.articles, boolean) is
   'Who may read an article, as an event audience (mirrors the articles select policies).';
 
-create or replace function publishing_private.describe_article(op text, new jsonb, old jsonb) returns jsonb
+create function publishing_private.describe_article(op text, new jsonb, old jsonb) returns jsonb
 language plpgsql stable
 set search_path = ''
 as $$
@@ -70,7 +80,7 @@ begin
 end
 $$;
 
-create or replace function publishing_private.describe_comment(op text, new jsonb, old jsonb) returns jsonb
+create function publishing_private.describe_comment(op text, new jsonb, old jsonb) returns jsonb
 language plpgsql stable
 set search_path = ''
 as $$
@@ -79,6 +89,10 @@ declare
   readers jsonb := '{}'::jsonb;
   article publishing.articles;
 begin
+  -- Only the derived article_visible_from changed (excluded from the rows): no event.
+  if op = 'update' and new = old then
+    return null;
+  end if;
   if op <> 'delete' and row_data ->> 'status' = 'approved' and row_data -> 'deleted_at' = 'null'::jsonb then
     select a.* into article from publishing.articles a where a.id = (row_data ->> 'article_id')::bigint;
     if article.id is not null then
@@ -126,7 +140,7 @@ select events.enable('publishing.articles',
   array['publishing:articles', 'publishing:article:{id}', 'publishing:review', 'user:{author_id}'],
   'publishing_private.describe_article(text, jsonb, jsonb)', '{search}');
 select events.enable('publishing.comments', array['publishing:article:{article_id}', 'user:{author_id}'],
-  'publishing_private.describe_comment(text, jsonb, jsonb)');
+  'publishing_private.describe_comment(text, jsonb, jsonb)', '{article_visible_from}');
 
 select events.register_topic('publishing:articles', 'publishing_private.may_follow_articles(text)',
   'Every article change the caller may see.');

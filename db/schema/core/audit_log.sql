@@ -8,6 +8,12 @@
 -- Each row records schema, table, operation, primary key, old and new row
 -- (minus excluded columns such as password hashes), the columns an UPDATE
 -- changed, the acting user and role, transaction id and statement time.
+-- audit.enable(table, exclude_columns, derived_columns): derived columns are
+-- values the platform keeps in step with other rows (a comment's copy of its
+-- article's visibility). They never reach the log, and an UPDATE that
+-- changed nothing else writes no audit row: publishing an article with 500
+-- comments is one audited change, not 501. Excluded columns (password
+-- hashes) still mark a change in changed_columns.
 -- The log is append-only: no API role can read or write it, and UPDATE or
 -- DELETE raise even for its owner (retention is a TRUNCATE of old partitions
 -- or a DBA's deliberate `alter table ... disable trigger`).
@@ -62,6 +68,7 @@ as $$
 declare
   pk_columns text[] := tg_argv[0]::text[];
   excluded text[] := coalesce(tg_argv[1]::text[], '{}');
+  derived text[] := coalesce(tg_argv[2]::text[], '{}');
   old_full jsonb;
   new_full jsonb;
   changed text[];
@@ -74,17 +81,17 @@ begin
     return null;
   end if;
   if tg_op in ('UPDATE', 'DELETE') then
-    old_full := pg_catalog.to_jsonb(old);
+    old_full := pg_catalog.to_jsonb(old) - derived;
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
-    new_full := pg_catalog.to_jsonb(new);
+    new_full := pg_catalog.to_jsonb(new) - derived;
   end if;
   if tg_op = 'UPDATE' then
     select pg_catalog.array_agg(n.key order by n.key) into changed
       from pg_catalog.jsonb_each(new_full) n
      where n.value is distinct from old_full -> n.key;
     if changed is null then
-      return null;  -- nothing changed
+      return null;  -- nothing changed (or only derived columns)
     end if;
   end if;
   insert into audit.log (schema_name, table_name, operation, record_pk, old_record, new_record,
@@ -102,9 +109,11 @@ begin
 end
 $$;
 comment on function audit.capture() is
-  'Generic audit row trigger; arguments: primary-key columns, excluded columns. Use audit.enable().';
+  'Generic audit row trigger; arguments: primary-key columns, excluded columns, derived columns. Use audit.enable().';
 
-create function audit.enable(target regclass, exclude_columns text[] default '{}') returns void
+create function audit.enable(
+  target regclass, exclude_columns text[] default '{}', derived_columns text[] default '{}'
+) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
@@ -119,15 +128,16 @@ begin
    where i.indrelid = target and i.indisprimary;
   execute pg_catalog.format(
     'create or replace trigger audit_row after insert or update or delete on %s '
-    'for each row execute function audit.capture(%L, %L)',
-    target, pk_columns, exclude_columns);
+    'for each row execute function audit.capture(%L, %L, %L)',
+    target, pk_columns, exclude_columns, derived_columns);
   execute pg_catalog.format(
     'create or replace trigger audit_truncate after truncate on %s '
     'for each statement execute function audit.capture()', target);
 end
 $$;
-comment on function audit.enable(regclass, text[]) is
-  'Start auditing a table (row changes and truncates); exclude_columns are never written to the log.';
+comment on function audit.enable(regclass, text[], text[]) is
+  'Start auditing a table (row changes and truncates); exclude_columns are never written to the log; '
+  'derived_columns neither, and a change to them alone is not logged.';
 
 create function audit.disable(target regclass) returns void
 language plpgsql volatile

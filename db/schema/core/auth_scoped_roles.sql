@@ -1,6 +1,6 @@
 -- Deploy platform:schema/core/auth_scoped_roles to pg
 -- requires: schema/core/auth_users
--- requires: functions/core/audit_derived_columns
+-- requires: schema/core/audit_log
 --
 -- Scoped roles: "user U has role R on group G", where a group is whatever a
 -- module groups people by (a location, a coalition, a team), beside the global

@@ -27,7 +27,8 @@ create table publishing.comments (
   moderated_at timestamptz,
   deleted_at timestamptz,
   created_at timestamptz not null default pg_catalog.now(),
-  updated_at timestamptz not null default pg_catalog.now()
+  updated_at timestamptz not null default pg_catalog.now(),
+  article_visible_from timestamptz
 );
 create index comments_article_thread_idx on publishing.comments (article_id, created_at)
   where status = 'approved' and deleted_at is null;
@@ -37,6 +38,8 @@ create index comments_author_id_idx on publishing.comments (author_id);
 create index comments_moderated_by_idx on publishing.comments (moderated_by);
 create index comments_moderation_queue_idx on publishing.comments (created_at) where status in ('pending', 'flagged');
 comment on table publishing.comments is 'Threaded comments (5 levels at most), moderated.';
+comment on column publishing.comments.article_visible_from is
+  'Derived: the article''s published_at while it is published and not deleted, else null (kept by triggers).';
 
 create table publishing.comment_moderation (
   comment_id bigint primary key references publishing.comments (id) on delete cascade,
@@ -55,6 +58,12 @@ declare
   moderator boolean := auth.has_privilege('moderator');
   parent publishing.comments;
 begin
+  -- The platform's copy of the article's visibility (sync_article_visibility)
+  -- is not an edit of the comment: no new updated_at, no checks.
+  if tg_op = 'UPDATE' and (pg_catalog.to_jsonb(new) - 'article_visible_from')
+                        = (pg_catalog.to_jsonb(old) - 'article_visible_from') then
+    return new;
+  end if;
   new.updated_at := pg_catalog.now();
   if tg_op = 'INSERT' then
     if new.parent_id is not null then
@@ -144,6 +153,22 @@ end
 $$;
 create trigger comments_count after insert or update of status, deleted_at or delete on publishing.comments
   for each row execute function publishing_private.count_comments();
+
+-- Each comment carries a copy of its article's visibility,
+-- article_visible_from (see schema/publishing/articles, which defines
+-- visible_from and the two trigger functions): "its article is visible" is
+-- `article_visible_from <= now()`, read from the comment row itself, so the
+-- comments policies no longer look the article up once per comment (an
+-- article page with 40 comments did 40 index probes of articles; measured
+-- in bench/publishing.py, "article with embeds"). The copy is not a comment
+-- edit (guard_comment: updated_at unchanged), not audited (audit derived
+-- column) and not an event (excluded column, functions/publishing/realtime).
+create trigger comments_article_visibility before insert on publishing.comments
+  for each row execute function publishing_private.copy_article_visibility();
+create trigger articles_comment_visibility after update of status, deleted_at, published_at on publishing.articles
+  for each row
+  when (publishing_private.visible_from(old) is distinct from publishing_private.visible_from(new))
+  execute function publishing_private.sync_article_visibility('publishing.comments');
 
 alter table publishing.comments enable row level security;
 alter table publishing.comment_moderation enable row level security;

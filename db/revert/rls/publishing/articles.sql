@@ -5,6 +5,7 @@ begin;
 drop policy "article editors untag articles" on publishing.article_tags;
 drop policy "article editors tag articles" on publishing.article_tags;
 drop policy "tags are visible with their article" on publishing.article_tags;
+drop policy "tags of visible articles are visible" on publishing.article_tags;
 drop policy "article editors remove co-authors" on publishing.article_authors;
 drop policy "article editors add co-authors" on publishing.article_authors;
 drop policy "co-authors are visible with their article" on publishing.article_authors;
@@ -14,6 +15,7 @@ drop policy "users read visible, own, co-authored or (editors) all articles" on 
 drop policy "anyone reads visible articles" on publishing.articles;
 revoke all on publishing.articles, publishing.article_authors, publishing.article_tags from anon, authenticated;
 revoke execute on function publishing.is_visible(publishing.articles) from anon, authenticated, platform_jobs;
+drop function publishing_private.own_article_ids();
 drop function publishing_private.coauthored_article_ids();
 
 commit;

@@ -2,10 +2,15 @@
 
 begin;
 
+drop trigger articles_tag_visibility on publishing.articles;
 drop table publishing.article_tags;
 drop table publishing.article_authors;
+drop function publishing_private.sync_article_visibility();
+drop function publishing_private.copy_article_visibility();
+drop function publishing_private.visible_from(publishing.articles);
 drop function publishing.is_visible(publishing.articles);
 drop table publishing.articles;
+drop function publishing_private.derive_article_columns();
 drop function publishing_private.guard_article();
 drop function publishing_private.slugify(text);
 

@@ -2,6 +2,7 @@
 
 begin;
 
+drop trigger articles_comment_visibility on publishing.articles;
 drop table publishing.comment_moderation;
 drop table publishing.comments;
 drop function publishing_private.count_comments();

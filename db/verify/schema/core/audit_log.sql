@@ -8,6 +8,8 @@ select id, schema_name, table_name, operation, record_pk, old_record, new_record
 select 1 / (select pg_catalog.count(*) from pg_catalog.pg_proc
              where oid = 'audit.capture()'::regprocedure
                and prosecdef and proconfig @> array['search_path=""'])::int;
+select 1 / (select pg_catalog.count(*) from pg_catalog.pg_proc
+             where oid = 'audit.enable(regclass, text[], text[])'::regprocedure)::int;
 select 1 / (not pg_catalog.has_table_privilege('authenticated', 'audit.log', 'select'))::int;
 
 rollback;

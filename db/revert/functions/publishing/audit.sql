@@ -1,4 +1,4 @@
--- Revert platform:functions/publishing/events from pg
+-- Revert platform:functions/publishing/audit from pg
 
 begin;
 
@@ -13,9 +13,5 @@ select audit.disable('publishing.article_revisions');
 select audit.disable('publishing.article_tags');
 select audit.disable('publishing.article_authors');
 select audit.disable('publishing.articles');
-select events.disable('publishing.comments');
-select events.disable('publishing.articles');
-drop function publishing_private.describe_comment(text, jsonb, jsonb);
-drop function publishing_private.describe_article(text, jsonb, jsonb);
 
 commit;
