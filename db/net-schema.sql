@@ -760,10 +760,6 @@ CREATE FUNCTION auth.grant_scoped_role(email text, scope_kind text, scope_id big
 declare
   target uuid;
   added integer;
-  err_state text;
-  err_constraint text;
-  err_column text;
-  err_message text;
 begin
   select u.id into target from auth.users u
    where u.email operator(extensions.=) pg_catalog.btrim(grant_scoped_role.email)::extensions.citext;

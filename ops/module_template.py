@@ -45,8 +45,7 @@ CHANGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      ("schema/{name}/items", "functions/core/auth_claims")),
     ("functions/{name}/events", "events",
      "Audit and change events for the {name} module's tables.",
-     ("rls/{name}/items", "functions/core/events_capture_direct",
-      "functions/core/audit_derived_columns")),
+     ("rls/{name}/items", "functions/core/events_capture", "schema/core/audit_log")),
 )  # fmt: skip
 
 #: The plan's author for the new lines (the plan's own convention).
