@@ -125,8 +125,9 @@ end
 $$;
 
 -- The query with each word of four letters or more that no title contains
--- replaced by the most similar title word (trigram similarity >= 0.4), or
--- null when there is nothing to correct.
+-- replaced by the most similar word of a published article's title (trigram
+-- similarity >= 0.4), or null when there is nothing to correct. Only words
+-- counted in published titles: a draft's title never shows through.
 create function publishing_private.search_correction(words text) returns text
 language sql stable
 set search_path = ''
@@ -139,6 +140,7 @@ as $$
             left join lateral (
               select s.word from publishing_private.search_words s
                where pg_catalog.char_length(w.word) >= 4
+                 and s.articles > 0
                  and s.word operator(extensions.%) w.word
                order by s.word operator(extensions.<->) w.word
                limit 1) best on true) c
