@@ -5,6 +5,7 @@ Each test is what an attacker tried against ``make up``; each failed before its 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from typing import Any
@@ -56,7 +57,9 @@ def test_two_inserts_of_one_title_at_once_both_succeed(
     def insert(headers: dict[str, str]) -> None:
         with httpx.Client(base_url=postgrest.url, timeout=10) as client:
             barrier.wait()
-            statuses.append(client.post("/articles", headers=headers, json={"title": title}).status_code)
+            statuses.append(
+                client.post("/articles", headers=headers, json={"title": title}).status_code
+            )
 
     threads = [threading.Thread(target=insert, args=(a,)) for a in authors]
     for thread in threads:
@@ -68,7 +71,8 @@ def test_two_inserts_of_one_title_at_once_both_succeed(
         slugs = conn.execute(
             "select array_agg(slug order by id) from publishing.articles where title = %s", (title,)
         ).fetchone()
-    assert slugs is not None and len(set(slugs[0])) == len(authors)
+    assert slugs is not None
+    assert len(set(slugs[0])) == len(authors), slugs
 
 
 # Finding 2: suggestions come only from what the caller may see.
@@ -123,7 +127,9 @@ def test_unfiltered_patch_and_delete_are_refused(api: httpx.Client, postgrest: A
         touched = conn.execute(
             "select count(*) from publishing.articles where excerpt in ('every article', 'x')"
         ).fetchone()
-        tags = conn.execute("select count(*) from publishing.tags where id = %s", (tag["id"],)).fetchone()
+        tags = conn.execute(
+            "select count(*) from publishing.tags where id = %s", (tag["id"],)
+        ).fetchone()
     assert touched == (0,), "nothing was changed"
     assert tags == (1,), "nothing was deleted"
 
@@ -156,7 +162,11 @@ def test_look_alike_emails_are_taken_and_full_width_logs_in(api: httpx.Client) -
     for look_alike in (cyrillic, full_width):
         response = api.post(
             "/rpc/register",
-            json={"email": look_alike, "password": PASSWORD, "username": f"x{uuid.uuid4().hex[:8]}"},
+            json={
+                "email": look_alike,
+                "password": PASSWORD,
+                "username": f"x{uuid.uuid4().hex[:8]}",
+            },
         )
         body = _error(response, 409, "auth.email_taken")
         assert "email" in body["message"]
@@ -174,7 +184,11 @@ def test_look_alike_emails_are_taken_and_full_width_logs_in(api: httpx.Client) -
 def test_oversized_auth_arguments_are_field_errors(api: httpx.Client) -> None:
     huge = "a" * 1_000_000
     for path, payload, code in (
-        ("/rpc/login", {"email": huge + "@example.test", "password": PASSWORD}, "auth.email_too_long"),
+        (
+            "/rpc/login",
+            {"email": huge + "@example.test", "password": PASSWORD},
+            "auth.email_too_long",
+        ),
         ("/rpc/login", {"email": "a@example.test", "password": huge}, "auth.password_too_long"),
         (
             "/rpc/register",
@@ -185,3 +199,25 @@ def test_oversized_auth_arguments_are_field_errors(api: httpx.Client) -> None:
     ):
         body = _error(api.post(path, json=payload), 422, code)
         assert code.removeprefix("auth.").removesuffix("_too_long") in body["message"]
+
+
+# Finding 10: a statement timeout in search is 503, not 500.
+
+
+def test_a_search_stopped_by_the_statement_timeout_answers_503(
+    api: httpx.Client, postgrest: ApiServer
+) -> None:
+    # Another transaction holds the articles table: the search waits until
+    # anon's statement timeout (3 s) stops it.
+    with psycopg.connect(postgrest.db_url) as blocker:
+        blocker.execute("lock table publishing.articles in access exclusive mode")
+        answer = api.get(
+            "/rpc/search_articles", headers=PUBLISHING, params={"q": "anything"}, timeout=30
+        )
+        blocker.rollback()
+    body = _error(answer, 503, "platform.timeout")
+    assert "too long" in body["message"]
+    assert json.loads(body["details"]) == {"retry_after": 5}
+    # PostgREST 12.0.2 adds Retry-After: 0 to every 503 itself (the front door
+    # sets the real value); the database must not add a second, conflicting one.
+    assert answer.headers.get_list("Retry-After") == ["0"]
