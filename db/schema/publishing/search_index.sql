@@ -72,7 +72,7 @@ comment on index publishing.articles_search_title_rum_idx is
 create table publishing_private.search_words (
   word text primary key,
   -- how many published, not deleted articles have the word in their title
-  articles integer not null default 0 constraint search_words_articles_counted check (articles >= 0)
+  articles bigint not null default 0 constraint search_words_articles_counted check (articles >= 0)
 );
 -- Only words a reader may be shown are indexed; corrections read this index.
 create index search_words_trgm_idx on publishing_private.search_words
