@@ -141,7 +141,9 @@ create trigger articles_collect_new_title_words after update of title, status, d
         or old.deleted_at is distinct from new.deleted_at)
   execute function publishing_private.collect_title_words();
 create trigger articles_forget_title_words after delete on publishing.articles
-  for each row execute function publishing_private.collect_title_words();
+  for each row
+  when (old.status = 'published' and old.deleted_at is null)
+  execute function publishing_private.collect_title_words();
 
 insert into publishing_private.search_words (word, articles)
 select w, pg_catalog.count(*) from publishing.articles a, pg_catalog.unnest(publishing_private.title_words(a.title)) w

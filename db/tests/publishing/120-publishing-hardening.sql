@@ -2,7 +2,7 @@
 -- search suggestions come only from articles readers may see (security
 -- findings 3 and 2).
 begin;
-select plan(12);
+select plan(15);
 
 create temporary table people (name text primary key, id uuid);
 grant all on people to public;
@@ -53,6 +53,20 @@ select is((select array_agg(distinct suggested_q) from publishing.search_article
 select tests.act_as(pg_temp.p('ann'));
 select is((select count(*)::integer from publishing.search_articles('zanzibr')), 0,
   'nor to the draft''s own author (search covers published articles only)');
+
+-- The counts follow publishing, archiving, restoring and deleting.
+select tests.act_as_owner();
+create temporary table tb (id bigint);
+insert into tb select tests.make_article(pg_temp.p('ann'), 'Timbuktu nights', 'published');
+update publishing.articles set status = 'archived' where id = (select id from tb);
+select is((select articles from publishing_private.search_words where word = 'timbuktu'), 0::bigint,
+  'archiving an article withdraws its title words from suggestions');
+update publishing.articles set status = 'published' where id = (select id from tb);
+select is((select articles from publishing_private.search_words where word = 'timbuktu'), 1::bigint,
+  'publishing it again counts them again');
+delete from publishing.articles where id = (select id from tb);
+select is((select articles from publishing_private.search_words where word = 'timbuktu'), 0::bigint,
+  'deleting it withdraws them');
 
 select * from finish();
 rollback;
