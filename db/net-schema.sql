@@ -187,6 +187,8 @@ declare
   usr auth.users;
   locked json;
 begin
+  perform auth.check_length(current_password, 'current_password', 72, bytes => true);
+  perform auth.check_length(new_password, 'new_password', 72, bytes => true);
   select * into usr from auth.users u where u.id = auth.require_user() for update;
   if usr.id is null then
     perform platform.raise_error(401, 'auth.not_authenticated', 'the account no longer exists');
@@ -233,10 +235,12 @@ CREATE FUNCTION api.login(email text, password text) RETURNS json
     SET search_path TO ''
     AS $$
 declare
-  typed extensions.citext := pg_catalog.btrim(coalesce(email, ''));
+  typed extensions.citext;
   usr auth.users;
   locked json;
 begin
+  perform auth.check_account_lengths(email, password);
+  typed := coalesce(auth.normalize_email(email), '');
   locked := auth.throttled(typed);
   if locked is not null then
     return locked;
@@ -335,6 +339,8 @@ declare
   token auth.refresh_tokens;
   sess auth.sessions;
 begin
+  -- longer than any token issued: a field error, before any work
+  perform auth.check_length(refresh_token, 'refresh_token', 200);
   select * into token from auth.refresh_tokens t
    where t.token_hash = extensions.digest(coalesce(refresh_token, ''), 'sha256')
      for update;
@@ -380,10 +386,11 @@ declare
   err_column text;
   err_message text;
 begin
+  perform auth.check_account_lengths(email, password, username);
   perform auth.validate_password(password, 'password');
   begin
     insert into auth.users (email, username, password_hash)
-    values (pg_catalog.btrim(email), pg_catalog.btrim(username), auth.hash_password(password))
+    values (auth.normalize_email(email), pg_catalog.btrim(username), auth.hash_password(password))
     returning id into new_id;
   exception when integrity_constraint_violation then
     get stacked diagnostics err_state = returned_sqlstate, err_constraint = constraint_name,
@@ -544,6 +551,44 @@ $$;
 COMMENT ON FUNCTION auth.base64url(data bytea) IS 'Base64url without padding (RFC 7515).';
 
 --
+-- Name: check_account_lengths(text, text, text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.check_account_lengths(email text, password text, username text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform auth.check_length(email, 'email', 254);
+  perform auth.check_length(password, 'password', 72, bytes => true);
+  perform auth.check_length(username, 'username', 32);
+end
+$$;
+
+--
+-- Name: check_length(text, text, integer, boolean); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.check_length(value text, field text, max_length integer, bytes boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if (case when bytes then pg_catalog.octet_length(value) else pg_catalog.char_length(value) end) > max_length then
+    perform platform.raise_error(422, 'auth.' || field || '_too_long',
+      pg_catalog.format('%s must be at most %s %s', field, max_length,
+                        case when bytes then 'bytes' else 'characters' end));
+  end if;
+end
+$$;
+
+--
+-- Name: FUNCTION check_length(value text, field text, max_length integer, bytes boolean); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.check_length(value text, field text, max_length integer, bytes boolean) IS 'Refuse an argument longer than any valid value with 422 auth.<field>_too_long, before any other work.';
+
+--
 -- Name: check_request(); Type: FUNCTION; Schema: auth; Owner: -
 --
 
@@ -636,10 +681,11 @@ declare
   err_column text;
   err_message text;
 begin
+  perform auth.check_account_lengths(email, password, username);
   perform auth.validate_password(password, 'password');
   begin
     insert into auth.users (email, username, password_hash)
-    values (pg_catalog.btrim(email), pg_catalog.btrim(username), auth.hash_password(password))
+    values (auth.normalize_email(email), pg_catalog.btrim(username), auth.hash_password(password))
     returning id into new_id;
     insert into auth.user_privileges (user_id, privilege)
     select new_id, p from pg_catalog.unnest(privileges) p where p <> 'reader';
@@ -691,6 +737,34 @@ $$;
 COMMENT ON FUNCTION auth.effective_privileges(user_id uuid) IS 'A user''s privileges with everything they imply.';
 
 --
+-- Name: email_skeleton(text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.email_skeleton(email text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.translate(pg_catalog.lower(pg_catalog.normalize(email, 'NFKC')),
+    -- Cyrillic small, Cyrillic capital, Greek small, Greek capital, dotless i
+    U&'\0430\0435\0456\0458\043a\043e\0440\0441\0443\0445\0455\0501\051b\051d\04bb\04cf\0475' ||
+    U&'\0410\0412\0415\041a\041c\041d\041e\0420\0421\0422\0425\0423\0406\0408\0405\0500\051a\051c\04ba\04c0' ||
+    U&'\03b1\03bf\03c1\03b9\03ba\03bd\03c5\03c7' ||
+    U&'\0391\0392\0395\0396\0397\0399\039a\039c\039d\039f\03a1\03a4\03a5\03a7' ||
+    U&'\0131',
+    'aeijkopcyxsdqwhlv' ||
+    'abekmhopctxyijsdqwhl' ||
+    'aopikvux' ||
+    'abezhikmnoptyx' ||
+    'i')
+$$;
+
+--
+-- Name: FUNCTION email_skeleton(email text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.email_skeleton(email text) IS 'What an email looks like (NFKC, lower case, Latin-looking Cyrillic and Greek letters as Latin): unique per account.';
+
+--
 -- Name: ended_sessions(uuid[]); Type: FUNCTION; Schema: auth; Owner: -
 --
 
@@ -724,7 +798,7 @@ declare
   err_column text;
   err_message text;
 begin
-  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(grant_privilege.email)::extensions.citext;
+  select u.id into target from auth.users u where u.email operator(extensions.=) auth.normalize_email(grant_privilege.email)::extensions.citext;
   if target is null then
     perform platform.raise_error(404, 'auth.unknown_user', 'email does not belong to any account',
       null, 'create the account first: inv users.create EMAIL');
@@ -891,6 +965,23 @@ $$;
 COMMENT ON FUNCTION auth.issue_tokens(user_id uuid, session_id uuid) IS 'A fresh access token (HS256, <= 15 min) and refresh token for a session: the auth API''s answer.';
 
 --
+-- Name: normalize_email(text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.normalize_email(email text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.btrim(pg_catalog.normalize(email, 'NFKC'))
+$$;
+
+--
+-- Name: FUNCTION normalize_email(email text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.normalize_email(email text) IS 'An email as stored and looked up: NFKC, trimmed (a full-width address is its plain one).';
+
+--
 -- Name: note_failed_login(extensions.citext); Type: FUNCTION; Schema: auth; Owner: -
 --
 
@@ -953,13 +1044,14 @@ CREATE FUNCTION auth.raise_account_error(sql_state text, constraint_name text, c
     AS $$
 begin
   case
-    when constraint_name = 'users_email_key' then
+    -- a look-alike of a registered address answers exactly as that address does
+    when constraint_name in ('users_email_key', 'users_email_skeleton_key') then
       perform platform.raise_error(409, 'auth.email_taken', 'email is already registered', null,
         'log in, or register with another email');
     when constraint_name = 'users_username_key' then
       perform platform.raise_error(409, 'auth.username_taken', 'username is already taken', null,
         'choose another username');
-    when constraint_name = 'users_email_format' then
+    when constraint_name in ('users_email_format', 'users_email_normalized') then
       perform platform.raise_error(422, 'auth.invalid_email', 'email is not a valid address');
     when constraint_name = 'users_username_format' then
       perform platform.raise_error(422, 'auth.invalid_username',
@@ -1016,7 +1108,7 @@ CREATE FUNCTION auth.revoke_privilege(email text, privilege text) RETURNS void
 declare
   target uuid;
 begin
-  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(revoke_privilege.email)::extensions.citext;
+  select u.id into target from auth.users u where u.email operator(extensions.=) auth.normalize_email(revoke_privilege.email)::extensions.citext;
   if target is null then
     perform platform.raise_error(404, 'auth.unknown_user', 'email does not belong to any account');
   end if;
@@ -2166,6 +2258,19 @@ $$;
 COMMENT ON FUNCTION monitoring.unused_indexes(min_bytes bigint, max_indexes integer) IS 'Indexes never scanned since the statistics were reset, neither unique nor primary, of at least min_bytes.';
 
 --
+-- Name: allow_unfiltered_writes(regclass); Type: FUNCTION; Schema: platform; Owner: -
+--
+
+CREATE FUNCTION platform.allow_unfiltered_writes(target regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  execute pg_catalog.format('drop trigger if exists refuse_unfiltered_write on %s', target);
+end
+$$;
+
+--
 -- Name: analyze_partitioned_tables(); Type: FUNCTION; Schema: platform; Owner: -
 --
 
@@ -2354,6 +2459,89 @@ $$;
 --
 
 COMMENT ON FUNCTION platform.raise_error(status integer, code text, message text, details text, hint text, headers json) IS 'Abort with an HTTP error: status, stable code, message naming the field. Rolls the transaction back.';
+
+--
+-- Name: raise_timeout(integer); Type: FUNCTION; Schema: platform; Owner: -
+--
+
+CREATE FUNCTION platform.raise_timeout(retry_after integer DEFAULT 5) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform platform.raise_error(503, 'platform.timeout',
+    'the request took too long and was stopped',
+    pg_catalog.json_build_object('retry_after', retry_after)::text,
+    pg_catalog.format('try again in %s seconds, or ask for less', retry_after));
+end
+$$;
+
+--
+-- Name: FUNCTION raise_timeout(retry_after integer); Type: COMMENT; Schema: platform; Owner: -
+--
+
+COMMENT ON FUNCTION platform.raise_timeout(retry_after integer) IS 'Abort with 503 platform.timeout, the suggested wait in details: what an RPC answers when it traps a statement timeout.';
+
+--
+-- Name: refuse_unfiltered_write(); Type: FUNCTION; Schema: platform; Owner: -
+--
+
+CREATE FUNCTION platform.refuse_unfiltered_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  method text := pg_catalog.current_setting('request.method', true);
+  statement text;
+  ident constant text := '"(?:[^"]|"")*"';
+begin
+  if method is null or method not in ('PATCH', 'DELETE') or pg_catalog.pg_trigger_depth() <> 1 then
+    return null;
+  end if;
+  statement := pg_catalog.current_query();
+  if statement ~ ('^WITH pgrst_source AS \(DELETE FROM ' || ident || '\.' || ident || '\s+WHERE\s')
+     or statement ~ ('^WITH pgrst_source AS \(UPDATE ' || ident || '\.' || ident
+                     || ' SET .*\) pgrst_body\s+WHERE\s')
+     or statement ~ ('^WITH pgrst_source AS \(WITH (?:pgrst_update_body AS \(.*\), )?'
+                     || 'pgrst_affected_rows AS \(SELECT (?:' || ident || '|[.,\s])+ FROM '
+                     || ident || '\.' || ident || '\s+WHERE\s') then
+    return null;
+  end if;
+  perform platform.raise_error(400, 'platform.filter_required',
+    pg_catalog.format('%s needs a filter: it would change every row of %s you may change',
+                      method, tg_table_name),
+    null, pg_catalog.format('add a filter to the query string, e.g. %s /%s?id=eq.42', method, tg_table_name));
+  return null;
+end
+$$;
+
+--
+-- Name: FUNCTION refuse_unfiltered_write(); Type: COMMENT; Schema: platform; Owner: -
+--
+
+COMMENT ON FUNCTION platform.refuse_unfiltered_write() IS 'Statement trigger: refuse a PostgREST PATCH or DELETE without a filter (400 platform.filter_required).';
+
+--
+-- Name: refuse_unfiltered_writes(regclass); Type: FUNCTION; Schema: platform; Owner: -
+--
+
+CREATE FUNCTION platform.refuse_unfiltered_writes(target regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  execute pg_catalog.format('drop trigger if exists refuse_unfiltered_write on %s', target);
+  execute pg_catalog.format(
+    'create trigger refuse_unfiltered_write before update or delete on %s'
+    ' for each statement execute function platform.refuse_unfiltered_write()', target);
+end
+$$;
+
+--
+-- Name: FUNCTION refuse_unfiltered_writes(target regclass); Type: COMMENT; Schema: platform; Owner: -
+--
+
+COMMENT ON FUNCTION platform.refuse_unfiltered_writes(target regclass) IS 'Make PATCH and DELETE through PostgREST on this table require a filter (revert: platform.allow_unfiltered_writes).';
 
 --
 -- Name: register_module(text, text, text[], text); Type: FUNCTION; Schema: platform; Owner: -
@@ -2998,30 +3186,35 @@ begin
   end if;
 
   -- The hits, read back as the caller: row-level security applies here too.
-  return query
-    select a.id, a.slug, a.title, a.excerpt, a.published_at, a.reading_minutes,
-           pg_catalog.jsonb_build_object('id', p.user_id, 'username', p.username,
-                                         'display_name', p.display_name),
-           case when c.id is not null then
-             pg_catalog.jsonb_build_object('id', c.id, 'name', c.name, 'slug', c.slug) end,
-           h.tags,
-           h.rank,
-           pg_catalog.ts_headline('english', a.title, hq.tsq, marks || ', HighlightAll=true'),
-           pg_catalog.ts_headline('english',
-             pg_catalog.left(coalesce(a.excerpt || E'\n\n', '') || a.content, 20000), hq.tsq,
-             marks || ', MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'),
-           h.match,
-           h.suggested_q
-      from publishing_private.search_hits(tsq, words, category_ids, tag_id,
-                                          search_articles.author_id, published_from, published_to,
-                                          lim, skip) h
-      cross join lateral (
-        select case when h.suggested_q is null then tsq
-                    else pg_catalog.websearch_to_tsquery('english', h.suggested_q) end as tsq) hq
-      join publishing.articles a on a.id = h.article_id
-      left join publishing.profiles p on p.user_id = a.author_id
-      left join publishing.categories c on c.id = a.category_id
-     order by h.ordinal;
+  -- A statement timeout answers 503 platform.timeout, not PostgREST's 500.
+  begin
+    return query
+      select a.id, a.slug, a.title, a.excerpt, a.published_at, a.reading_minutes,
+             pg_catalog.jsonb_build_object('id', p.user_id, 'username', p.username,
+                                           'display_name', p.display_name),
+             case when c.id is not null then
+               pg_catalog.jsonb_build_object('id', c.id, 'name', c.name, 'slug', c.slug) end,
+             h.tags,
+             h.rank,
+             pg_catalog.ts_headline('english', a.title, hq.tsq, marks || ', HighlightAll=true'),
+             pg_catalog.ts_headline('english',
+               pg_catalog.left(coalesce(a.excerpt || E'\n\n', '') || a.content, 20000), hq.tsq,
+               marks || ', MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'),
+             h.match,
+             h.suggested_q
+        from publishing_private.search_hits(tsq, words, category_ids, tag_id,
+                                            search_articles.author_id, published_from, published_to,
+                                            lim, skip) h
+        cross join lateral (
+          select case when h.suggested_q is null then tsq
+                      else pg_catalog.websearch_to_tsquery('english', h.suggested_q) end as tsq) hq
+        join publishing.articles a on a.id = h.article_id
+        left join publishing.profiles p on p.user_id = a.author_id
+        left join publishing.categories c on c.id = a.category_id
+       order by h.ordinal;
+  exception when query_canceled then
+    perform platform.raise_timeout();
+  end;
 end
 $$;
 
@@ -3195,13 +3388,21 @@ CREATE FUNCTION publishing_private.collect_title_words() RETURNS trigger
     AS $$
 begin
   if tg_level = 'STATEMENT' then
-    insert into publishing_private.search_words (word)
-    select distinct w from new_rows n, pg_catalog.unnest(publishing_private.title_words(n.title)) w
-    on conflict do nothing;
-  else
-    insert into publishing_private.search_words (word)
-    select w from pg_catalog.unnest(publishing_private.title_words(new.title)) w
-    on conflict do nothing;
+    insert into publishing_private.search_words as s (word, articles)
+    select w, pg_catalog.count(*) from new_rows n, pg_catalog.unnest(publishing_private.title_words(n.title)) w
+     where publishing_private.title_words_count(n.status, n.deleted_at)
+     group by w order by w
+    on conflict (word) do update set articles = s.articles + excluded.articles;
+    return null;
+  end if;
+  if tg_op in ('UPDATE', 'DELETE') and publishing_private.title_words_count(old.status, old.deleted_at) then
+    update publishing_private.search_words s set articles = s.articles - 1
+     where s.word = any (publishing_private.title_words(old.title));
+  end if;
+  if tg_op = 'UPDATE' and publishing_private.title_words_count(new.status, new.deleted_at) then
+    insert into publishing_private.search_words as s (word, articles)
+    select w, 1 from pg_catalog.unnest(publishing_private.title_words(new.title)) w order by w
+    on conflict (word) do update set articles = s.articles + 1;
   end if;
   return null;
 end
@@ -3436,8 +3637,6 @@ CREATE FUNCTION publishing_private.guard_article() RETURNS trigger
 declare
   trusted boolean := current_user not in ('anon', 'authenticated');
   editor boolean := auth.has_privilege('editor');
-  base text;
-  n integer := 1;
 begin
   new.updated_at := pg_catalog.now();
   if tg_op = 'INSERT' then
@@ -3460,12 +3659,8 @@ begin
       new.published_at := pg_catalog.now();
     end if;
     if new.slug is null then
-      base := publishing_private.slugify(new.title);
-      new.slug := base;
-      while exists (select from publishing.articles a where a.slug = new.slug) loop
-        n := n + 1;
-        new.slug := base || '-' || n;
-      end loop;
+      -- numbered over all articles, not only those the writer may see
+      new.slug := publishing_private.next_free_slug(publishing_private.slugify(new.title));
     end if;
     return new;
   end if;
@@ -3633,6 +3828,34 @@ CREATE FUNCTION publishing_private.may_follow_review(arg text) RETURNS boolean
     AS $$ select arg is null and (select auth.has_privilege('editor')) $$;
 
 --
+-- Name: next_free_slug(text); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.next_free_slug(base text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  candidate text := base;
+  n integer := 1;
+begin
+  perform pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('publishing.articles.slug:' || base, 0));
+  while exists (select from publishing.articles a where a.slug = candidate) loop
+    n := n + 1;
+    candidate := base || '-' || n;
+  end loop;
+  return candidate;
+end
+$$;
+
+--
+-- Name: FUNCTION next_free_slug(base text); Type: COMMENT; Schema: publishing_private; Owner: -
+--
+
+COMMENT ON FUNCTION publishing_private.next_free_slug(base text) IS 'The first free article slug for a base (base, base-2, ...) over all articles; waits for a concurrent writer of the same base.';
+
+--
 -- Name: own_article_ids(); Type: FUNCTION; Schema: publishing_private; Owner: -
 --
 
@@ -3721,6 +3944,7 @@ CREATE FUNCTION publishing_private.search_correction(words text) RETURNS text
             left join lateral (
               select s.word from publishing_private.search_words s
                where pg_catalog.char_length(w.word) >= 4
+                 and s.articles > 0
                  and s.word operator(extensions.%) w.word
                order by s.word operator(extensions.<->) w.word
                limit 1) best on true) c
@@ -3947,6 +4171,17 @@ CREATE FUNCTION publishing_private.title_words(title text) RETURNS text[]
 $$;
 
 --
+-- Name: title_words_count(text, timestamp with time zone); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.title_words_count(status text, deleted_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select status = 'published' and deleted_at is null
+$$;
+
+--
 -- Name: updated_or_fail(publishing.articles, bigint); Type: FUNCTION; Schema: publishing_private; Owner: -
 --
 
@@ -4164,12 +4399,14 @@ COMMENT ON TABLE auth.user_privileges IS 'Privileges granted to a user (readers 
 CREATE TABLE auth.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     email extensions.citext NOT NULL,
+    email_skeleton text GENERATED ALWAYS AS (auth.email_skeleton((email)::text)) STORED NOT NULL,
     username extensions.citext NOT NULL,
     password_hash text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     password_changed_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT users_email_format CHECK ((((email)::text ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT users_email_normalized CHECK (is_normalized((email)::text, 'NFKC'::text)),
     CONSTRAINT users_username_format CHECK (((username)::text ~ '^[A-Za-z0-9_][A-Za-z0-9_.-]{2,31}$'::text))
 );
 
@@ -4745,14 +4982,16 @@ CREATE MATERIALIZED VIEW publishing_private.daily_stats AS
 --
 
 CREATE TABLE publishing_private.search_words (
-    word text NOT NULL
+    word text NOT NULL,
+    articles bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT search_words_articles_counted CHECK ((articles >= 0))
 );
 
 --
 -- Name: TABLE search_words; Type: COMMENT; Schema: publishing_private; Owner: -
 --
 
-COMMENT ON TABLE publishing_private.search_words IS 'Every word of every article title (lower case), to correct misspelt search words. Owner only.';
+COMMENT ON TABLE publishing_private.search_words IS 'Words of published article titles (lower case) with how many published articles have each, to correct misspelt search words. Owner only.';
 
 --
 -- Name: log log_pkey; Type: CONSTRAINT; Schema: audit; Owner: -
@@ -4816,6 +5055,13 @@ ALTER TABLE ONLY auth.user_privileges
 
 ALTER TABLE ONLY auth.users
     ADD CONSTRAINT users_email_key UNIQUE (email);
+
+--
+-- Name: users users_email_skeleton_key; Type: CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.users
+    ADD CONSTRAINT users_email_skeleton_key UNIQUE (email_skeleton);
 
 --
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: auth; Owner: -
@@ -5258,7 +5504,7 @@ CREATE UNIQUE INDEX daily_stats_day_idx ON publishing_private.daily_stats USING 
 -- Name: search_words_trgm_idx; Type: INDEX; Schema: publishing_private; Owner: -
 --
 
-CREATE INDEX search_words_trgm_idx ON publishing_private.search_words USING gist (word extensions.gist_trgm_ops);
+CREATE INDEX search_words_trgm_idx ON publishing_private.search_words USING gist (word extensions.gist_trgm_ops) WHERE (articles > 0);
 
 --
 -- Name: log log_is_append_only; Type: TRIGGER; Schema: audit; Owner: -
@@ -5330,7 +5576,7 @@ CREATE TRIGGER article_tags_article_visibility BEFORE INSERT ON publishing.artic
 -- Name: articles articles_collect_new_title_words; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER articles_collect_new_title_words AFTER UPDATE OF title ON publishing.articles FOR EACH ROW EXECUTE FUNCTION publishing_private.collect_title_words();
+CREATE TRIGGER articles_collect_new_title_words AFTER UPDATE OF title, status, deleted_at ON publishing.articles FOR EACH ROW WHEN (((old.title IS DISTINCT FROM new.title) OR (old.status IS DISTINCT FROM new.status) OR (old.deleted_at IS DISTINCT FROM new.deleted_at))) EXECUTE FUNCTION publishing_private.collect_title_words();
 
 --
 -- Name: articles articles_collect_title_words; Type: TRIGGER; Schema: publishing; Owner: -
@@ -5349,6 +5595,12 @@ CREATE TRIGGER articles_comment_visibility AFTER UPDATE OF status, deleted_at, p
 --
 
 CREATE TRIGGER articles_derive BEFORE INSERT OR UPDATE ON publishing.articles FOR EACH ROW EXECUTE FUNCTION publishing_private.derive_article_columns();
+
+--
+-- Name: articles articles_forget_title_words; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER articles_forget_title_words AFTER DELETE ON publishing.articles FOR EACH ROW WHEN (((old.status = 'published'::text) AND (old.deleted_at IS NULL))) EXECUTE FUNCTION publishing_private.collect_title_words();
 
 --
 -- Name: articles articles_guard; Type: TRIGGER; Schema: publishing; Owner: -
@@ -5547,6 +5799,66 @@ CREATE TRIGGER events_capture AFTER INSERT OR DELETE OR UPDATE ON publishing.com
 --
 
 CREATE TRIGGER profiles_check BEFORE INSERT OR UPDATE ON publishing.profiles FOR EACH ROW EXECUTE FUNCTION publishing_private.check_profile();
+
+--
+-- Name: article_authors refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.article_authors FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: article_likes refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.article_likes FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: article_tags refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.article_tags FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: articles refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.articles FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: categories refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.categories FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: comment_moderation refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.comment_moderation FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: comments refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.comments FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: profiles refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.profiles FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: site_settings refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.site_settings FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: tags refuse_unfiltered_write; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.tags FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
 
 --
 -- Name: refresh_tokens refresh_tokens_session_id_fkey; Type: FK CONSTRAINT; Schema: auth; Owner: -
@@ -6373,6 +6685,18 @@ REVOKE ALL ON FUNCTION audit.refuse_change() FROM PUBLIC;
 REVOKE ALL ON FUNCTION auth.base64url(data bytea) FROM PUBLIC;
 
 --
+-- Name: FUNCTION check_account_lengths(email text, password text, username text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.check_account_lengths(email text, password text, username text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_length(value text, field text, max_length integer, bytes boolean); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.check_length(value text, field text, max_length integer, bytes boolean) FROM PUBLIC;
+
+--
 -- Name: FUNCTION check_request(); Type: ACL; Schema: auth; Owner: -
 --
 
@@ -6406,6 +6730,12 @@ REVOKE ALL ON FUNCTION auth.create_user(email text, password text, username text
 --
 
 REVOKE ALL ON FUNCTION auth.effective_privileges(user_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION email_skeleton(email text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.email_skeleton(email text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION ended_sessions(ids uuid[]); Type: ACL; Schema: auth; Owner: -
@@ -6454,6 +6784,12 @@ REVOKE ALL ON FUNCTION auth.hash_password(password text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION auth.issue_tokens(user_id uuid, session_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION normalize_email(email text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.normalize_email(email text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION note_failed_login(email extensions.citext); Type: ACL; Schema: auth; Owner: -
@@ -8416,6 +8752,12 @@ REVOKE ALL ON FUNCTION monitoring.unused_indexes(min_bytes bigint, max_indexes i
 GRANT ALL ON FUNCTION monitoring.unused_indexes(min_bytes bigint, max_indexes integer) TO platform_monitor;
 
 --
+-- Name: FUNCTION allow_unfiltered_writes(target regclass); Type: ACL; Schema: platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION platform.allow_unfiltered_writes(target regclass) FROM PUBLIC;
+
+--
 -- Name: FUNCTION analyze_partitioned_tables(); Type: ACL; Schema: platform; Owner: -
 --
 
@@ -8483,6 +8825,27 @@ REVOKE ALL ON FUNCTION platform.raise_error(status integer, code text, message t
 GRANT ALL ON FUNCTION platform.raise_error(status integer, code text, message text, details text, hint text, headers json) TO anon;
 GRANT ALL ON FUNCTION platform.raise_error(status integer, code text, message text, details text, hint text, headers json) TO authenticated;
 GRANT ALL ON FUNCTION platform.raise_error(status integer, code text, message text, details text, hint text, headers json) TO platform_jobs;
+
+--
+-- Name: FUNCTION raise_timeout(retry_after integer); Type: ACL; Schema: platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION platform.raise_timeout(retry_after integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION platform.raise_timeout(retry_after integer) TO anon;
+GRANT ALL ON FUNCTION platform.raise_timeout(retry_after integer) TO authenticated;
+GRANT ALL ON FUNCTION platform.raise_timeout(retry_after integer) TO platform_jobs;
+
+--
+-- Name: FUNCTION refuse_unfiltered_write(); Type: ACL; Schema: platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION platform.refuse_unfiltered_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION refuse_unfiltered_writes(target regclass); Type: ACL; Schema: platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION platform.refuse_unfiltered_writes(target regclass) FROM PUBLIC;
 
 --
 -- Name: FUNCTION register_module(name text, description text, exposed_schemas text[], seed_entry text); Type: ACL; Schema: platform; Owner: -
@@ -8942,6 +9305,13 @@ GRANT ALL ON FUNCTION publishing_private.may_follow_review(arg text) TO anon;
 GRANT ALL ON FUNCTION publishing_private.may_follow_review(arg text) TO authenticated;
 
 --
+-- Name: FUNCTION next_free_slug(base text); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.next_free_slug(base text) FROM PUBLIC;
+GRANT ALL ON FUNCTION publishing_private.next_free_slug(base text) TO authenticated;
+
+--
 -- Name: FUNCTION own_article_ids(); Type: ACL; Schema: publishing_private; Owner: -
 --
 
@@ -9030,6 +9400,12 @@ REVOKE ALL ON FUNCTION publishing_private.sync_profile() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION publishing_private.title_words(title text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION title_words_count(status text, deleted_at timestamp with time zone); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.title_words_count(status text, deleted_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION updated_or_fail(article publishing.articles, article_id bigint); Type: ACL; Schema: publishing_private; Owner: -

@@ -7,8 +7,13 @@
 --   401 auth.invalid_credentials   (same answer, same bcrypt work, whether or
 --                                    not the email is registered)
 --   429 auth.too_many_attempts      (Retry-After header)
+--   422 auth.email_too_long | auth.password_too_long  (checked first: longer
+--                                    than any account's, and never indexed)
 -- Failures answer through platform.error_response rather than raising, so
--- the failure count commits.
+-- the failure count commits. The email is looked up (and throttled) in its
+-- NFKC form: the full-width form of an address signs in exactly as the
+-- address does, and counts towards the same lock-out; a look-alike in
+-- other letters (Cyrillic "а") is another, unregistered address.
 
 begin;
 
@@ -20,10 +25,12 @@ security definer
 set search_path = ''
 as $$
 declare
-  typed extensions.citext := pg_catalog.btrim(coalesce(email, ''));
+  typed extensions.citext;
   usr auth.users;
   locked json;
 begin
+  perform auth.check_account_lengths(email, password);
+  typed := coalesce(auth.normalize_email(email), '');
   locked := auth.throttled(typed);
   if locked is not null then
     return locked;

@@ -22,6 +22,8 @@ declare
   token auth.refresh_tokens;
   sess auth.sessions;
 begin
+  -- longer than any token issued: a field error, before any work
+  perform auth.check_length(refresh_token, 'refresh_token', 200);
   select * into token from auth.refresh_tokens t
    where t.token_hash = extensions.digest(coalesce(refresh_token, ''), 'sha256')
      for update;

@@ -6,7 +6,9 @@
 --   200 {access_token, token_type, expires_in, refresh_token, user}
 --   409 auth.email_taken | auth.username_taken
 --   422 auth.invalid_email | auth.invalid_username | auth.weak_password |
---       auth.password_too_long | auth.<field>_required
+--       auth.<field>_too_long | auth.<field>_required
+-- Lengths are checked first; the email is stored in NFKC form, and a
+-- look-alike of a registered address is taken (schema/core/auth_users).
 
 begin;
 
@@ -24,10 +26,11 @@ declare
   err_column text;
   err_message text;
 begin
+  perform auth.check_account_lengths(email, password, username);
   perform auth.validate_password(password, 'password');
   begin
     insert into auth.users (email, username, password_hash)
-    values (pg_catalog.btrim(email), pg_catalog.btrim(username), auth.hash_password(password))
+    values (auth.normalize_email(email), pg_catalog.btrim(username), auth.hash_password(password))
     returning id into new_id;
   exception when integrity_constraint_violation then
     get stacked diagnostics err_state = returned_sqlstate, err_constraint = constraint_name,

@@ -23,10 +23,11 @@ declare
   err_column text;
   err_message text;
 begin
+  perform auth.check_account_lengths(email, password, username);
   perform auth.validate_password(password, 'password');
   begin
     insert into auth.users (email, username, password_hash)
-    values (pg_catalog.btrim(email), pg_catalog.btrim(username), auth.hash_password(password))
+    values (auth.normalize_email(email), pg_catalog.btrim(username), auth.hash_password(password))
     returning id into new_id;
     insert into auth.user_privileges (user_id, privilege)
     select new_id, p from pg_catalog.unnest(privileges) p where p <> 'reader';
@@ -52,7 +53,7 @@ declare
   err_column text;
   err_message text;
 begin
-  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(grant_privilege.email)::extensions.citext;
+  select u.id into target from auth.users u where u.email operator(extensions.=) auth.normalize_email(grant_privilege.email)::extensions.citext;
   if target is null then
     perform platform.raise_error(404, 'auth.unknown_user', 'email does not belong to any account',
       null, 'create the account first: inv users.create EMAIL');
@@ -80,7 +81,7 @@ as $$
 declare
   target uuid;
 begin
-  select u.id into target from auth.users u where u.email operator(extensions.=) pg_catalog.btrim(revoke_privilege.email)::extensions.citext;
+  select u.id into target from auth.users u where u.email operator(extensions.=) auth.normalize_email(revoke_privilege.email)::extensions.citext;
   if target is null then
     perform platform.raise_error(404, 'auth.unknown_user', 'email does not belong to any account');
   end if;

@@ -17,13 +17,14 @@ set search_path = ''
 as $$
 begin
   case
-    when constraint_name = 'users_email_key' then
+    -- a look-alike of a registered address answers exactly as that address does
+    when constraint_name in ('users_email_key', 'users_email_skeleton_key') then
       perform platform.raise_error(409, 'auth.email_taken', 'email is already registered', null,
         'log in, or register with another email');
     when constraint_name = 'users_username_key' then
       perform platform.raise_error(409, 'auth.username_taken', 'username is already taken', null,
         'choose another username');
-    when constraint_name = 'users_email_format' then
+    when constraint_name in ('users_email_format', 'users_email_normalized') then
       perform platform.raise_error(422, 'auth.invalid_email', 'email is not a valid address');
     when constraint_name = 'users_username_format' then
       perform platform.raise_error(422, 'auth.invalid_username',

@@ -49,6 +49,29 @@ $$;
 comment on function platform.raise_error(integer, text, text, text, text, json) is
   'Abort with an HTTP error: status, stable code, message naming the field. Rolls the transaction back.';
 
+-- A statement timeout (SQLSTATE 57014) reaches PostgREST 12.0.2's clients
+-- as 500 with code 57014, and no setting changes that mapping. An
+-- expensive RPC written in PL/pgSQL traps it and calls this instead:
+--   exception when query_canceled then perform platform.raise_timeout();
+-- 503 platform.timeout; the wait goes in `details` and `hint`, not in a
+-- header: PostgREST 12.0.2 adds `Retry-After: 0` to every 503 itself, and
+-- a second Retry-After would make the header unreadable (the front door
+-- sets the real one: docs/security-findings.md). Table reads cannot trap
+-- the timeout: the front door maps those too.
+create function platform.raise_timeout(retry_after integer default 5) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  perform platform.raise_error(503, 'platform.timeout',
+    'the request took too long and was stopped',
+    pg_catalog.json_build_object('retry_after', retry_after)::text,
+    pg_catalog.format('try again in %s seconds, or ask for less', retry_after));
+end
+$$;
+comment on function platform.raise_timeout(integer) is
+  'Abort with 503 platform.timeout, the suggested wait in details: what an RPC answers when it traps a statement timeout.';
+
 create function platform.error_response(
   status integer, code text, message text,
   details text default null, hint text default null, headers json default null
@@ -72,5 +95,6 @@ comment on function platform.error_response(integer, text, text, text, text, jso
 grant execute on function platform.error_body(text, text, text, text) to anon, authenticated, platform_jobs;
 grant execute on function platform.raise_error(integer, text, text, text, text, json) to anon, authenticated, platform_jobs;
 grant execute on function platform.error_response(integer, text, text, text, text, json) to anon, authenticated;
+grant execute on function platform.raise_timeout(integer) to anon, authenticated, platform_jobs;
 
 commit;

@@ -12,6 +12,8 @@
 -- misspelt words are corrected against the words of article titles
 -- (pg_trgm) and the corrected query's hits come back as suggestions:
 -- `match` is 'fulltext' or 'suggestion', `suggested_q` the corrected query.
+-- Stopped by the statement timeout: 503 platform.timeout with the wait in
+-- `details` (PostgREST alone would answer 500 57014).
 --
 -- Why a definer helper: in a query run as anon or authenticated, PostgreSQL
 -- applies the row-level policy before any operator that is not LEAKPROOF,
@@ -125,8 +127,9 @@ end
 $$;
 
 -- The query with each word of four letters or more that no title contains
--- replaced by the most similar title word (trigram similarity >= 0.4), or
--- null when there is nothing to correct.
+-- replaced by the most similar word of a published article's title (trigram
+-- similarity >= 0.4), or null when there is nothing to correct. Only words
+-- counted in published titles: a draft's title never shows through.
 create function publishing_private.search_correction(words text) returns text
 language sql stable
 set search_path = ''
@@ -139,6 +142,7 @@ as $$
             left join lateral (
               select s.word from publishing_private.search_words s
                where pg_catalog.char_length(w.word) >= 4
+                 and s.articles > 0
                  and s.word operator(extensions.%) w.word
                order by s.word operator(extensions.<->) w.word
                limit 1) best on true) c
@@ -297,30 +301,35 @@ begin
   end if;
 
   -- The hits, read back as the caller: row-level security applies here too.
-  return query
-    select a.id, a.slug, a.title, a.excerpt, a.published_at, a.reading_minutes,
-           pg_catalog.jsonb_build_object('id', p.user_id, 'username', p.username,
-                                         'display_name', p.display_name),
-           case when c.id is not null then
-             pg_catalog.jsonb_build_object('id', c.id, 'name', c.name, 'slug', c.slug) end,
-           h.tags,
-           h.rank,
-           pg_catalog.ts_headline('english', a.title, hq.tsq, marks || ', HighlightAll=true'),
-           pg_catalog.ts_headline('english',
-             pg_catalog.left(coalesce(a.excerpt || E'\n\n', '') || a.content, 20000), hq.tsq,
-             marks || ', MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'),
-           h.match,
-           h.suggested_q
-      from publishing_private.search_hits(tsq, words, category_ids, tag_id,
-                                          search_articles.author_id, published_from, published_to,
-                                          lim, skip) h
-      cross join lateral (
-        select case when h.suggested_q is null then tsq
-                    else pg_catalog.websearch_to_tsquery('english', h.suggested_q) end as tsq) hq
-      join publishing.articles a on a.id = h.article_id
-      left join publishing.profiles p on p.user_id = a.author_id
-      left join publishing.categories c on c.id = a.category_id
-     order by h.ordinal;
+  -- A statement timeout answers 503 platform.timeout, not PostgREST's 500.
+  begin
+    return query
+      select a.id, a.slug, a.title, a.excerpt, a.published_at, a.reading_minutes,
+             pg_catalog.jsonb_build_object('id', p.user_id, 'username', p.username,
+                                           'display_name', p.display_name),
+             case when c.id is not null then
+               pg_catalog.jsonb_build_object('id', c.id, 'name', c.name, 'slug', c.slug) end,
+             h.tags,
+             h.rank,
+             pg_catalog.ts_headline('english', a.title, hq.tsq, marks || ', HighlightAll=true'),
+             pg_catalog.ts_headline('english',
+               pg_catalog.left(coalesce(a.excerpt || E'\n\n', '') || a.content, 20000), hq.tsq,
+               marks || ', MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'),
+             h.match,
+             h.suggested_q
+        from publishing_private.search_hits(tsq, words, category_ids, tag_id,
+                                            search_articles.author_id, published_from, published_to,
+                                            lim, skip) h
+        cross join lateral (
+          select case when h.suggested_q is null then tsq
+                      else pg_catalog.websearch_to_tsquery('english', h.suggested_q) end as tsq) hq
+        join publishing.articles a on a.id = h.article_id
+        left join publishing.profiles p on p.user_id = a.author_id
+        left join publishing.categories c on c.id = a.category_id
+       order by h.ordinal;
+  exception when query_canceled then
+    perform platform.raise_timeout();
+  end;
 end
 $$;
 comment on function publishing.search_articles(text, bigint, text, uuid, timestamptz, timestamptz, integer, integer) is

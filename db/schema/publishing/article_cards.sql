@@ -1,5 +1,5 @@
 -- Deploy platform:schema/publishing/article_cards to pg
--- requires: schema/publishing/feed_index
+-- requires: schema/publishing/articles
 -- requires: rls/publishing/articles
 -- requires: rls/publishing/profiles
 -- requires: rls/publishing/taxonomy

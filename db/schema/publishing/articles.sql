@@ -112,6 +112,41 @@ as $$
     '[^a-z0-9]+', '-', 'g'), '-'), 80), ''), 'article')
 $$;
 
+-- The first free slug for a base: `base`, else `base-2`, `base-3`... over
+-- EVERY article, drafts of other authors included. SECURITY DEFINER: the
+-- writer's row-level security hides other authors' drafts, and numbering
+-- that cannot see them picked a taken slug (409 articles_slug_key: an
+-- unrelated author learnt a hidden draft existed, and could not save).
+-- It answers one slug and nothing else: that `base` is taken shows in the
+-- number, as any unique name shows it is taken; no title, author or id.
+-- Two writers of one title at once: a transaction-level advisory lock per
+-- base makes the second wait until the first commits or rolls back; this
+-- function is volatile, so its query after the lock sees the first one's
+-- row (read committed, PostgREST's level).
+create function publishing_private.next_free_slug(base text) returns text
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+  candidate text := base;
+  n integer := 1;
+begin
+  perform pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('publishing.articles.slug:' || base, 0));
+  while exists (select from publishing.articles a where a.slug = candidate) loop
+    n := n + 1;
+    candidate := base || '-' || n;
+  end loop;
+  return candidate;
+end
+$$;
+comment on function publishing_private.next_free_slug(text) is
+  'The first free article slug for a base (base, base-2, ...) over all articles; waits for a concurrent writer of the same base.';
+revoke execute on function publishing_private.next_free_slug(text) from public;
+-- Writers run it from guard_article (SECURITY INVOKER).
+grant execute on function publishing_private.next_free_slug(text) to authenticated;
+
 create function publishing_private.guard_article() returns trigger
 language plpgsql
 set search_path = ''
@@ -119,8 +154,6 @@ as $$
 declare
   trusted boolean := current_user not in ('anon', 'authenticated');
   editor boolean := auth.has_privilege('editor');
-  base text;
-  n integer := 1;
 begin
   new.updated_at := pg_catalog.now();
   if tg_op = 'INSERT' then
@@ -143,12 +176,8 @@ begin
       new.published_at := pg_catalog.now();
     end if;
     if new.slug is null then
-      base := publishing_private.slugify(new.title);
-      new.slug := base;
-      while exists (select from publishing.articles a where a.slug = new.slug) loop
-        n := n + 1;
-        new.slug := base || '-' || n;
-      end loop;
+      -- numbered over all articles, not only those the writer may see
+      new.slug := publishing_private.next_free_slug(publishing_private.slugify(new.title));
     end if;
     return new;
   end if;

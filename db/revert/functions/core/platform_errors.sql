@@ -3,6 +3,7 @@
 begin;
 
 drop function platform.error_response(integer, text, text, text, text, json);
+drop function platform.raise_timeout(integer);
 drop function platform.raise_error(integer, text, text, text, text, json);
 drop function platform.error_body(text, text, text, text);
 

@@ -5,5 +5,7 @@ begin;
 drop table auth.user_privileges;
 drop table auth.users;
 drop table auth.privileges;
+drop function auth.email_skeleton(text);
+drop function auth.normalize_email(text);
 
 commit;

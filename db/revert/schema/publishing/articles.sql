@@ -12,6 +12,7 @@ drop function publishing.is_visible(publishing.articles);
 drop table publishing.articles;
 drop function publishing_private.derive_article_columns();
 drop function publishing_private.guard_article();
+drop function publishing_private.next_free_slug(text);
 drop function publishing_private.slugify(text);
 
 commit;

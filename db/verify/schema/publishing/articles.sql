@@ -26,5 +26,7 @@ select 1 / ((select pg_catalog.count(*) from pg_catalog.pg_proc
 select 1 / (pg_catalog.count(*) = 2)::int from pg_catalog.pg_trigger
  where tgname in ('article_tags_article_visibility', 'articles_tag_visibility');
 select 1 / (publishing_private.slugify('Ça va? Très bien!') = 'ca-va-tres-bien')::int;
+select 1 / (select p.prosecdef::int from pg_catalog.pg_proc p
+             where p.oid = 'publishing_private.next_free_slug(text)'::pg_catalog.regprocedure);
 
 rollback;

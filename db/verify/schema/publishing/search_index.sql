@@ -13,10 +13,12 @@ select 1 / count(*)::int from pg_catalog.pg_extension e
 select 1 / ((pg_catalog.to_tsvector('english', 'searching') operator(extensions.<=>)
              pg_catalog.to_tsquery('english', 'search')) < 'infinity'::real)::int;
 -- The word list is private and kept by the triggers.
-select word from publishing_private.search_words where false;
+select word, articles from publishing_private.search_words where false;
 select 1 / (not pg_catalog.has_table_privilege('anon', 'publishing_private.search_words', 'select'))::int;
 select 1 / (publishing_private.title_words('Hello, Search World') = '{hello,search,world}')::int;
 select 1 / count(*)::int from pg_catalog.pg_trigger t
  where t.tgrelid = 'publishing.articles'::regclass and t.tgname = 'articles_collect_title_words';
+select 1 / count(*)::int from pg_catalog.pg_trigger t
+ where t.tgrelid = 'publishing.articles'::regclass and t.tgname = 'articles_forget_title_words';
 
 rollback;
