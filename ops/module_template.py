@@ -42,7 +42,7 @@ CHANGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      ("schema/{name}/schemas", "schema/core/auth_users", "functions/core/auth_claims")),
     ("rls/{name}/items", "policies",
      "Owners read, add, edit and delete their {name} items.",
-     ("schema/{name}/items", "functions/core/auth_claims")),
+     ("schema/{name}/items", "functions/core/auth_claims", "functions/core/unfiltered_writes")),
     ("functions/{name}/events", "events",
      "Audit and change events for the {name} module's tables.",
      ("rls/{name}/items", "functions/core/events_capture", "schema/core/audit_log")),
