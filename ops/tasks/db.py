@@ -10,6 +10,7 @@ from invoke.tasks import task
 
 from gateway.settings import PROJECT_ROOT, with_credentials
 from ops import plan, sqitch
+from ops.catalog_lints import run_lints
 from ops.errors import OpsError
 from ops.lint import WAIVERS_FILE
 from ops.lint import lint as run_lint
@@ -70,6 +71,25 @@ def lint(c: Context) -> None:
             "fix the change (set lock_timeout, build indexes CONCURRENTLY: see "
             "db/templates), or waive a rule with its reason in "
             f"db/{WAIVERS_FILE} or an inline `-- squawk-ignore` under a comment",
+        )
+
+
+@task
+@reports_errors
+def lints(c: Context) -> None:
+    """Run the catalog lints (db/lints/*.sql) on the database; undeclared findings fail."""
+    report = run_lints(settings().superuser_url)
+    for line in report.lines():
+        print(line)
+    print(
+        f"{len(report.lints)} lints: {len(report.findings)} findings,"
+        f" {len(report.excepted)} declared exceptions, {len(report.stale)} stale exceptions"
+    )
+    if not report.ok:
+        raise OpsError(
+            "db.lints failed",
+            "fix each finding as its lint says (docs/lints.md), or declare an exception with"
+            " its reason in the module's change: platform.declare_lint_exception(...)",
         )
 
 

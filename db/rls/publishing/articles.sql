@@ -31,8 +31,14 @@ comment on function publishing_private.coauthored_article_ids() is
   'Ids of the articles the caller co-writes (for policies).';
 revoke execute on function publishing_private.coauthored_article_ids() from public;
 grant execute on function publishing_private.coauthored_article_ids() to authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.coauthored_article_ids()',
+  array['authenticated'],
+  'Policies on articles ask which articles the caller co-writes (definer: reads article_authors once).');
 
 grant execute on function publishing.is_visible(publishing.articles) to anon, authenticated, platform_jobs;
+select platform.declare_api_function('publishing', 'publishing.is_visible(publishing.articles)',
+  array['anon', 'authenticated'],
+  'THE visibility rule, inlined into the read policies of every caller.');
 
 grant select on publishing.articles, publishing.article_authors, publishing.article_tags to anon, authenticated;
 grant insert (title, slug, excerpt, content, cover_image_url, status, category_id, publish_at, featured, author_id)

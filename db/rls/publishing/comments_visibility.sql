@@ -34,6 +34,9 @@ $$;
 comment on function publishing_private.own_article_ids() is
   'Ids of the articles the caller writes or co-writes (for policies: once per statement).';
 grant execute on function publishing_private.own_article_ids() to authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.own_article_ids()',
+  array['authenticated'],
+  'Comment policies ask, once per statement, which articles the caller writes (definer: one read).');
 
 drop policy "anyone reads approved comments of visible articles" on publishing.comments;
 drop policy "users read approved comments, their own, or (moderators) all" on publishing.comments;

@@ -32,7 +32,8 @@ create table publishing.articles (
   content text not null default ''
     constraint articles_content_size check (pg_catalog.octet_length(content) <= 1048576),
   cover_image_url text
-    constraint articles_cover_image_url_format check (cover_image_url ~ '^https?://[^[:space:]]+$'),
+    constraint articles_cover_image_url_format check (cover_image_url ~ '^https?://[^[:space:]]+$')
+    constraint articles_cover_image_url_length check (pg_catalog.char_length(cover_image_url) <= 2000),
   reading_minutes integer generated always as (
     greatest(1, pg_catalog.ceil(pg_catalog.array_length(
       pg_catalog.regexp_split_to_array(pg_catalog.btrim(content), '\s+'), 1) / 200.0))::integer) stored,
@@ -89,13 +90,13 @@ create index article_tags_tag_id_idx on publishing.article_tags (tag_id);
 comment on table publishing.article_tags is 'Tags of an article.';
 
 -- The visibility rule for readers who are neither authors nor editors.
--- Inlinable SQL (no SET clause) so policies and indexes see through it.
+-- Inlinable SQL (no SET clause) so policies and indexes see through it; a
+-- SQL-standard body, so its names are resolved now (search_path '') and
+-- never by a caller's search_path.
 create function publishing.is_visible(article publishing.articles) returns boolean
 language sql stable parallel safe
-as $$
-  select article.status = 'published' and article.deleted_at is null
-     and article.published_at operator(pg_catalog.<=) pg_catalog.now()
-$$;
+return article.status = 'published' and article.deleted_at is null
+   and article.published_at operator(pg_catalog.<=) pg_catalog.now();
 comment on function publishing.is_visible(publishing.articles) is
   'Published, not deleted, publish time passed: what anonymous readers may see.';
 
@@ -202,6 +203,9 @@ create trigger articles_guard before insert or update on publishing.articles
   for each row execute function publishing_private.guard_article();
 
 grant execute on function publishing_private.slugify(text) to authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.slugify(text)',
+  array['authenticated'],
+  'The article guard trigger derives slugs as the writer (an author or editor).');
 
 alter table publishing.articles enable row level security;
 alter table publishing.article_authors enable row level security;

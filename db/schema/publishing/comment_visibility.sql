@@ -85,6 +85,9 @@ create trigger articles_comment_visibility after update of status, deleted_at, p
 
 -- The trigger's WHEN clause runs as whoever updates the article.
 grant execute on function publishing_private.visible_from(publishing.articles) to anon, authenticated, platform_jobs;
+select platform.declare_api_function('publishing', 'publishing_private.visible_from(publishing.articles)',
+  array['anon', 'authenticated'],
+  'The article triggers'' WHEN clause runs it as whoever updates an article.');
 
 create or replace function publishing_private.guard_comment() returns trigger
 language plpgsql

@@ -4,6 +4,8 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.own_article_ids()');
+
 set local search_path = '';
 
 drop policy "anyone reads approved comments of visible articles" on publishing.comments;

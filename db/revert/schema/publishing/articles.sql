@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.slugify(text)');
+
 drop table publishing.article_tags;
 drop table publishing.article_authors;
 drop function publishing.is_visible(publishing.articles);

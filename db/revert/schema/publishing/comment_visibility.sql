@@ -6,6 +6,8 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.visible_from(publishing.articles)');
+
 set local search_path = '';
 
 drop trigger articles_comment_visibility on publishing.articles;
