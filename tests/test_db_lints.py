@@ -42,6 +42,12 @@ def test_every_lint_says_what_why_and_how_to_fix_and_has_a_fixture() -> None:
     assert fixtures == {lint.name for lint in LINTS}, "a fixture for a lint that is gone"
 
 
+def test_docs_lints_lists_every_lint() -> None:
+    text = project_path("docs", "lints.md").read_text()
+    missing = [lint.name for lint in LINTS if f"| `{lint.name}` |" not in text]
+    assert not missing, f"docs/lints.md has no row for {missing}"
+
+
 def test_the_deployed_platform_passes_every_lint(platform_db: Conn) -> None:
     report = run_lints(url_of(platform_db), LINTS)
     assert report.ok, "catalog lints fail:\n" + "\n".join(report.lines())

@@ -9,11 +9,13 @@ and hides the value from the planner (no index condition on author_id). Written
 usable by an index. On a list of 100,000 rows the difference is seconds.
 
 Fix: wrap the call: `author_id = (select auth.uid())`, `(select auth.has_privilege('editor'))`.
+
 A function of the row itself (`publishing.is_visible(articles)`) is not reported: it
-must run per row (keep it inlinable: a SQL function with a SQL-standard body).
+must run per row (keep it an inlinable SQL function).
+
 How it finds them: in the stored policy expression, a call written as a function call
-(not a cast) of a function that is neither immutable nor now(), with no column of the table among its
-arguments, not inside a sub-select.
+(not a cast) of a function that is neither immutable nor now(), with no column of the
+table among its arguments, not inside a sub-select.
 */
 with scope as (
   select n.oid from pg_namespace n

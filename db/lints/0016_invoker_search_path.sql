@@ -12,6 +12,9 @@ Fix: either give it a SQL-standard body (`returns boolean language sql stable re
 ...;` or `begin atomic ... end`): its names are resolved once, when it is created, and
 PostgreSQL still inlines it, which a policy helper needs; or add `set search_path = ''`
 (which stops inlining of SQL functions: measure first) and schema-qualify its body.
+A SQL-standard body that uses a table's row type (a function of `publishing.articles`)
+forbids every later rewrite of that table: for such a function, qualify every name and
+operator in a string body and declare an exception with that reason.
 */
 with scope as (
   select n.oid from pg_namespace n
