@@ -22,13 +22,14 @@ with scope as (
      and n.nspname <> all (platform.exposed_schemas())
 )
 select c.oid::regclass::text as object,
-       pg_catalog.format('%s holds %s on it', r.rolname,
+       pg_catalog.string_agg(pg_catalog.format('%s holds %s on it', r.rolname,
          pg_catalog.array_to_string(array(
            select p from unnest(array['select', 'insert', 'update', 'delete', 'truncate',
                                       'references', 'trigger']) p
             where has_table_privilege(r.rolname, c.oid, p)
                or (p in ('select', 'insert', 'update', 'references')
-                   and has_any_column_privilege(r.rolname, c.oid, p))), ', ')) as detail
+                   and has_any_column_privilege(r.rolname, c.oid, p))), ', ')),
+         '; ' order by r.rolname) as detail
   from pg_class c
   join scope s on s.oid = c.relnamespace
  cross join (values ('anon'), ('authenticated')) as r (rolname)
@@ -38,3 +39,4 @@ select c.oid::regclass::text as object,
         or has_any_column_privilege(r.rolname, c.oid, 'select, insert, update, references'))
    and not exists (select from pg_depend d
                     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+ group by c.oid
