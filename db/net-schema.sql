@@ -639,9 +639,7 @@ COMMENT ON FUNCTION auth.check_request() IS 'PostgREST db-pre-request: refuse to
 
 CREATE FUNCTION auth.claims() RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-  select coalesce(nullif(pg_catalog.current_setting('request.jwt.claims', true), ''), '{}')::pg_catalog.jsonb
-$$;
+    RETURN (COALESCE(NULLIF(current_setting('request.jwt.claims'::text, true), ''::text), '{}'::text))::jsonb;
 
 --
 -- Name: FUNCTION claims(); Type: COMMENT; Schema: auth; Owner: -
@@ -871,9 +869,7 @@ COMMENT ON FUNCTION auth.grant_scoped_role(email text, scope_kind text, scope_id
 
 CREATE FUNCTION auth.has_privilege(privilege text) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-  select coalesce((auth.claims() operator(pg_catalog.->) 'privileges') operator(pg_catalog.?) privilege, false)
-$$;
+    RETURN COALESCE(((auth.claims() -> 'privileges'::text) ? privilege), false);
 
 --
 -- Name: FUNCTION has_privilege(privilege text); Type: COMMENT; Schema: auth; Owner: -
@@ -1295,9 +1291,7 @@ COMMENT ON FUNCTION auth.throttled(email extensions.citext) IS 'A 429 error resp
 
 CREATE FUNCTION auth.uid() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-  select nullif(auth.claims() operator(pg_catalog.->>) 'sub', '')::pg_catalog.uuid
-$$;
+    RETURN (NULLIF((auth.claims() ->> 'sub'::text), ''::text))::uuid;
 
 --
 -- Name: FUNCTION uid(); Type: COMMENT; Schema: auth; Owner: -
@@ -1408,7 +1402,13 @@ begin
   if rule.pattern like '%:*' then
     arg := pg_catalog.substr(authorize_subscription.topic, pg_catalog.length(rule.pattern));
   end if;
-  execute pg_catalog.format('select %s($1)', rule.authorize::regproc) into allowed using arg;
+  -- the signature resolves now (text, not regprocedure): a function that is gone denies
+  if pg_catalog.to_regprocedure(rule.authorize) is null then
+    allowed := false;
+    return;
+  end if;
+  execute pg_catalog.format('select %s($1)', pg_catalog.to_regprocedure(rule.authorize)::regproc)
+    into allowed using arg;
   allowed := coalesce(allowed, false);
 end
 $_$;
@@ -1758,7 +1758,7 @@ CREATE FUNCTION events.register_topic(pattern text, authorize regprocedure, desc
     SET search_path TO ''
     AS $$
   insert into events.topics (pattern, authorize, description)
-  values (register_topic.pattern, register_topic.authorize, register_topic.description)
+  values (register_topic.pattern, register_topic.authorize::text, register_topic.description)
   on conflict on constraint topics_pkey do update
     set authorize = excluded.authorize, description = excluded.description
 $$;
@@ -2722,6 +2722,7 @@ CREATE TABLE publishing.articles (
     search tsvector,
     CONSTRAINT articles_content_size CHECK ((octet_length(content) <= 1048576)),
     CONSTRAINT articles_cover_image_url_format CHECK ((cover_image_url ~ '^https?://[^[:space:]]+$'::text)),
+    CONSTRAINT articles_cover_image_url_length CHECK ((char_length(cover_image_url) <= 2000)),
     CONSTRAINT articles_excerpt_length CHECK ((char_length(excerpt) <= 1000)),
     CONSTRAINT articles_published_has_time CHECK (((status <> 'published'::text) OR (published_at IS NOT NULL))),
     CONSTRAINT articles_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND (length(slug) <= 120))),
@@ -2876,10 +2877,14 @@ CREATE TABLE publishing.profiles (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT profiles_avatar_url_format CHECK ((avatar_url ~ '^https?://[^[:space:]]+$'::text)),
+    CONSTRAINT profiles_avatar_url_length CHECK ((char_length(avatar_url) <= 2000)),
     CONSTRAINT profiles_bio_length CHECK ((char_length(bio) <= 2000)),
     CONSTRAINT profiles_display_name_length CHECK (((char_length(display_name) >= 1) AND (char_length(display_name) <= 100))),
     CONSTRAINT profiles_location_length CHECK ((char_length(location) <= 100)),
-    CONSTRAINT profiles_preferences_object CHECK ((jsonb_typeof(preferences) = 'object'::text))
+    CONSTRAINT profiles_preferences_length CHECK ((octet_length((preferences)::text) <= 8192)),
+    CONSTRAINT profiles_preferences_nesting CHECK ((NOT jsonb_path_exists(preferences, '$.**{5}'::jsonpath))),
+    CONSTRAINT profiles_preferences_object CHECK ((jsonb_typeof(preferences) = 'object'::text)),
+    CONSTRAINT profiles_timezone_length CHECK ((char_length(timezone) <= 64))
 );
 
 --
@@ -2914,7 +2919,7 @@ COMMENT ON FUNCTION publishing.email(profile publishing.profiles) IS 'Computed c
 CREATE FUNCTION publishing.is_visible(article publishing.articles) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-  select article.status = 'published' and article.deleted_at is null
+  select article.status operator(pg_catalog.=) 'published' and article.deleted_at is null
      and article.published_at operator(pg_catalog.<=) pg_catalog.now()
 $$;
 
@@ -3951,24 +3956,50 @@ CREATE FUNCTION publishing_private.search_correction(words text) RETURNS text
 $$;
 
 --
+-- Name: article_authors; Type: TABLE; Schema: publishing; Owner: -
+--
+
+CREATE TABLE publishing.article_authors (
+    article_id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    added_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE article_authors; Type: COMMENT; Schema: publishing; Owner: -
+--
+
+COMMENT ON TABLE publishing.article_authors IS 'Co-authors: they edit the article like its author.';
+
+--
+-- Name: article_tags; Type: TABLE; Schema: publishing; Owner: -
+--
+
+CREATE TABLE publishing.article_tags (
+    article_id bigint NOT NULL,
+    tag_id bigint NOT NULL,
+    article_visible_from timestamp with time zone
+);
+
+--
+-- Name: TABLE article_tags; Type: COMMENT; Schema: publishing; Owner: -
+--
+
+COMMENT ON TABLE publishing.article_tags IS 'Tags of an article.';
+
+--
+-- Name: COLUMN article_tags.article_visible_from; Type: COMMENT; Schema: publishing; Owner: -
+--
+
+COMMENT ON COLUMN publishing.article_tags.article_visible_from IS 'Derived: the article''s published_at while it is published and not deleted, else null (kept by triggers).';
+
+--
 -- Name: search_filters_pass(bigint, bigint, uuid, timestamp with time zone, bigint[], bigint, uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: publishing_private; Owner: -
 --
 
 CREATE FUNCTION publishing_private.search_filters_pass(article_id bigint, article_category_id bigint, article_author_id uuid, article_published_at timestamp with time zone, category_ids bigint[], tag_id bigint, author_id uuid, published_from timestamp with time zone, published_to timestamp with time zone) RETURNS boolean
     LANGUAGE sql STABLE
-    AS $$
-  select (category_ids is null or article_category_id = any (category_ids))
-     and (search_filters_pass.tag_id is null
-          or exists (select from publishing.article_tags t
-                      where t.article_id = search_filters_pass.article_id
-                        and t.tag_id = search_filters_pass.tag_id))
-     and (search_filters_pass.author_id is null or article_author_id = search_filters_pass.author_id
-          or exists (select from publishing.article_authors aa
-                      where aa.article_id = search_filters_pass.article_id
-                        and aa.user_id = search_filters_pass.author_id))
-     and (published_from is null or article_published_at >= published_from)
-     and (published_to is null or article_published_at <= published_to)
-$$;
+    RETURN (((category_ids IS NULL) OR (article_category_id = ANY (category_ids))) AND ((tag_id IS NULL) OR (EXISTS (SELECT FROM publishing.article_tags t WHERE ((t.article_id = search_filters_pass.article_id) AND (t.tag_id = search_filters_pass.tag_id))))) AND ((author_id IS NULL) OR (article_author_id = author_id) OR (EXISTS (SELECT FROM publishing.article_authors aa WHERE ((aa.article_id = search_filters_pass.article_id) AND (aa.user_id = search_filters_pass.author_id))))) AND ((published_from IS NULL) OR (article_published_at >= published_from)) AND ((published_to IS NULL) OR (article_published_at <= published_to)));
 
 --
 -- Name: search_hits(tsquery, text, bigint[], bigint, uuid, timestamp with time zone, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: publishing_private; Owner: -
@@ -4081,16 +4112,36 @@ end
 $$;
 
 --
+-- Name: tags; Type: TABLE; Schema: publishing; Owner: -
+--
+
+CREATE TABLE publishing.tags (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    slug text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tags_name_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 50))),
+    CONSTRAINT tags_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND (length(slug) <= 50)))
+);
+
+--
+-- Name: TABLE tags; Type: COMMENT; Schema: publishing; Owner: -
+--
+
+COMMENT ON TABLE publishing.tags IS 'Tags; articles link to them through article_tags.';
+
+--
 -- Name: search_tags(bigint); Type: FUNCTION; Schema: publishing_private; Owner: -
 --
 
 CREATE FUNCTION publishing_private.search_tags(article_id bigint) RETURNS jsonb
     LANGUAGE sql STABLE
-    AS $$
-  select coalesce(pg_catalog.jsonb_agg(t.slug order by t.slug), '[]')
-    from publishing.article_tags at join publishing.tags t on t.id = at.tag_id
-   where at.article_id = search_tags.article_id
-$$;
+    BEGIN ATOMIC
+ SELECT COALESCE(jsonb_agg(t.slug ORDER BY t.slug), '[]'::jsonb) AS "coalesce"
+    FROM (publishing.article_tags at
+      JOIN publishing.tags t ON ((t.id = at.tag_id)))
+   WHERE (at.article_id = search_tags.article_id);
+END;
 
 --
 -- Name: search_title_terms(tsvector); Type: FUNCTION; Schema: publishing_private; Owner: -
@@ -4098,12 +4149,7 @@ $$;
 
 CREATE FUNCTION publishing_private.search_title_terms(search tsvector) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-  select pg_catalog.ts_delete(pg_catalog.ts_filter(search, '{a,b}'::"char"[]), array(
-    select pg_catalog.unnest(pg_catalog.tsvector_to_array(pg_catalog.ts_filter(search, '{b}'::"char"[])))
-    except
-    select pg_catalog.unnest(pg_catalog.tsvector_to_array(pg_catalog.ts_filter(search, '{a}'::"char"[])))))
-$$;
+    RETURN ts_delete(ts_filter(search, '{a,b}'::"char"[]), ARRAY(SELECT unnest(tsvector_to_array(ts_filter(search_title_terms.search, '{b}'::"char"[]))) AS unnest EXCEPT SELECT unnest(tsvector_to_array(ts_filter(search_title_terms.search, '{a}'::"char"[]))) AS unnest));
 
 --
 -- Name: slugify(text); Type: FUNCTION; Schema: publishing_private; Owner: -
@@ -4166,9 +4212,7 @@ $$;
 
 CREATE FUNCTION publishing_private.title_words(title text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-  select pg_catalog.tsvector_to_array(pg_catalog.to_tsvector('simple'::regconfig, title))
-$$;
+    RETURN tsvector_to_array(to_tsvector('simple'::regconfig, title));
 
 --
 -- Name: title_words_count(text, timestamp with time zone); Type: FUNCTION; Schema: publishing_private; Owner: -
@@ -4506,8 +4550,9 @@ COMMENT ON COLUMN events.sequencer.pruned_through IS 'Highest seq removed by eve
 
 CREATE TABLE events.topics (
     pattern text NOT NULL,
-    authorize regprocedure NOT NULL,
+    authorize text NOT NULL,
     description text NOT NULL,
+    CONSTRAINT topics_authorize_signature CHECK ((authorize ~ '^.+\(text\)$'::text)),
     CONSTRAINT topics_pattern_format CHECK ((pattern ~ '^[a-z][a-z0-9_]*(:[a-z][a-z0-9_]*)*(:\*)?$'::text))
 );
 
@@ -4633,22 +4678,6 @@ ALTER TABLE platform.modules ALTER COLUMN ordinal ADD GENERATED ALWAYS AS IDENTI
 );
 
 --
--- Name: article_authors; Type: TABLE; Schema: publishing; Owner: -
---
-
-CREATE TABLE publishing.article_authors (
-    article_id bigint NOT NULL,
-    user_id uuid NOT NULL,
-    added_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
---
--- Name: TABLE article_authors; Type: COMMENT; Schema: publishing; Owner: -
---
-
-COMMENT ON TABLE publishing.article_authors IS 'Co-authors: they edit the article like its author.';
-
---
 -- Name: categories; Type: TABLE; Schema: publishing; Owner: -
 --
 
@@ -4758,28 +4787,6 @@ ALTER TABLE publishing.article_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS
 );
 
 --
--- Name: article_tags; Type: TABLE; Schema: publishing; Owner: -
---
-
-CREATE TABLE publishing.article_tags (
-    article_id bigint NOT NULL,
-    tag_id bigint NOT NULL,
-    article_visible_from timestamp with time zone
-);
-
---
--- Name: TABLE article_tags; Type: COMMENT; Schema: publishing; Owner: -
---
-
-COMMENT ON TABLE publishing.article_tags IS 'Tags of an article.';
-
---
--- Name: COLUMN article_tags.article_visible_from; Type: COMMENT; Schema: publishing; Owner: -
---
-
-COMMENT ON COLUMN publishing.article_tags.article_visible_from IS 'Derived: the article''s published_at while it is published and not deleted, else null (kept by triggers).';
-
---
 -- Name: articles_id_seq; Type: SEQUENCE; Schema: publishing; Owner: -
 --
 
@@ -4845,7 +4852,8 @@ CREATE TABLE publishing.site_settings (
     value jsonb NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by uuid DEFAULT auth.uid(),
-    CONSTRAINT site_settings_key_format CHECK ((key ~ '^[a-z][a-z0-9_.]{0,62}$'::text))
+    CONSTRAINT site_settings_key_format CHECK ((key ~ '^[a-z][a-z0-9_.]{0,62}$'::text)),
+    CONSTRAINT site_settings_value_length CHECK ((octet_length((value)::text) <= 16384))
 );
 
 --
@@ -4853,25 +4861,6 @@ CREATE TABLE publishing.site_settings (
 --
 
 COMMENT ON TABLE publishing.site_settings IS 'Site settings (key -> jsonb): everyone reads, admins write.';
-
---
--- Name: tags; Type: TABLE; Schema: publishing; Owner: -
---
-
-CREATE TABLE publishing.tags (
-    id bigint NOT NULL,
-    name text NOT NULL,
-    slug text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT tags_name_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 50))),
-    CONSTRAINT tags_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND (length(slug) <= 50)))
-);
-
---
--- Name: TABLE tags; Type: COMMENT; Schema: publishing; Owner: -
---
-
-COMMENT ON TABLE publishing.tags IS 'Tags; articles link to them through article_tags.';
 
 --
 -- Name: tags_id_seq; Type: SEQUENCE; Schema: publishing; Owner: -
@@ -9343,6 +9332,20 @@ REVOKE ALL ON FUNCTION publishing_private.refuse_category_cycle() FROM PUBLIC;
 REVOKE ALL ON FUNCTION publishing_private.search_correction(words text) FROM PUBLIC;
 
 --
+-- Name: TABLE article_authors; Type: ACL; Schema: publishing; Owner: -
+--
+
+GRANT SELECT ON TABLE publishing.article_authors TO anon;
+GRANT SELECT,INSERT,DELETE ON TABLE publishing.article_authors TO authenticated;
+
+--
+-- Name: TABLE article_tags; Type: ACL; Schema: publishing; Owner: -
+--
+
+GRANT SELECT ON TABLE publishing.article_tags TO anon;
+GRANT SELECT,INSERT,DELETE ON TABLE publishing.article_tags TO authenticated;
+
+--
 -- Name: FUNCTION search_filters_pass(article_id bigint, article_category_id bigint, article_author_id uuid, article_published_at timestamp with time zone, category_ids bigint[], tag_id bigint, author_id uuid, published_from timestamp with time zone, published_to timestamp with time zone); Type: ACL; Schema: publishing_private; Owner: -
 --
 
@@ -9361,6 +9364,13 @@ GRANT ALL ON FUNCTION publishing_private.search_hits(tsq tsquery, words text, ca
 --
 
 REVOKE ALL ON FUNCTION publishing_private.search_ranked(tsq tsquery, category_ids bigint[], tag_id bigint, author_id uuid, published_from timestamp with time zone, published_to timestamp with time zone, wanted integer) FROM PUBLIC;
+
+--
+-- Name: TABLE tags; Type: ACL; Schema: publishing; Owner: -
+--
+
+GRANT SELECT ON TABLE publishing.tags TO anon;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE publishing.tags TO authenticated;
 
 --
 -- Name: FUNCTION search_tags(article_id bigint); Type: ACL; Schema: publishing_private; Owner: -
@@ -9488,13 +9498,6 @@ REVOKE SELECT ON TABLE extensions.pg_stat_statements_info FROM PUBLIC;
 GRANT SELECT ON TABLE platform.jobs TO platform_jobs;
 
 --
--- Name: TABLE article_authors; Type: ACL; Schema: publishing; Owner: -
---
-
-GRANT SELECT ON TABLE publishing.article_authors TO anon;
-GRANT SELECT,INSERT,DELETE ON TABLE publishing.article_authors TO authenticated;
-
---
 -- Name: TABLE categories; Type: ACL; Schema: publishing; Owner: -
 --
 
@@ -9527,13 +9530,6 @@ GRANT INSERT(article_id) ON TABLE publishing.article_likes TO authenticated;
 GRANT SELECT ON TABLE publishing.article_revisions TO authenticated;
 
 --
--- Name: TABLE article_tags; Type: ACL; Schema: publishing; Owner: -
---
-
-GRANT SELECT ON TABLE publishing.article_tags TO anon;
-GRANT SELECT,INSERT,DELETE ON TABLE publishing.article_tags TO authenticated;
-
---
 -- Name: TABLE comment_moderation; Type: ACL; Schema: publishing; Owner: -
 --
 
@@ -9551,13 +9547,6 @@ GRANT UPDATE(moderator_note) ON TABLE publishing.comment_moderation TO authentic
 
 GRANT SELECT ON TABLE publishing.site_settings TO anon;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE publishing.site_settings TO authenticated;
-
---
--- Name: TABLE tags; Type: ACL; Schema: publishing; Owner: -
---
-
-GRANT SELECT ON TABLE publishing.tags TO anon;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE publishing.tags TO authenticated;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: -; Owner: -

@@ -329,3 +329,36 @@ def test_revisions_analytics_archive_and_ranges_over_http(
     assert taken.json()["code"] == "23505"
     assert "articles_slug_key" in taken.json()["message"]
     assert taken.json()["details"] is None
+
+
+def test_oversized_or_deep_preferences_are_refused_naming_the_field(
+    api: httpx.Client, postgrest: ApiServer
+) -> None:
+    """Security finding 4: a signed-in user stored 10 MB of preferences, which every
+    anonymous GET /profiles then carried. Size and depth are bounded; nothing is stored."""
+    email = create_user(postgrest.db_url, [], "prefs")
+    me = login(api, email)
+    with psycopg.connect(postgrest.db_url) as conn:
+        row = conn.execute(
+            "select id from auth.users where email = %s::extensions.citext", (email,)
+        ).fetchone()
+    assert row is not None
+    mine = {"user_id": f"eq.{row[0]}"}
+    fits = {"theme": "dark", "feed": {"tags": ["science", "art"], "digest": {"day": "mon"}}}
+    saved = api.patch("/profiles", headers=me, params=mine, json={"preferences": fits})
+    assert saved.status_code == 204, saved.text
+
+    refused = {
+        "profiles_preferences_length": {"blob": "x" * 1_000_000},
+        "profiles_preferences_nesting": {"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}},
+    }
+    for constraint, preferences in refused.items():
+        answer = api.patch("/profiles", headers=me, params=mine, json={"preferences": preferences})
+        assert answer.status_code == 400, answer.text[:500]
+        body = answer.json()
+        assert body["code"] == "23514"
+        assert constraint in body["message"], "the message names the field (its constraint)"
+        assert len(answer.content) < 2_000, "the refusal does not echo the value back"
+
+    stored = api.get("/profiles", headers=PUBLISHING, params={**mine, "select": "preferences"})
+    assert json_of(stored) == [{"preferences": fits}], "nothing of the refused values is stored"

@@ -17,6 +17,7 @@ import pytest
 
 from core.errors import OpsError
 from ops import database, module_template, sqitch
+from ops.catalog_lints import run_lints
 from ops.plan import read_plan
 from tests import tap
 from tests.fix_cluster import HELPERS_SQL, SECRETS, project_path
@@ -91,6 +92,8 @@ def test_a_new_module_deploys_is_served_passes_its_tests_and_reverts_cleanly(
     problems = report.problems() + ([f"psql exited with {code}"] if code else [])
     assert not problems, output[-3000:]
     assert "ok 14 - the insert became a change event" in output
+    lints = run_lints(empty_db)
+    assert lints.ok, "the new module fails the catalog lints:\n" + "\n".join(lints.lines())
 
     with (
         serving(empty_db, "postgrest-module") as server,

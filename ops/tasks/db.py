@@ -12,6 +12,7 @@ from core.errors import OpsError
 from core.paths import PROJECT_ROOT
 from core.urls import with_credentials
 from ops import net_schema, plan, sqitch
+from ops.catalog_lints import run_lints
 from ops.lint import WAIVERS_FILE
 from ops.lint import lint as run_lint
 from ops.module_registry import run_seeds
@@ -98,6 +99,25 @@ def snapshot_(c: Context, check: bool = False) -> None:
         raise OpsError(f"{path} is out of date", net_schema.REGENERATE_HINT)
     net_schema.write(fresh)
     print(f"wrote {path}: review its diff (git diff {path}) and commit it with the change")
+
+
+@task
+@reports_errors
+def lints(c: Context) -> None:
+    """Run the catalog lints (db/lints/*.sql) on the database; undeclared findings fail."""
+    report = run_lints(settings().superuser_url)
+    for line in report.lines():
+        print(line)
+    print(
+        f"{len(report.lints)} lints: {len(report.findings)} findings,"
+        f" {len(report.excepted)} declared exceptions, {len(report.stale)} stale exceptions"
+    )
+    if not report.ok:
+        raise OpsError(
+            "db.lints failed",
+            "fix each finding as its lint says (docs/lints.md), or declare an exception with"
+            " its reason in the module's change: platform.declare_lint_exception(...)",
+        )
 
 
 def show_pending(to: str | None, sql: bool) -> None:

@@ -53,5 +53,8 @@ comment on function api.login(text, text) is
 
 revoke execute on function api.login(text, text) from public;
 grant execute on function api.login(text, text) to anon, authenticated;
+select platform.declare_api_function('core', 'api.login(text, text)',
+  array['anon', 'authenticated'],
+  'POST /rpc/login: anyone may log in, throttled (definer: reads password hashes).');
 
 commit;

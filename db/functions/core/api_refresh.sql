@@ -52,5 +52,8 @@ comment on function api.refresh(text) is
 
 revoke execute on function api.refresh(text) from public;
 grant execute on function api.refresh(text) to anon, authenticated;
+select platform.declare_api_function('core', 'api.refresh(text)',
+  array['anon', 'authenticated'],
+  'POST /rpc/refresh: a refresh token is the credential, not the caller''s role (definer: rotates tokens).');
 
 commit;

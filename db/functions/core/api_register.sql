@@ -45,5 +45,8 @@ comment on function api.register(text, text, text) is
 
 revoke execute on function api.register(text, text, text) from public;
 grant execute on function api.register(text, text, text) to anon, authenticated;
+select platform.declare_api_function('core', 'api.register(text, text, text)',
+  array['anon', 'authenticated'],
+  'POST /rpc/register: anyone may open an account (definer: writes auth.users).');
 
 commit;

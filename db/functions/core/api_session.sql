@@ -32,6 +32,9 @@ end
 $$;
 comment on function auth.require_user() is 'The caller''s user id; raises 401 when anonymous.';
 grant execute on function auth.require_user() to anon, authenticated;
+select platform.declare_api_function('core', 'auth.require_user()',
+  array['anon', 'authenticated'],
+  'Caller-run functions refuse anonymous callers with 401 through it.');
 
 create function api.me() returns json
 language plpgsql stable
@@ -59,6 +62,9 @@ $$;
 comment on function api.me() is 'The signed-in user: {id, email, username, privileges, created_at}.';
 revoke execute on function api.me() from public;
 grant execute on function api.me() to authenticated;
+select platform.declare_api_function('core', 'api.me()',
+  array['authenticated'],
+  'GET /rpc/me: a signed-in user reads their own account (definer: auth.users is private).');
 
 create function api.logout(everywhere boolean default false) returns json
 language plpgsql volatile
@@ -83,6 +89,9 @@ comment on function api.logout(boolean) is
   'End this session (or every session of the user with everywhere = true); its tokens stop working at once.';
 revoke execute on function api.logout(boolean) from public;
 grant execute on function api.logout(boolean) to authenticated;
+select platform.declare_api_function('core', 'api.logout(boolean)',
+  array['authenticated'],
+  'POST /rpc/logout: a signed-in user ends their own session(s) (definer: auth.sessions is private).');
 
 create function api.change_password(current_password text, new_password text) returns json
 language plpgsql volatile
@@ -129,5 +138,8 @@ comment on function api.change_password(text, text) is
   'Change the password: every existing session is revoked and fresh tokens are returned.';
 revoke execute on function api.change_password(text, text) from public;
 grant execute on function api.change_password(text, text) to authenticated;
+select platform.declare_api_function('core', 'api.change_password(text, text)',
+  array['authenticated'],
+  'POST /rpc/change_password: a signed-in user changes their own password, knowing the current one (definer).');
 
 commit;

@@ -59,5 +59,8 @@ comment on function auth.check_request() is
 
 revoke execute on function auth.check_request() from public;
 grant execute on function auth.check_request() to anon, authenticated;
+select platform.declare_api_function('core', 'auth.check_request()',
+  array['anon', 'authenticated'],
+  'PostgREST''s db-pre-request runs it as the caller on every request (definer: reads auth.sessions).');
 
 commit;

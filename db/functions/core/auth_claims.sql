@@ -1,5 +1,6 @@
 -- Deploy platform:functions/core/auth_claims to pg
 -- requires: schema/core/namespaces
+-- requires: schema/core/modules
 --
 -- What policies ask about the caller. PostgREST puts the verified JWT claims
 -- in the transaction-local setting `request.jwt.claims`; the gateway sets the
@@ -7,11 +8,11 @@
 -- and cheap: call them in policies as `(select auth.uid())` so they run once
 -- per statement, not once per row.
 --
--- Deliberate deviation: no `set search_path` clause. A SET clause stops
--- PostgreSQL from inlining a SQL function (16 us per call instead of 2 us,
--- measured), and these run on every request. They are SECURITY INVOKER and
--- every name in them is schema-qualified, so a caller's search_path cannot
--- redirect them.
+-- No `set search_path` clause: a SET clause stops PostgreSQL from inlining a
+-- SQL function (16 us per call instead of 2 us, measured), and these run on
+-- every request. Their bodies are SQL-standard (`return ...`) instead: parsed
+-- when the function is created (under this script's empty search_path), so
+-- no name in them is looked up again at run time, and still inlined.
 
 begin;
 
@@ -19,23 +20,17 @@ set local search_path = '';
 
 create function auth.claims() returns jsonb
 language sql stable parallel safe
-as $$
-  select coalesce(nullif(pg_catalog.current_setting('request.jwt.claims', true), ''), '{}')::pg_catalog.jsonb
-$$;
+return coalesce(nullif(pg_catalog.current_setting('request.jwt.claims', true), ''), '{}')::pg_catalog.jsonb;
 comment on function auth.claims() is 'The verified JWT claims of the current request ({} when anonymous).';
 
 create function auth.uid() returns uuid
 language sql stable parallel safe
-as $$
-  select nullif(auth.claims() operator(pg_catalog.->>) 'sub', '')::pg_catalog.uuid
-$$;
+return nullif(auth.claims() operator(pg_catalog.->>) 'sub', '')::pg_catalog.uuid;
 comment on function auth.uid() is 'The current user''s id (JWT `sub`), or null when anonymous.';
 
 create function auth.has_privilege(privilege text) returns boolean
 language sql stable parallel safe
-as $$
-  select coalesce((auth.claims() operator(pg_catalog.->) 'privileges') operator(pg_catalog.?) privilege, false)
-$$;
+return coalesce((auth.claims() operator(pg_catalog.->) 'privileges') operator(pg_catalog.?) privilege, false);
 comment on function auth.has_privilege(text) is
   'Whether the caller holds an app privilege (reader, author, editor, moderator, admin). '
   'The token carries the closure of the user''s privileges, so admin implies editor, and so on.';
@@ -43,5 +38,14 @@ comment on function auth.has_privilege(text) is
 grant execute on function auth.claims() to anon, authenticated, platform_jobs;
 grant execute on function auth.uid() to anon, authenticated, platform_jobs;
 grant execute on function auth.has_privilege(text) to anon, authenticated, platform_jobs;
+select platform.declare_api_function('core', 'auth.claims()',
+  array['anon', 'authenticated'],
+  'Policies and caller-run functions read the request''s own verified JWT claims.');
+select platform.declare_api_function('core', 'auth.uid()',
+  array['anon', 'authenticated'],
+  'Policies and caller-run functions ask who the caller is (the JWT sub).');
+select platform.declare_api_function('core', 'auth.has_privilege(text)',
+  array['anon', 'authenticated'],
+  'Policies and caller-run functions ask whether the caller''s token carries an app privilege.');
 
 commit;

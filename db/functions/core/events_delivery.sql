@@ -77,7 +77,7 @@ language sql volatile
 set search_path = ''
 as $$
   insert into events.topics (pattern, authorize, description)
-  values (register_topic.pattern, register_topic.authorize, register_topic.description)
+  values (register_topic.pattern, register_topic.authorize::text, register_topic.description)
   on conflict on constraint topics_pkey do update
     set authorize = excluded.authorize, description = excluded.description
 $$;
@@ -113,7 +113,13 @@ begin
   if rule.pattern like '%:*' then
     arg := pg_catalog.substr(authorize_subscription.topic, pg_catalog.length(rule.pattern));
   end if;
-  execute pg_catalog.format('select %s($1)', rule.authorize::regproc) into allowed using arg;
+  -- the signature resolves now (text, not regprocedure): a function that is gone denies
+  if pg_catalog.to_regprocedure(rule.authorize) is null then
+    allowed := false;
+    return;
+  end if;
+  execute pg_catalog.format('select %s($1)', pg_catalog.to_regprocedure(rule.authorize)::regproc)
+    into allowed using arg;
   allowed := coalesce(allowed, false);
 end
 $$;
@@ -197,6 +203,15 @@ grant execute on function events.audience_keys(jsonb), events.messages(bigint, i
   events.cursor_status(bigint) to platform_jobs;
 grant execute on function events.principal_keys(jsonb), events.authorize_subscription(text),
   events.is_own_topic(text) to anon, authenticated;
+select platform.declare_api_function('core', 'events.principal_keys(jsonb)',
+  array['anon', 'authenticated'],
+  'The gateway asks, as the subscriber, which audience keys the caller''s claims hold.');
+select platform.declare_api_function('core', 'events.authorize_subscription(text)',
+  array['anon', 'authenticated'],
+  'The gateway asks, as the subscriber, whether the caller may follow a topic (row-level security decides).');
+select platform.declare_api_function('core', 'events.is_own_topic(text)',
+  array['anon', 'authenticated'],
+  'The authorizer of the user:* topic, run as the subscriber: only the user themself.');
 
 select events.register_topic('user:*', 'events.is_own_topic(text)',
   'A user''s own notifications (changes to what they write); only that user may subscribe.');

@@ -1,5 +1,6 @@
 -- Deploy platform:functions/core/platform_errors to pg
 -- requires: schema/core/namespaces
+-- requires: schema/core/modules
 --
 -- How every module reports an error to the client: PostgREST's JSON error
 -- shape with a stable, dotted `code` ("auth.email_taken"), a `message` that
@@ -96,5 +97,17 @@ grant execute on function platform.error_body(text, text, text, text) to anon, a
 grant execute on function platform.raise_error(integer, text, text, text, text, json) to anon, authenticated, platform_jobs;
 grant execute on function platform.error_response(integer, text, text, text, text, json) to anon, authenticated;
 grant execute on function platform.raise_timeout(integer) to anon, authenticated, platform_jobs;
+select platform.declare_api_function('core', 'platform.error_body(text, text, text, text)',
+  array['anon', 'authenticated'],
+  'Builds the JSON error body for functions and triggers that run as the caller; reads no data.');
+select platform.declare_api_function('core', 'platform.raise_error(integer, text, text, text, text, json)',
+  array['anon', 'authenticated'],
+  'Every module''s caller-run functions and triggers raise their client errors through it; reads no data.');
+select platform.declare_api_function('core', 'platform.error_response(integer, text, text, text, text, json)',
+  array['anon', 'authenticated'],
+  'Login and refresh answer errors whose bookkeeping must commit (throttling, token reuse); sets response settings only.');
+select platform.declare_api_function('core', 'platform.raise_timeout(integer)',
+  array['anon', 'authenticated'],
+  'Caller-run RPCs turn a statement timeout into 503 platform.timeout with a retry hint; reads no data.');
 
 commit;

@@ -22,7 +22,7 @@
 -- runs every shape through the real binary. Why this and not the
 -- pre-request hook: docs/decisions/0013-unfiltered-writes.md.
 -- Modules enable it per table with platform.refuse_unfiltered_writes(table);
--- db/tests/core/016-unfiltered-writes.sql fails on any exposed table that
+-- the lint unfiltered_writes_unguarded (db/lints) fails on any exposed table that
 -- API roles may update or delete without it.
 
 begin;

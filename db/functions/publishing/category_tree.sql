@@ -38,5 +38,11 @@ grant usage on schema publishing_private to anon, authenticated;
 grant execute on function publishing_private.category_subtree(bigint, jsonb) to anon, authenticated;
 revoke execute on function publishing.category_tree() from public;
 grant execute on function publishing.category_tree() to anon, authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.category_subtree(bigint, jsonb)',
+  array['anon', 'authenticated'],
+  'Recursion step of publishing.category_tree(), run as the caller.');
+select platform.declare_api_function('publishing', 'publishing.category_tree()',
+  array['anon', 'authenticated'],
+  'GET /rpc/category_tree: the public category hierarchy, as the caller.');
 
 commit;

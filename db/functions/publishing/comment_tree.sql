@@ -40,5 +40,11 @@ comment on function publishing.comment_tree(publishing.articles) is
 grant execute on function publishing_private.comment_replies(bigint, jsonb) to anon, authenticated;
 revoke execute on function publishing.comment_tree(publishing.articles) from public;
 grant execute on function publishing.comment_tree(publishing.articles) to anon, authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.comment_replies(bigint, jsonb)',
+  array['anon', 'authenticated'],
+  'Recursion step of the comment_tree computed column, run as the caller.');
+select platform.declare_api_function('publishing', 'publishing.comment_tree(publishing.articles)',
+  array['anon', 'authenticated'],
+  'Computed column comment_tree of GET /articles: visible comments nested, as the caller.');
 
 commit;

@@ -42,5 +42,8 @@ comment on function publishing.moderate_comment(bigint, text, text) is
 
 revoke execute on function publishing.moderate_comment(bigint, text, text) from public;
 grant execute on function publishing.moderate_comment(bigint, text, text) to authenticated;
+select platform.declare_api_function('publishing', 'publishing.moderate_comment(bigint, text, text)',
+  array['authenticated'],
+  'POST /rpc/moderate_comment: a moderator decides on a comment (policies decide, as the caller).');
 
 commit;

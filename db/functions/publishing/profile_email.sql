@@ -23,5 +23,8 @@ comment on function publishing.email(publishing.profiles) is
 
 revoke execute on function publishing.email(publishing.profiles) from public;
 grant execute on function publishing.email(publishing.profiles) to anon, authenticated;
+select platform.declare_api_function('publishing', 'publishing.email(publishing.profiles)',
+  array['anon', 'authenticated'],
+  'Computed column email of GET /profiles: the address for its owner and admins, null for anyone else (definer).');
 
 commit;

@@ -136,6 +136,16 @@ grant execute on function publishing_private.may_follow_articles(text),
   publishing_private.may_follow_article(text), publishing_private.may_follow_review(text)
   to anon, authenticated;
 
+select platform.declare_api_function('publishing', 'publishing_private.may_follow_articles(text)',
+  array['anon', 'authenticated'],
+  'Authorizer of publishing:articles, run as the subscriber by events.authorize_subscription.');
+select platform.declare_api_function('publishing', 'publishing_private.may_follow_article(text)',
+  array['anon', 'authenticated'],
+  'Authorizer of publishing:article:*, run as the subscriber (the articles'' policies decide).');
+select platform.declare_api_function('publishing', 'publishing_private.may_follow_review(text)',
+  array['anon', 'authenticated'],
+  'Authorizer of publishing:review, run as the subscriber (editors only).');
+
 select events.enable('publishing.articles',
   array['publishing:articles', 'publishing:article:{id}', 'publishing:review', 'user:{author_id}'],
   'publishing_private.describe_article(text, jsonb, jsonb)', '{search}');

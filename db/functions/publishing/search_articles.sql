@@ -32,15 +32,15 @@ begin;
 
 set local search_path = '';
 
--- The search filters: one rule for every stage below.
+-- The search filters: one rule for every stage below. SQL-standard body:
+-- names resolved at creation, still inlined into the search queries.
 create function publishing_private.search_filters_pass(
   article_id bigint, article_category_id bigint, article_author_id uuid,
   article_published_at timestamptz, category_ids bigint[], tag_id bigint, author_id uuid,
   published_from timestamptz, published_to timestamptz
 ) returns boolean
 language sql stable
-as $$
-  select (category_ids is null or article_category_id = any (category_ids))
+return (category_ids is null or article_category_id = any (category_ids))
      and (search_filters_pass.tag_id is null
           or exists (select from publishing.article_tags t
                       where t.article_id = search_filters_pass.article_id
@@ -50,8 +50,7 @@ as $$
                       where aa.article_id = search_filters_pass.article_id
                         and aa.user_id = search_filters_pass.author_id))
      and (published_from is null or article_published_at >= published_from)
-     and (published_to is null or article_published_at <= published_to)
-$$;
+     and (published_to is null or article_published_at <= published_to);
 
 -- The visible articles matching tsq, best first, at most `wanted` of them.
 -- Ranking happens inside the RUM indexes (about 0.5 us per match ranked):
@@ -151,11 +150,11 @@ $$;
 -- The tag slugs of an article, for the results page.
 create function publishing_private.search_tags(article_id bigint) returns jsonb
 language sql stable
-as $$
+begin atomic
   select coalesce(pg_catalog.jsonb_agg(t.slug order by t.slug), '[]')
     from publishing.article_tags at join publishing.tags t on t.id = at.tag_id
-   where at.article_id = search_tags.article_id
-$$;
+   where at.article_id = search_tags.article_id;
+end;
 
 -- SECURITY DEFINER (see the header): bypasses row-level security to use the
 -- indexes and applies the visibility rule itself; it answers the ids, ranks,
@@ -347,5 +346,11 @@ revoke execute on function publishing_private.search_hits(tsquery, text, bigint[
 grant execute on function publishing_private.search_hits(tsquery, text, bigint[], bigint, uuid, timestamptz, timestamptz, integer, integer) to anon, authenticated;
 revoke execute on function publishing.search_articles(text, bigint, text, uuid, timestamptz, timestamptz, integer, integer) from public;
 grant execute on function publishing.search_articles(text, bigint, text, uuid, timestamptz, timestamptz, integer, integer) to anon, authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.search_hits(tsquery, text, bigint[], bigint, uuid, timestamptz, timestamptz, integer, integer)',
+  array['anon', 'authenticated'],
+  'Finds visible articles through the search indexes, which callers under RLS cannot use (definer; applies is_visible itself).');
+select platform.declare_api_function('publishing', 'publishing.search_articles(text, bigint, text, uuid, timestamptz, timestamptz, integer, integer)',
+  array['anon', 'authenticated'],
+  'POST /rpc/search_articles: anyone searches what they may read (reads the hits back as the caller).');
 
 commit;

@@ -149,5 +149,23 @@ grant execute on function publishing.publish_article(bigint) to authenticated;
 grant execute on function publishing.schedule_article(bigint, timestamptz) to authenticated;
 grant execute on function publishing.archive_article(bigint) to authenticated;
 grant execute on function publishing.restore_revision(bigint) to authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.updated_or_fail(publishing.articles, bigint)',
+  array['authenticated'],
+  'The workflow functions check, as the caller, that their update reached a row the caller may change.');
+select platform.declare_api_function('publishing', 'publishing.submit_for_review(bigint)',
+  array['authenticated'],
+  'POST /rpc/submit_for_review: an author submits a draft (policies decide, as the caller).');
+select platform.declare_api_function('publishing', 'publishing.publish_article(bigint)',
+  array['authenticated'],
+  'POST /rpc/publish_article: an editor publishes (policies decide, as the caller).');
+select platform.declare_api_function('publishing', 'publishing.schedule_article(bigint, timestamptz)',
+  array['authenticated'],
+  'POST /rpc/schedule_article: an editor schedules (policies decide, as the caller).');
+select platform.declare_api_function('publishing', 'publishing.archive_article(bigint)',
+  array['authenticated'],
+  'POST /rpc/archive_article: an author or editor archives (policies decide, as the caller).');
+select platform.declare_api_function('publishing', 'publishing.restore_revision(bigint)',
+  array['authenticated'],
+  'POST /rpc/restore_revision: an author restores an earlier text (policies decide, as the caller).');
 
 commit;

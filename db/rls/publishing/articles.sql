@@ -39,6 +39,9 @@ comment on function publishing_private.coauthored_article_ids() is
   'Ids of the articles the caller co-writes (for policies).';
 revoke execute on function publishing_private.coauthored_article_ids() from public;
 grant execute on function publishing_private.coauthored_article_ids() to authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.coauthored_article_ids()',
+  array['authenticated'],
+  'Policies on articles ask which articles the caller co-writes (definer: reads article_authors once).');
 
 -- SECURITY DEFINER: reads articles and co-authors past their own policies.
 create function publishing_private.own_article_ids() returns bigint[]
@@ -54,8 +57,18 @@ $$;
 comment on function publishing_private.own_article_ids() is
   'Ids of the articles the caller writes or co-writes (for policies: once per statement).';
 grant execute on function publishing_private.own_article_ids() to authenticated;
+select platform.declare_api_function('publishing', 'publishing_private.own_article_ids()',
+  array['authenticated'],
+  'Comment policies ask, once per statement, which articles the caller writes (definer: one read).');
 
 grant execute on function publishing.is_visible(publishing.articles) to anon, authenticated, platform_jobs;
+select platform.declare_api_function('publishing', 'publishing.is_visible(publishing.articles)',
+  array['anon', 'authenticated'],
+  'THE visibility rule, inlined into the read policies of every caller.');
+select platform.declare_lint_exception('publishing', 'invoker_search_path',
+  'publishing.is_visible(publishing.articles)',
+  'Inlined into every read policy: a SET clause stops inlining (10x slower reads) and a SQL-standard '
+  'body on the articles row type forbids table rewrites; every name and operator in it is qualified.');
 
 grant select on publishing.articles, publishing.article_authors, publishing.article_tags to anon, authenticated;
 grant insert (title, slug, excerpt, content, cover_image_url, status, category_id, publish_at, featured, author_id)

@@ -10,7 +10,10 @@
 --                   (arg text) returns boolean run AS THE CALLER (role and JWT
 --                   claims set as PostgREST sets them), so row-level security
 --                   answers "may this user follow that row". Modules register
---                   their topics next to their policies.
+--                   their topics next to their policies. It is stored as text
+--                   (the signature as regprocedure prints it) and resolved at
+--                   each use, as platform.jobs.procedure: a reg* column would
+--                   stop pg_upgrade and dangle when a rework recreates it.
 --   events.sequencer.pruned_through  the highest seq pruned: resuming from
 --                   below it means events were lost to retention (resync).
 
@@ -34,7 +37,8 @@ create index outbox_sequenced_at_idx on events.outbox (sequenced_at) where seq i
 create table events.topics (
   pattern text primary key
     constraint topics_pattern_format check (pattern ~ '^[a-z][a-z0-9_]*(:[a-z][a-z0-9_]*)*(:\*)?$'),
-  authorize regprocedure not null,
+  -- 'module.f(text)', fully qualified: resolved by events.authorize_subscription
+  authorize text not null constraint topics_authorize_signature check (authorize ~ '^.+\(text\)$'),
   description text not null
 );
 comment on table events.topics is
@@ -49,6 +53,9 @@ grant usage on schema events to anon, authenticated;
 grant select on events.topics to anon, authenticated, platform_jobs;
 create policy "the topic registry is public" on events.topics
   for select to anon, authenticated, platform_jobs using (true);
+select platform.declare_lint_exception('core', 'private_relation_api_access', 'events.topics',
+  'events.authorize_subscription runs as the subscriber (so that row-level security answers the '
+  'authorizer) and reads the registry; topic patterns and authorizer names are documented, not secret.');
 grant select on events.config, events.sequencer to platform_jobs;
 create policy "platform jobs read the sequence position" on events.sequencer
   for select to platform_jobs using (true);

@@ -136,5 +136,14 @@ revoke execute on function publishing.article_stats(bigint) from public;
 grant execute on function publishing.top_articles(timestamptz, integer) to authenticated;
 grant execute on function publishing.daily_totals(date, date) to authenticated;
 grant execute on function publishing.article_stats(bigint) to authenticated;
+select platform.declare_api_function('publishing', 'publishing.top_articles(timestamptz, integer)',
+  array['authenticated'],
+  'GET /rpc/top_articles for editors and authors; checks the privilege itself (definer: reads the analytics views).');
+select platform.declare_api_function('publishing', 'publishing.daily_totals(date, date)',
+  array['authenticated'],
+  'GET /rpc/daily_totals for editors and authors; checks the privilege itself (definer: reads the analytics views).');
+select platform.declare_api_function('publishing', 'publishing.article_stats(bigint)',
+  array['authenticated'],
+  'GET /rpc/article_stats for an article''s authors and editors; checks it itself (definer).');
 
 commit;

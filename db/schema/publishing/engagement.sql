@@ -97,7 +97,8 @@ comment on function publishing.record_view(bigint) is 'Count a view of a visible
 
 create table publishing.site_settings (
   key text primary key constraint site_settings_key_format check (key ~ '^[a-z][a-z0-9_.]{0,62}$'),
-  value jsonb not null,
+  value jsonb not null
+    constraint site_settings_value_length check (pg_catalog.octet_length(value::text) <= 16384),
   updated_at timestamptz not null default pg_catalog.now(),
   updated_by uuid default auth.uid() references publishing.profiles (user_id) on delete set null
 );
@@ -134,5 +135,8 @@ create policy "admins remove site settings" on publishing.site_settings
 revoke execute on function publishing_private.ensure_view_partitions(integer) from public;
 revoke execute on function publishing.record_view(bigint) from public;
 grant execute on function publishing.record_view(bigint) to anon, authenticated;
+select platform.declare_api_function('publishing', 'publishing.record_view(bigint)',
+  array['anon', 'authenticated'],
+  'POST /rpc/record_view: any reader counts a view of a visible article (definer: the counters are private).');
 
 commit;

@@ -20,10 +20,16 @@ create table publishing.profiles (
   display_name text not null
     constraint profiles_display_name_length check (pg_catalog.char_length(display_name) between 1 and 100),
   bio text constraint profiles_bio_length check (pg_catalog.char_length(bio) <= 2000),
-  avatar_url text constraint profiles_avatar_url_format check (avatar_url ~ '^https?://[^[:space:]]+$'),
+  avatar_url text constraint profiles_avatar_url_format check (avatar_url ~ '^https?://[^[:space:]]+$')
+    constraint profiles_avatar_url_length check (pg_catalog.char_length(avatar_url) <= 2000),
+  -- Every anonymous GET /profiles carries it: 8 kB and 4 levels at most (finding 4 of
+  -- issue 19: a user stored 10 MB). Checked in name order: length before nesting.
   preferences jsonb not null default '{}'
-    constraint profiles_preferences_object check (pg_catalog.jsonb_typeof(preferences) = 'object'),
-  timezone text not null default 'UTC',
+    constraint profiles_preferences_object check (pg_catalog.jsonb_typeof(preferences) = 'object')
+    constraint profiles_preferences_length check (pg_catalog.octet_length(preferences::text) <= 8192)
+    constraint profiles_preferences_nesting check (not pg_catalog.jsonb_path_exists(preferences, '$.**{5}')),
+  timezone text not null default 'UTC'
+    constraint profiles_timezone_length check (pg_catalog.char_length(timezone) <= 64),
   location text constraint profiles_location_length check (pg_catalog.char_length(location) <= 100),
   last_active_at timestamptz,
   created_at timestamptz not null default pg_catalog.now(),

@@ -50,18 +50,19 @@ comment on index publishing.articles_search_rum_idx is
   'Full-text search ranked inside the index (search <=> query): publishing.search_articles.';
 
 -- The vector restricted to the words of the title, with their title (A) and
--- excerpt (B) positions.
+-- excerpt (B) positions. SQL-standard body: names resolved at creation.
 create function publishing_private.search_title_terms(search tsvector) returns tsvector
 language sql immutable parallel safe
-as $$
-  select pg_catalog.ts_delete(pg_catalog.ts_filter(search, '{a,b}'::"char"[]), array(
+return pg_catalog.ts_delete(pg_catalog.ts_filter(search, '{a,b}'::"char"[]), array(
     select pg_catalog.unnest(pg_catalog.tsvector_to_array(pg_catalog.ts_filter(search, '{b}'::"char"[])))
     except
-    select pg_catalog.unnest(pg_catalog.tsvector_to_array(pg_catalog.ts_filter(search, '{a}'::"char"[])))))
-$$;
+    select pg_catalog.unnest(pg_catalog.tsvector_to_array(pg_catalog.ts_filter(search, '{a}'::"char"[])))));
 -- Whoever writes an article maintains the index, so writers run this function.
 revoke execute on function publishing_private.search_title_terms(tsvector) from public;
 grant execute on function publishing_private.search_title_terms(tsvector) to authenticated, platform_jobs;
+select platform.declare_api_function('publishing', 'publishing_private.search_title_terms(tsvector)',
+  array['authenticated'],
+  'The title index''s expression: whoever writes an article maintains that index.');
 
 create index articles_search_title_rum_idx on publishing.articles
   using rum (publishing_private.search_title_terms(search) extensions.rum_tsvector_ops)
@@ -83,9 +84,7 @@ comment on table publishing_private.search_words is
 
 create function publishing_private.title_words(title text) returns text[]
 language sql immutable parallel safe
-as $$
-  select pg_catalog.tsvector_to_array(pg_catalog.to_tsvector('simple'::regconfig, title))
-$$;
+return pg_catalog.tsvector_to_array(pg_catalog.to_tsvector('simple'::regconfig, title));
 
 -- Whether an article's title words count: the stable part of
 -- publishing.is_visible, as for the search indexes above.

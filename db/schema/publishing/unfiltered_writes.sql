@@ -9,7 +9,7 @@
 -- Every publishing table that API roles may update or delete refuses a
 -- PATCH or DELETE without a filter (functions/core/unfiltered_writes).
 -- A new table API roles may write joins this list:
--- db/tests/core/016-unfiltered-writes.sql fails until it does.
+-- the lint unfiltered_writes_unguarded (db/lints) fails until it does.
 
 begin;
 

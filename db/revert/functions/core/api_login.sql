@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('api.login(text, text)');
+
 drop function api.login(text, text);
 
 commit;

@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('api.refresh(text)');
+
 drop function api.refresh(text);
 
 commit;

@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('api.register(text, text, text)');
+
 drop function api.register(text, text, text);
 
 commit;

@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('auth.check_request()');
+
 drop function auth.check_request();
 
 commit;

@@ -2,6 +2,10 @@
 
 begin;
 
+select platform.forget_api_function('events.principal_keys(jsonb)');
+select platform.forget_api_function('events.authorize_subscription(text)');
+select platform.forget_api_function('events.is_own_topic(text)');
+
 select platform.unschedule_job('events.prune');
 select events.unregister_topic('user:*');
 

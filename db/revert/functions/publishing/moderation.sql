@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('publishing.moderate_comment(bigint, text, text)');
+
 drop function publishing.moderate_comment(bigint, text, text);
 
 commit;

@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('publishing.email(publishing.profiles)');
+
 drop function publishing.email(publishing.profiles);
 
 commit;

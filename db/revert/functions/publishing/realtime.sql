@@ -2,6 +2,10 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.may_follow_articles(text)');
+select platform.forget_api_function('publishing_private.may_follow_article(text)');
+select platform.forget_api_function('publishing_private.may_follow_review(text)');
+
 select events.unregister_topic('publishing:review');
 select events.unregister_topic('publishing:article:*');
 select events.unregister_topic('publishing:articles');

@@ -3,6 +3,9 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.search_hits(tsquery, text, bigint[], bigint, uuid, timestamptz, timestamptz, integer, integer)');
+select platform.forget_api_function('publishing.search_articles(text, bigint, text, uuid, timestamptz, timestamptz, integer, integer)');
+
 drop function publishing.search_articles(text, bigint, text, uuid, timestamptz, timestamptz, integer, integer);
 drop function publishing_private.search_hits(tsquery, text, bigint[], bigint, uuid, timestamptz, timestamptz, integer, integer);
 drop function publishing_private.search_tags(bigint);

@@ -2,6 +2,11 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.coauthored_article_ids()');
+select platform.forget_api_function('publishing.is_visible(publishing.articles)');
+select platform.forget_api_function('publishing_private.own_article_ids()');
+select platform.forget_lint_exception('invoker_search_path', 'publishing.is_visible(publishing.articles)');
+
 drop policy "article editors untag articles" on publishing.article_tags;
 drop policy "article editors tag articles" on publishing.article_tags;
 drop policy "tags are visible with their article" on publishing.article_tags;

@@ -2,6 +2,10 @@
 
 begin;
 
+select platform.forget_api_function('publishing.top_articles(timestamptz, integer)');
+select platform.forget_api_function('publishing.daily_totals(date, date)');
+select platform.forget_api_function('publishing.article_stats(bigint)');
+
 drop function publishing.article_stats(bigint);
 drop function publishing.daily_totals(date, date);
 drop function publishing.top_articles(timestamptz, integer);

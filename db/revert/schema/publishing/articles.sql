@@ -2,6 +2,10 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.slugify(text)');
+select platform.forget_api_function('publishing_private.next_free_slug(text)');
+select platform.forget_api_function('publishing_private.visible_from(publishing.articles)');
+
 drop trigger articles_tag_visibility on publishing.articles;
 drop table publishing.article_tags;
 drop table publishing.article_authors;

@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('publishing.record_view(bigint)');
+
 drop table publishing.site_settings;
 drop function publishing.record_view(bigint);
 drop function publishing_private.ensure_view_partitions(integer);

@@ -2,6 +2,8 @@
 
 begin;
 
+select platform.forget_api_function('publishing_private.search_title_terms(tsvector)');
+
 drop trigger articles_forget_title_words on publishing.articles;
 drop trigger articles_collect_new_title_words on publishing.articles;
 drop trigger articles_collect_title_words on publishing.articles;

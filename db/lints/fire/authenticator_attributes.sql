@@ -1,0 +1,3 @@
+-- authenticator inherits its members' rights.
+-- expect: authenticator
+alter role authenticator inherit;
