@@ -199,9 +199,10 @@ class Realtime:
         if client.expiry is not None:
             client.expiry.cancel()
         token = client.principal.token
-        if token is not None:
+        left = None if token is None else token.seconds_left
+        if left is not None:
             loop = asyncio.get_running_loop()
-            client.expiry = loop.call_later(max(0.0, token.seconds_left), self._expire, client)
+            client.expiry = loop.call_later(max(0.0, left), self._expire, client)
 
     def _expire(self, client: Client) -> None:
         self._end(client, "token_expired", "the access token expired; reconnect with a new one",
@@ -297,5 +298,5 @@ def _authenticated(principal: Principal) -> str:
     return protocol.encode(
         "authenticated",
         sub=principal.subject,
-        expires_at=None if token is None else int(token.expires_at),
+        expires_at=None if token is None or token.expires_at is None else int(token.expires_at),
     )

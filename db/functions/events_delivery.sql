@@ -7,9 +7,10 @@
 --
 --   events.audience_keys(audience)   the keys an event is addressed to:
 --       'public', 'authenticated', 'user:<uuid>', 'privilege:<name>'.
---   events.principal_keys(claims)    the keys a caller holds: 'public'; with a
---       `sub`, 'authenticated' and 'user:<sub>'; 'privilege:<p>' for every
---       privilege in the token (already the implication closure).
+--   events.principal_keys(claims)    the keys a caller holds: 'public'; for a
+--       user's token (auth.claims_principal, the rule PostgREST's pre-request
+--       hook applies too) 'authenticated', 'user:<sub>' and 'privilege:<p>' for
+--       every privilege in the token (already the implication closure).
 --   events.audience_allows(a, c)     = the two sets overlap. This is THE rule;
 --       the gateway fetches both key sets from here and only tests overlap,
 --       so no rule is written in Python.
@@ -54,11 +55,13 @@ language sql immutable parallel safe
 set search_path = ''
 as $$
   select array['public']
-      || case when claims ? 'sub' then array['authenticated', 'user:' || (claims ->> 'sub')] else '{}'::text[] end
-      || coalesce(array(
-           select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
-             case pg_catalog.jsonb_typeof(claims -> 'privileges') when 'array' then claims -> 'privileges' else '[]' end) p),
-         '{}')
+      || case when auth.claims_principal(claims) = 'user' then
+           array['authenticated', 'user:' || (claims ->> 'sub')]
+           || coalesce(array(
+                select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
+                  case pg_catalog.jsonb_typeof(claims -> 'privileges') when 'array' then claims -> 'privileges' else '[]' end) p),
+              '{}')
+         else '{}'::text[] end
 $$;
 comment on function events.principal_keys(jsonb) is 'Keys a caller with these JWT claims holds.';
 

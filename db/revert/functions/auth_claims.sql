@@ -2,6 +2,7 @@
 
 begin;
 
+drop function auth.claims_principal(jsonb);
 drop function auth.has_privilege(text);
 drop function auth.uid();
 drop function auth.claims();
