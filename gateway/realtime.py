@@ -31,6 +31,7 @@ from websockets.exceptions import ConnectionClosed
 
 from gateway import protocol
 from gateway.hub import Client, Hub, Subscription
+from gateway.limits import ANSWERS, Limits
 from gateway.metrics import Metrics
 from gateway.outbox import BATCH, Outbox
 from gateway.protocol import ProtocolError
@@ -60,6 +61,11 @@ class Realtime:
         self.metrics = metrics
         self.hub = Hub(
             metrics, settings.realtime_client_buffer_bytes, settings.realtime_max_subscriptions
+        )
+        self.limits = Limits(
+            metrics,
+            settings.realtime_max_connections,
+            settings.realtime_max_connections_per_address,
         )
         self.rights = Rights(authenticator_url)
         self.outbox = Outbox(
@@ -125,9 +131,18 @@ class Realtime:
     # --- handshake and connection -----------------------------------------------------
 
     async def handshake(self, connection: ServerConnection, path: str) -> tuple[int, str] | None:
-        """Check ``?token=`` before the upgrade; an (HTTP status, body) pair refuses it."""
+        """Check the connection caps and ``?token=`` before the upgrade; an (HTTP status,
+        body) pair refuses it."""
         if self.stopping:
             return 503, protocol.error("unavailable", "the gateway is shutting down")
+        refusal = self.limits.admit(connection)  # before any await: no overshoot
+        if refusal is not None:
+            status, code = ANSWERS[refusal]
+            if refusal == "total":
+                message = f"the gateway is full ({self.limits.max_total} connections); retry later"
+            else:
+                message = f"at most {self.limits.max_per_address} connections per client address"
+            return status, protocol.error(code, message)
         tokens = parse_qs(urlsplit(path).query).get("token")
         try:
             token = self._verify(tokens[0]) if tokens else None

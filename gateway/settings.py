@@ -32,6 +32,8 @@ _POSITIVE = {
     "events_retention_hours": "PLATFORM_EVENTS_RETENTION_HOURS",
     "realtime_client_buffer_bytes": "PLATFORM_REALTIME_CLIENT_BUFFER",
     "realtime_max_subscriptions": "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS",
+    "realtime_max_connections": "PLATFORM_REALTIME_MAX_CONNECTIONS",
+    "realtime_max_connections_per_address": "PLATFORM_REALTIME_MAX_CONNECTIONS_PER_ADDRESS",
     "realtime_ping_seconds": "PLATFORM_REALTIME_PING",
     "realtime_close_seconds": "PLATFORM_REALTIME_CLOSE_TIMEOUT",
     "realtime_poll_seconds": "PLATFORM_REALTIME_POLL",
@@ -97,6 +99,9 @@ class Settings:
     events_retention_hours: float = 24.0
     realtime_client_buffer_bytes: int = 1 << 20
     realtime_max_subscriptions: int = 100
+    #: Caps on open /realtime connections, in all and per client address (gateway/limits.py).
+    realtime_max_connections: int = 10_000
+    realtime_max_connections_per_address: int = 200
     realtime_ping_seconds: float = 20.0
     #: How long a closing socket may take to flush what it was sent (an overflowing
     #: client's backlog, then its resync and close frame) before it is cut off.
@@ -221,6 +226,10 @@ class Settings:
             events_retention_hours=_float(env, "PLATFORM_EVENTS_RETENTION_HOURS", 24.0),
             realtime_client_buffer_bytes=_int(env, "PLATFORM_REALTIME_CLIENT_BUFFER", 1 << 20),
             realtime_max_subscriptions=_int(env, "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS", 100),
+            realtime_max_connections=_int(env, "PLATFORM_REALTIME_MAX_CONNECTIONS", 10_000),
+            realtime_max_connections_per_address=_int(
+                env, "PLATFORM_REALTIME_MAX_CONNECTIONS_PER_ADDRESS", 200
+            ),
             realtime_ping_seconds=_float(env, "PLATFORM_REALTIME_PING", 20.0),
             realtime_close_seconds=_float(env, "PLATFORM_REALTIME_CLOSE_TIMEOUT", 10.0),
             realtime_poll_seconds=_float(env, "PLATFORM_REALTIME_POLL", 1.0),

@@ -33,7 +33,6 @@ ANON_ROLE: Final = "anon"
 # * ``aud`` is not checked (PostgREST's ``jwt-aud`` is not set).
 ALGORITHMS: Final = ("HS256", "HS384", "HS512")
 LEEWAY_SECONDS: Final = 30
-_OPTIONS: Final = {"require": [], "verify_aud": False}
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,11 @@ def verify(raw: str, secret: str) -> Token:
     token_expired)."""
     try:
         claims = jwt.decode(
-            raw, secret, algorithms=list(ALGORITHMS), leeway=LEEWAY_SECONDS, options=_OPTIONS
+            raw,
+            secret,
+            algorithms=list(ALGORITHMS),
+            leeway=LEEWAY_SECONDS,
+            options={"require": [], "verify_aud": False},
         )
     except jwt.ExpiredSignatureError:
         raise ProtocolError("token_expired", "the access token has expired; refresh it") from None
