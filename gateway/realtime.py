@@ -295,7 +295,7 @@ class Realtime:
     async def _replay(self, client: Client, sub: Subscription, after: int, upto: int) -> None:
         """Send the events of ``sub.topic`` in ``(after, upto]`` the client may see."""
         while after < upto:
-            events = await self.outbox.replay(sub.topic, after, upto)
+            events = await self.outbox.replay(sub.topic, after, upto, client.principal.keys)
             for event in events:
                 if client.closing or client.subscriptions.get(sub.topic) is not sub:
                     return

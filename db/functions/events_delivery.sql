@@ -19,6 +19,17 @@
 --       matches (null: unknown topic) and whether its authorizer allows it.
 --   events.messages(after, max, topic, upto)  the wire messages after a seq,
 --       serialized here once per event, with their audience keys.
+--   events.replay(after, max, topic, upto, principal)  what a resuming
+--       caller with these principal keys is sent: events of the topic
+--       addressed to it AND whose row it may still see now (the row's current
+--       audience, events.replay_audiences); withdrawal notices (payload op
+--       'withdraw', only the row's id) are exempt. What was withdrawn since
+--       the event is never replayed.
+--   events.withdrawn(type, before, after)  for describe functions: a
+--       withdrawal notice addressed to the old audience when the change
+--       shrinks it (events.write_event writes it as a second event).
+--   events.register_replay_audience(table, function)  declare a table's
+--       current-audience function (record jsonb) returns jsonb.
 --   events.cursor_status(after)      'retention' when events after that seq
 --       were pruned, 'unknown_position' when it is ahead of the sequence.
 --   events.prune()                   drop events sequenced longer ago than
@@ -73,6 +84,20 @@ as $$
 $$;
 comment on function events.audience_allows(jsonb, jsonb) is
   'Whether a caller with these JWT claims may receive an event with this audience (the key sets overlap).';
+
+create function events.withdrawn(type text, before jsonb, after jsonb) returns jsonb
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  -- A key of `before` stays covered when `after` has it, has 'public' (everyone), or
+  -- has 'authenticated' and the key is a signed-in one (a user, a privilege).
+  select case when exists (
+           select from pg_catalog.unnest(events.audience_keys(before)) k, events.audience_keys(after) a
+            where not (k = any (a) or 'public' = any (a) or (k <> 'public' and 'authenticated' = any (a))))
+         then pg_catalog.jsonb_build_object('type', type, 'audience', before) end
+$$;
+comment on function events.withdrawn(text, jsonb, jsonb) is
+  'For a describe function: the withdrawal notice ({type, audience: before}) when a change leaves someone of `before` out of `after`; else null.';
 
 create function events.register_topic(pattern text, authorize regprocedure, description text) returns void
 language sql volatile
@@ -159,6 +184,59 @@ $$;
 comment on function events.messages(bigint, integer, text, bigint) is
   'Sequenced events after a seq (optionally of one topic, up to a seq) as wire messages with their audience keys.';
 
+create function events.register_replay_audience(source regclass, audience_of regprocedure) returns void
+language sql volatile
+set search_path = ''
+as $$
+  insert into events.replay_audiences (source, audience_of)
+  select sn.nspname || '.' || c.relname, pn.nspname || '.' || p.proname
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace sn on sn.oid = c.relnamespace,
+         pg_catalog.pg_proc p join pg_catalog.pg_namespace pn on pn.oid = p.pronamespace
+   where c.oid = register_replay_audience.source and p.oid = register_replay_audience.audience_of
+  on conflict on constraint replay_audiences_pkey do update set audience_of = excluded.audience_of
+$$;
+comment on function events.register_replay_audience(regclass, regprocedure) is
+  'Declare the function (record jsonb) returns jsonb giving who may see a row of this table now.';
+
+create function events.current_audience_keys(payload jsonb) returns text[]
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  audience_of text;
+  audience jsonb;
+begin
+  select r.audience_of into audience_of from events.replay_audiences r where r.source = payload ->> 'table';
+  if audience_of is null then
+    return null;  -- no current audience declared: the event's own audience decides
+  end if;
+  execute pg_catalog.format('select %s($1)', (audience_of || '(jsonb)')::regprocedure::regproc)
+    into audience using payload -> 'record';
+  return events.audience_keys(coalesce(audience, '{}'));  -- a gone row: nobody
+end
+$$;
+comment on function events.current_audience_keys(jsonb) is
+  'Keys of who may see an event''s row now (null when its table declared no current audience).';
+
+create function events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[])
+returns table (seq bigint, topic text, keys text[], created_at timestamptz, message text)
+language sql stable
+set search_path = ''
+as $$
+  select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
+         pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
+                                      'data', o.payload, 'at', o.created_at)::text
+    from events.outbox o
+   where o.topic = only_topic and o.seq is not null and o.seq > after and o.seq <= upto
+     and events.audience_keys(o.audience) && principal
+     and (o.payload ->> 'op' = 'withdraw'
+          or coalesce(events.current_audience_keys(o.payload) && principal, true))
+   order by o.seq
+   limit max_rows
+$$;
+comment on function events.replay(bigint, integer, text, bigint, text[]) is
+  'Events of a topic after a seq, up to a seq, that a caller with these keys may receive and whose row it may still see.';
+
 create function events.cursor_status(after bigint) returns text
 language sql stable
 set search_path = ''
@@ -196,7 +274,8 @@ comment on function events.prune() is 'Remove events sequenced before the retent
 
 revoke execute on function events.prune() from public;
 grant execute on function events.audience_keys(jsonb), events.messages(bigint, integer, text, bigint),
-  events.cursor_status(bigint) to platform_jobs;
+  events.cursor_status(bigint), events.current_audience_keys(jsonb),
+  events.replay(bigint, integer, text, bigint, text[]) to platform_jobs;
 grant execute on function events.principal_keys(jsonb), events.authorize_subscription(text),
   events.is_own_topic(text) to anon, authenticated;
 

@@ -79,6 +79,11 @@ begin
 end
 $$;
 
+delete from events.replay_audiences where source in ('publishing.articles', 'publishing.comments');
+drop function publishing_private.current_comment_audience(jsonb);
+drop function publishing_private.current_article_audience(jsonb);
+revoke usage on schema publishing_private from platform_jobs;
+drop function publishing_private.comment_audience(jsonb, boolean);
 drop function publishing_private.may_follow_review(text);
 drop function publishing_private.may_follow_article(text);
 drop function publishing_private.may_follow_articles(text);

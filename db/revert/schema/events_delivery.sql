@@ -2,6 +2,7 @@
 
 begin;
 
+drop table events.replay_audiences;
 drop table events.topics;
 drop table events.config;
 drop index events.outbox_sequenced_at_idx;

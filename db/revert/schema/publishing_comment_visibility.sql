@@ -76,15 +76,8 @@ set search_path = ''
 as $$
 declare
   row_data jsonb := coalesce(new, old);
-  readers jsonb := '{}';
-  article publishing.articles;
+  audience jsonb := publishing_private.comment_audience(row_data, op = 'delete');
 begin
-  if op <> 'delete' and row_data ->> 'status' = 'approved' and row_data -> 'deleted_at' = 'null'::jsonb then
-    select a.* into article from publishing.articles a where a.id = (row_data ->> 'article_id')::bigint;
-    if article.id is not null then
-      readers := publishing_private.article_audience(article, false);
-    end if;
-  end if;
   return pg_catalog.jsonb_build_object(
     'type', case
       when op = 'insert' then 'comment.created'
@@ -92,11 +85,10 @@ begin
       when new -> 'deleted_at' <> 'null'::jsonb and old -> 'deleted_at' = 'null'::jsonb then 'comment.deleted'
       when new ->> 'status' is distinct from old ->> 'status' then 'comment.moderated'
       else 'comment.updated' end,
-    'audience', case when readers ? 'public' then readers
-                     else pg_catalog.jsonb_build_object(
-                       'users', coalesce(readers -> 'users', '[]'::jsonb)
-                                || pg_catalog.jsonb_build_array(row_data ->> 'author_id'),
-                       'privileges', coalesce(readers -> 'privileges', '[]'::jsonb) || '["moderator"]'::jsonb) end);
+    'audience', audience,
+    'withdrawn', case when old is not null then events.withdrawn('comment.withdrawn',
+      publishing_private.comment_audience(old, false),
+      case when op = 'delete' then '{}'::jsonb else audience end) end);
 end
 $$;
 
