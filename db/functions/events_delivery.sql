@@ -29,7 +29,8 @@
 --       withdrawal notice addressed to the old audience when the change
 --       shrinks it (events.write_event writes it as a second event).
 --   events.register_replay_audience(table, function)  declare a table's
---       current-audience function (record jsonb) returns jsonb.
+--       current-audience function (ids text[]) returns table (id text,
+--       audience jsonb): one call per table per replayed batch.
 --   events.cursor_status(after)      'retention' when events after that seq
 --       were pruned, 'unknown_position' when it is ahead of the sequence.
 --   events.prune()                   drop events sequenced longer ago than
@@ -196,43 +197,61 @@ as $$
   on conflict on constraint replay_audiences_pkey do update set audience_of = excluded.audience_of
 $$;
 comment on function events.register_replay_audience(regclass, regprocedure) is
-  'Declare the function (record jsonb) returns jsonb giving who may see a row of this table now.';
+  'Declare the function (ids text[]) returns table (id text, audience jsonb) giving who may see rows of this table now.';
 
-create function events.current_audience_keys(payload jsonb) returns text[]
+create function events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[])
+returns table (seq bigint, topic text, keys text[], created_at timestamptz, message text)
 language plpgsql stable
 set search_path = ''
 as $$
 declare
-  audience_of text;
-  audience jsonb;
+  batch events.outbox[];
+  now_keys jsonb;  -- {"<source>": {"<row id>": [keys of who may see the row now]}}
+  part jsonb;
+  reg record;
+  wanted integer;
+  sent integer := 0;
+  n integer;
+  cursor_seq bigint := after;
 begin
-  select r.audience_of into audience_of from events.replay_audiences r where r.source = payload ->> 'table';
-  if audience_of is null then
-    return null;  -- no current audience declared: the event's own audience decides
-  end if;
-  execute pg_catalog.format('select %s($1)', (audience_of || '(jsonb)')::regprocedure::regproc)
-    into audience using payload -> 'record';
-  return events.audience_keys(coalesce(audience, '{}'));  -- a gone row: nobody
+  loop
+    wanted := max_rows - sent;
+    -- The events addressed to the caller; then one call per table for its rows' current audiences.
+    select pg_catalog.array_agg(c order by c.seq) into batch
+      from (select o.* from events.outbox o
+             where o.topic = only_topic and o.seq is not null and o.seq > cursor_seq and o.seq <= upto
+               and events.audience_keys(o.audience) && principal
+             order by o.seq
+             limit wanted) c;
+    exit when batch is null;
+    now_keys := '{}';
+    for reg in
+      select r.source, r.audience_of from events.replay_audiences r
+       where r.source in (select b.payload ->> 'table' from pg_catalog.unnest(batch) b)
+    loop
+      execute pg_catalog.format(
+        'select pg_catalog.jsonb_object_agg(c.id, events.audience_keys(c.audience)) from %s($1) c',
+        (reg.audience_of || '(text[])')::regprocedure::regproc)
+        into part
+        using array(select distinct b.payload -> 'record' ->> 'id' from pg_catalog.unnest(batch) b
+                     where b.payload ->> 'table' = reg.source and b.payload ->> 'op' <> 'withdraw');
+      now_keys := now_keys || pg_catalog.jsonb_build_object(reg.source, coalesce(part, '{}'));
+    end loop;
+    return query
+      select b.seq, b.topic, events.audience_keys(b.audience), b.created_at,
+             pg_catalog.json_build_object('op', 'event', 'id', b.seq, 'topic', b.topic, 'type', b.type,
+                                          'data', b.payload, 'at', b.created_at)::text
+        from pg_catalog.unnest(batch) b
+       where b.payload ->> 'op' = 'withdraw'            -- a notice: only an id, for its audience
+          or not (now_keys ? (b.payload ->> 'table'))  -- its table declared no current audience
+          or coalesce(now_keys -> (b.payload ->> 'table') -> (b.payload -> 'record' ->> 'id'), '[]') ?| principal
+       order by b.seq;
+    get diagnostics n = row_count;
+    sent := sent + n;
+    exit when sent >= max_rows or pg_catalog.cardinality(batch) < wanted;
+    cursor_seq := (batch[pg_catalog.cardinality(batch)]).seq;
+  end loop;
 end
-$$;
-comment on function events.current_audience_keys(jsonb) is
-  'Keys of who may see an event''s row now (null when its table declared no current audience).';
-
-create function events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[])
-returns table (seq bigint, topic text, keys text[], created_at timestamptz, message text)
-language sql stable
-set search_path = ''
-as $$
-  select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
-         pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
-                                      'data', o.payload, 'at', o.created_at)::text
-    from events.outbox o
-   where o.topic = only_topic and o.seq is not null and o.seq > after and o.seq <= upto
-     and events.audience_keys(o.audience) && principal
-     and (o.payload ->> 'op' = 'withdraw'
-          or coalesce(events.current_audience_keys(o.payload) && principal, true))
-   order by o.seq
-   limit max_rows
 $$;
 comment on function events.replay(bigint, integer, text, bigint, text[]) is
   'Events of a topic after a seq, up to a seq, that a caller with these keys may receive and whose row it may still see.';
@@ -274,8 +293,7 @@ comment on function events.prune() is 'Remove events sequenced before the retent
 
 revoke execute on function events.prune() from public;
 grant execute on function events.audience_keys(jsonb), events.messages(bigint, integer, text, bigint),
-  events.cursor_status(bigint), events.current_audience_keys(jsonb),
-  events.replay(bigint, integer, text, bigint, text[]) to platform_jobs;
+  events.cursor_status(bigint), events.replay(bigint, integer, text, bigint, text[]) to platform_jobs;
 grant execute on function events.principal_keys(jsonb), events.authorize_subscription(text),
   events.is_own_topic(text) to anon, authenticated;
 

@@ -74,29 +74,32 @@ $$;
 comment on function publishing_private.comment_audience(jsonb, boolean) is
   'Who may read a comment (a row as jsonb), as an event audience (mirrors the comments select policies).';
 
--- What a replay re-checks (events.replay): who may see the row now; null when it is gone.
--- SECURITY DEFINER: the gateway's platform_jobs role cannot read these tables.
-create function publishing_private.current_article_audience(record jsonb) returns jsonb
+-- What a replay re-checks (events.replay): who may see these rows now; a gone row has
+-- no line. One call per replayed batch. SECURITY DEFINER: the gateway's platform_jobs
+-- role cannot read these tables.
+create function publishing_private.current_article_audiences(ids text[])
+returns table (id text, audience jsonb)
 language sql stable
 security definer
 set search_path = ''
 as $$
-  select publishing_private.article_audience(a, false)
-    from publishing.articles a where a.id = (record ->> 'id')::bigint
+  select a.id::text, publishing_private.article_audience(a, false)
+    from publishing.articles a where a.id = any (ids::bigint[])
 $$;
-create function publishing_private.current_comment_audience(record jsonb) returns jsonb
+create function publishing_private.current_comment_audiences(ids text[])
+returns table (id text, audience jsonb)
 language sql stable
 security definer
 set search_path = ''
 as $$
-  select publishing_private.comment_audience(pg_catalog.to_jsonb(c), false)
-    from publishing.comments c where c.id = (record ->> 'id')::bigint
+  select c.id::text, publishing_private.comment_audience(pg_catalog.to_jsonb(c), false)
+    from publishing.comments c where c.id = any (ids::bigint[])
 $$;
-revoke execute on function publishing_private.current_article_audience(jsonb),
-  publishing_private.current_comment_audience(jsonb) from public;
+revoke execute on function publishing_private.current_article_audiences(text[]),
+  publishing_private.current_comment_audiences(text[]) from public;
 grant usage on schema publishing_private to platform_jobs;
-grant execute on function publishing_private.current_article_audience(jsonb),
-  publishing_private.current_comment_audience(jsonb) to platform_jobs;
+grant execute on function publishing_private.current_article_audiences(text[]),
+  publishing_private.current_comment_audiences(text[]) to platform_jobs;
 
 create or replace function publishing_private.describe_article(op text, new jsonb, old jsonb) returns jsonb
 language plpgsql stable
@@ -181,9 +184,9 @@ select events.enable('publishing.comments', array['publishing:article:{article_i
   'publishing_private.describe_comment(text, jsonb, jsonb)');
 
 select events.register_replay_audience('publishing.articles',
-  'publishing_private.current_article_audience(jsonb)');
+  'publishing_private.current_article_audiences(text[])');
 select events.register_replay_audience('publishing.comments',
-  'publishing_private.current_comment_audience(jsonb)');
+  'publishing_private.current_comment_audiences(text[])');
 
 select events.register_topic('publishing:articles', 'publishing_private.may_follow_articles(text)',
   'Every article change the caller may see.');

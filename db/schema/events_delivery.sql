@@ -11,9 +11,10 @@
 --                   claims set as PostgREST sets them), so row-level security
 --                   answers "may this user follow that row". Modules register
 --                   their topics next to their policies.
---   events.replay_audiences  per source table, the function (record jsonb)
---                   returns jsonb that says who may see that row NOW, as an
---                   event audience (null: the row is gone). A replay sends an
+--   events.replay_audiences  per source table, the function (ids text[])
+--                   returns table (id text, audience jsonb) that says who may
+--                   see those rows NOW, as event audiences (a gone row: no
+--                   line, so nobody). A replay sends an
 --                   event only to callers in both its audience and its row's
 --                   current audience (events.replay), so what was withdrawn
 --                   since is not shown again. Modules register their tables
@@ -54,7 +55,7 @@ create table events.replay_audiences (
     constraint replay_audiences_function_format check (audience_of ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$')
 );
 comment on table events.replay_audiences is
-  'Per source table (schema.table, as event payloads name it), the function (record jsonb) giving who may see the row now.';
+  'Per source table (schema.table, as event payloads name it), the function (ids text[]) giving who may see those rows now.';
 
 alter table events.config enable row level security;
 alter table events.topics enable row level security;

@@ -23,7 +23,6 @@ comment on function events.audience_allows(jsonb, jsonb) is
 drop function events.prune();
 drop function events.cursor_status(bigint);
 drop function events.replay(bigint, integer, text, bigint, text[]);
-drop function events.current_audience_keys(jsonb);
 drop function events.register_replay_audience(regclass, regprocedure);
 drop function events.withdrawn(text, jsonb, jsonb);
 drop function events.messages(bigint, integer, text, bigint);

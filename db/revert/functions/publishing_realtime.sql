@@ -80,8 +80,8 @@ end
 $$;
 
 delete from events.replay_audiences where source in ('publishing.articles', 'publishing.comments');
-drop function publishing_private.current_comment_audience(jsonb);
-drop function publishing_private.current_article_audience(jsonb);
+drop function publishing_private.current_comment_audiences(text[]);
+drop function publishing_private.current_article_audiences(text[]);
 revoke usage on schema publishing_private from platform_jobs;
 drop function publishing_private.comment_audience(jsonb, boolean);
 drop function publishing_private.may_follow_review(text);

@@ -15,6 +15,6 @@ select 1 / (select pg_catalog.count(*) from events.topics where pattern = 'user:
 select 1 / (select pg_catalog.count(*) from platform.jobs where name = 'events.prune')::int;
 select 1 / (not pg_catalog.has_function_privilege('anon', 'events.prune()', 'execute'))::int;
 select 1 / pg_catalog.has_function_privilege('platform_jobs', 'events.replay(bigint, integer, text, bigint, text[])', 'execute')::int;
-select 1 / (not pg_catalog.has_function_privilege('anon', 'events.current_audience_keys(jsonb)', 'execute'))::int;
+select 1 / (not pg_catalog.has_function_privilege('anon', 'events.replay(bigint, integer, text, bigint, text[])', 'execute'))::int;
 
 rollback;

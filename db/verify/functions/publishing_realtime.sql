@@ -8,6 +8,6 @@ select 1 / (select pg_catalog.count(*) from pg_catalog.pg_trigger
                and pg_catalog.encode(tgargs, 'escape') like '%user:{author_id}%')::int;
 select 1 / pg_catalog.has_function_privilege('anon', 'publishing_private.may_follow_article(text)', 'execute')::int;
 select 1 / (select pg_catalog.count(*) = 2 from events.replay_audiences where source like 'publishing.%')::int;
-select 1 / (not pg_catalog.has_function_privilege('anon', 'publishing_private.current_article_audience(jsonb)', 'execute'))::int;
+select 1 / (not pg_catalog.has_function_privilege('anon', 'publishing_private.current_article_audiences(text[])', 'execute'))::int;
 
 rollback;
