@@ -4,6 +4,9 @@ A connection starts anonymous or with ``?token=``; ``auth`` replaces its identit
 same socket (every subscription is authorized again). ``subscribe`` is authorized by SQL
 as the caller (`gateway.rights`); with ``since`` the missed events of that topic are
 replayed from the outbox (or ``resync`` is sent when they were pruned) before live ones.
+SQL chooses what a replay sends (``events.replay``, given the caller's keys): only rows
+the caller may still see now, and withdrawal notices for those it no longer may.
+Connections are capped in all and per client address at the upgrade (`gateway.limits`).
 
 Background loops: the outbox listener and reader (`gateway.outbox`), and the session
 sweep, which closes sockets whose session was revoked (at once, on NOTIFY
