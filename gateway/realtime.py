@@ -11,7 +11,8 @@ Connections are capped in all and per client address at the upgrade (`gateway.li
 Background loops: the outbox listener and reader (`gateway.outbox`), and the session
 sweep, which closes sockets whose session was revoked (at once, on NOTIFY
 ``platform_sessions``) or ended (every ``session_check`` seconds). A token's expiry closes
-its socket at ``exp`` unless the client re-authenticates first.
+its socket when PostgREST stops accepting it (``exp`` plus the clock skew,
+`gateway.tokens`) unless the client re-authenticates first.
 
 Shutdown drains: committed events are read and written one last time and the send
 buffers flushed (at most ``drain_seconds``) before sockets close with 1001.
