@@ -76,6 +76,8 @@ class Settings:
     events_retention_hours: float = setting(24.0, "PLATFORM_EVENTS_RETENTION_HOURS", "Hours events stay in the outbox (what `since` can replay)", POSITIVE)
     realtime_client_buffer_bytes: int = setting(1 << 20, "PLATFORM_REALTIME_CLIENT_BUFFER", "Bytes queued for one client before it is resynced", POSITIVE)
     realtime_max_subscriptions: int = setting(100, "PLATFORM_REALTIME_MAX_SUBSCRIPTIONS", "Topics one connection may subscribe to", POSITIVE)
+    realtime_max_connections: int = setting(10_000, "PLATFORM_REALTIME_MAX_CONNECTIONS", "Open /realtime connections in all; past it an upgrade gets 503 server_full (gateway/limits.py)", POSITIVE)
+    realtime_max_connections_per_address: int = setting(200, "PLATFORM_REALTIME_MAX_CONNECTIONS_PER_ADDRESS", "Open /realtime connections per client address; past it an upgrade gets 429 too_many_connections", POSITIVE)
     realtime_ping_seconds: float = setting(20.0, "PLATFORM_REALTIME_PING", "Seconds between WebSocket pings", POSITIVE)
     realtime_close_seconds: float = setting(10.0, "PLATFORM_REALTIME_CLOSE_TIMEOUT", "Seconds a closing socket may take to flush its backlog, resync and close frame", POSITIVE)
     realtime_poll_seconds: float = setting(1.0, "PLATFORM_REALTIME_POLL", "Seconds between outbox reads when no NOTIFY arrives", POSITIVE)

@@ -601,9 +601,16 @@ declare
   session_id text;
   live boolean;
 begin
-  if claims - 'role' = '{}'::jsonb and coalesce(claims ->> 'role', 'anon') = 'anon' then
-    return;
-  end if;
+  case auth.claims_principal(claims)
+    when 'anonymous' then
+      return;
+    when 'invalid' then
+      perform platform.raise_error(401, 'auth.token_incomplete',
+        'the access token must have the role authenticated and name a user (sub)', null,
+        'log in to get a complete token');
+    else
+      null;  -- a user's token: check it below
+  end case;
   if pg_catalog.jsonb_typeof(claims -> 'exp') is distinct from 'number' then
     perform platform.raise_error(401, 'auth.token_incomplete',
       'the access token has no expiry (exp)', null, 'log in to get a complete token');
@@ -646,6 +653,28 @@ CREATE FUNCTION auth.claims() RETURNS jsonb
 --
 
 COMMENT ON FUNCTION auth.claims() IS 'The verified JWT claims of the current request ({} when anonymous).';
+
+--
+-- Name: claims_principal(jsonb); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.claims_principal(claims jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select case
+    when claims operator(pg_catalog.-) 'role' = '{}'::pg_catalog.jsonb
+         and coalesce(claims operator(pg_catalog.->>) 'role', 'anon') = 'anon' then 'anonymous'
+    when claims operator(pg_catalog.->>) 'role' = 'authenticated'
+         and coalesce(claims operator(pg_catalog.->>) 'sub', '') <> '' then 'user'
+    else 'invalid' end
+$$;
+
+--
+-- Name: FUNCTION claims_principal(claims jsonb); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.claims_principal(claims jsonb) IS 'Who a token''s claims make the caller: anonymous, user, or invalid (refused by auth.check_request).';
 
 --
 -- Name: clear_failed_logins(extensions.citext); Type: FUNCTION; Schema: auth; Owner: -
@@ -1704,11 +1733,13 @@ CREATE FUNCTION events.principal_keys(claims jsonb) RETURNS text[]
     SET search_path TO ''
     AS $$
   select array['public']
-      || case when claims ? 'sub' then array['authenticated', 'user:' || (claims ->> 'sub')] else '{}'::text[] end
-      || coalesce(array(
-           select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
-             case pg_catalog.jsonb_typeof(claims -> 'privileges') when 'array' then claims -> 'privileges' else '[]' end) p),
-         '{}')
+      || case when auth.claims_principal(claims) = 'user' then
+           array['authenticated', 'user:' || (claims ->> 'sub')]
+           || coalesce(array(
+                select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
+                  case pg_catalog.jsonb_typeof(claims -> 'privileges') when 'array' then claims -> 'privileges' else '[]' end) p),
+              '{}')
+         else '{}'::text[] end
 $$;
 
 --
@@ -1748,6 +1779,28 @@ $$;
 --
 
 COMMENT ON FUNCTION events.prune() IS 'Remove events sequenced before the retention window; returns how many.';
+
+--
+-- Name: register_replay_audience(regclass, regprocedure); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.register_replay_audience(source regclass, audience_of regprocedure) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  insert into events.replay_audiences (source, audience_of)
+  select sn.nspname || '.' || c.relname, pn.nspname || '.' || p.proname
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace sn on sn.oid = c.relnamespace,
+         pg_catalog.pg_proc p join pg_catalog.pg_namespace pn on pn.oid = p.pronamespace
+   where c.oid = register_replay_audience.source and p.oid = register_replay_audience.audience_of
+  on conflict on constraint replay_audiences_pkey do update set audience_of = excluded.audience_of
+$$;
+
+--
+-- Name: FUNCTION register_replay_audience(source regclass, audience_of regprocedure); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.register_replay_audience(source regclass, audience_of regprocedure) IS 'Declare the function (ids text[]) returns table (id text, audience jsonb) giving who may see rows of this table now.';
 
 --
 -- Name: register_topic(text, regprocedure, text); Type: FUNCTION; Schema: events; Owner: -
@@ -1810,6 +1863,70 @@ $_$;
 COMMENT ON FUNCTION events.render_topic(template text, rec jsonb) IS 'Fill {column} placeholders of a topic template from a row.';
 
 --
+-- Name: replay(bigint, integer, text, bigint, text[]); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[]) RETURNS TABLE(seq bigint, topic text, keys text[], created_at timestamp with time zone, message text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  batch events.outbox[];
+  now_keys jsonb;  -- {"<source>": {"<row id>": [keys of who may see the row now]}}
+  part jsonb;
+  reg record;
+  wanted integer;
+  sent integer := 0;
+  n integer;
+  cursor_seq bigint := after;
+begin
+  loop
+    wanted := max_rows - sent;
+    -- The events addressed to the caller; then one call per table for its rows' current audiences.
+    select pg_catalog.array_agg(c.o order by (c.o).seq) into batch
+      from (select o from events.outbox o
+             where o.topic = only_topic and o.seq is not null and o.seq > cursor_seq and o.seq <= upto
+               and events.audience_keys(o.audience) && principal
+             order by o.seq
+             limit wanted) c;
+    exit when batch is null;
+    now_keys := '{}';
+    for reg in
+      select r.source, r.audience_of from events.replay_audiences r
+       where r.source in (select b.payload ->> 'table' from pg_catalog.unnest(batch) b)
+    loop
+      execute pg_catalog.format(
+        'select pg_catalog.jsonb_object_agg(c.id, events.audience_keys(c.audience)) from %s($1) c',
+        (reg.audience_of || '(text[])')::regprocedure::regproc)
+        into part
+        using array(select distinct b.payload -> 'record' ->> 'id' from pg_catalog.unnest(batch) b
+                     where b.payload ->> 'table' = reg.source and b.payload ->> 'op' <> 'withdraw');
+      now_keys := now_keys || pg_catalog.jsonb_build_object(reg.source, coalesce(part, '{}'));
+    end loop;
+    return query
+      select b.seq, b.topic, events.audience_keys(b.audience), b.created_at,
+             pg_catalog.json_build_object('op', 'event', 'id', b.seq, 'topic', b.topic, 'type', b.type,
+                                          'data', b.payload, 'at', b.created_at)::text
+        from pg_catalog.unnest(batch) b
+       where b.payload ->> 'op' = 'withdraw'            -- a notice: only an id, for its audience
+          or not (now_keys ? (b.payload ->> 'table'))  -- its table declared no current audience
+          or coalesce(now_keys -> (b.payload ->> 'table') -> (b.payload -> 'record' ->> 'id'), '[]') ?| principal
+       order by b.seq;
+    get diagnostics n = row_count;
+    sent := sent + n;
+    exit when sent >= max_rows or pg_catalog.cardinality(batch) < wanted;
+    cursor_seq := (batch[pg_catalog.cardinality(batch)]).seq;
+  end loop;
+end
+$_$;
+
+--
+-- Name: FUNCTION replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[]); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[]) IS 'Events of a topic after a seq, up to a seq, that a caller with these keys may receive and whose row it may still see.';
+
+--
 -- Name: sequence_pending(integer); Type: FUNCTION; Schema: events; Owner: -
 --
 
@@ -1870,6 +1987,28 @@ CREATE FUNCTION events.unregister_topic(pattern text) RETURNS void
     AS $$ delete from events.topics t where t.pattern = unregister_topic.pattern $$;
 
 --
+-- Name: withdrawn(text, jsonb, jsonb); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.withdrawn(type text, before jsonb, after jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- A key of `before` stays covered when `after` has it, has 'public' (everyone), or
+  -- has 'authenticated' and the key is a signed-in one (a user, a privilege).
+  select case when exists (
+           select from pg_catalog.unnest(events.audience_keys(before)) k, events.audience_keys(after) a
+            where not (k = any (a) or 'public' = any (a) or (k <> 'public' and 'authenticated' = any (a))))
+         then pg_catalog.jsonb_build_object('type', type, 'audience', before) end
+$$;
+
+--
+-- Name: FUNCTION withdrawn(type text, before jsonb, after jsonb); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.withdrawn(type text, before jsonb, after jsonb) IS 'For a describe function: the withdrawal notice ({type, audience: before}) when a change leaves someone of `before` out of `after`; else null.';
+
+--
 -- Name: write_event(text[], text, text, text, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: events; Owner: -
 --
 
@@ -1896,6 +2035,17 @@ begin
            where n.value is distinct from old_row -> n.key) end,
         'actor', auth.uid()),
       coalesce(description -> 'audience', '{"privileges": ["admin"]}'));
+    if pg_catalog.jsonb_typeof(description -> 'withdrawn') = 'object' then
+      insert into events.outbox (topic, type, payload, audience)
+      values (
+        events.render_topic(topic, row_data),
+        description -> 'withdrawn' ->> 'type',
+        pg_catalog.jsonb_build_object(
+          'table', table_schema || '.' || table_name,
+          'op', 'withdraw',
+          'record', pg_catalog.jsonb_build_object('id', row_data -> 'id')),
+        description -> 'withdrawn' -> 'audience');
+    end if;
   end loop;
   perform pg_catalog.pg_notify('platform_events', '');
 end
@@ -3414,6 +3564,38 @@ end
 $$;
 
 --
+-- Name: comment_audience(jsonb, boolean); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.comment_audience(comment jsonb, gone boolean) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  readers jsonb := '{}'::jsonb;
+  article publishing.articles;
+begin
+  if not gone and comment ->> 'status' = 'approved' and comment -> 'deleted_at' = 'null'::jsonb then
+    select a.* into article from publishing.articles a where a.id = (comment ->> 'article_id')::bigint;
+    if article.id is not null then
+      readers := publishing_private.article_audience(article, false);
+    end if;
+  end if;
+  return case when readers ? 'public' then readers
+              else pg_catalog.jsonb_build_object(
+                'users', coalesce(readers -> 'users', '[]'::jsonb)
+                         || pg_catalog.jsonb_build_array(comment ->> 'author_id'),
+                'privileges', coalesce(readers -> 'privileges', '[]'::jsonb) || '["moderator"]'::jsonb) end;
+end
+$$;
+
+--
+-- Name: FUNCTION comment_audience(comment jsonb, gone boolean); Type: COMMENT; Schema: publishing_private; Owner: -
+--
+
+COMMENT ON FUNCTION publishing_private.comment_audience(comment jsonb, gone boolean) IS 'Who may read a comment (a row as jsonb), as an event audience (mirrors the comments select policies).';
+
+--
 -- Name: comment_replies(bigint, jsonb); Type: FUNCTION; Schema: publishing_private; Owner: -
 --
 
@@ -3489,6 +3671,30 @@ end
 $$;
 
 --
+-- Name: current_article_audiences(text[]); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.current_article_audiences(ids text[]) RETURNS TABLE(id text, audience jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select a.id::text, publishing_private.article_audience(a, false)
+    from publishing.articles a where a.id = any (ids::bigint[])
+$$;
+
+--
+-- Name: current_comment_audiences(text[]); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.current_comment_audiences(ids text[]) RETURNS TABLE(id text, audience jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.id::text, publishing_private.comment_audience(pg_catalog.to_jsonb(c), false)
+    from publishing.comments c where c.id = any (ids::bigint[])
+$$;
+
+--
 -- Name: derive_article_columns(); Type: FUNCTION; Schema: publishing_private; Owner: -
 --
 
@@ -3529,6 +3735,7 @@ CREATE FUNCTION publishing_private.describe_article(op text, new jsonb, old json
 declare
   row_data jsonb := coalesce(new, old);
   event_type text;
+  audience jsonb;
 begin
   -- Counter-only changes (likes, views, comment counts) are not article events.
   if op = 'update' and (new - '{view_count,like_count,comment_count,updated_at}'::text[])
@@ -3542,10 +3749,14 @@ begin
     when new ->> 'status' is distinct from old ->> 'status' and new ->> 'status' = 'published' then 'article.published'
     when new ->> 'status' is distinct from old ->> 'status' and new ->> 'status' = 'archived' then 'article.archived'
     else 'article.updated' end;
+  audience := publishing_private.article_audience(
+    pg_catalog.jsonb_populate_record(null::publishing.articles, row_data), op = 'delete');
   return pg_catalog.jsonb_build_object(
     'type', event_type,
-    'audience', publishing_private.article_audience(
-      pg_catalog.jsonb_populate_record(null::publishing.articles, row_data), op = 'delete'));
+    'audience', audience,
+    'withdrawn', case when old is not null then events.withdrawn('article.withdrawn',
+      publishing_private.article_audience(pg_catalog.jsonb_populate_record(null::publishing.articles, old), false),
+      case when op = 'delete' then '{}'::jsonb else audience end) end);
 end
 $$;
 
@@ -3559,18 +3770,11 @@ CREATE FUNCTION publishing_private.describe_comment(op text, new jsonb, old json
     AS $$
 declare
   row_data jsonb := coalesce(new, old);
-  readers jsonb := '{}'::jsonb;
-  article publishing.articles;
+  audience jsonb := publishing_private.comment_audience(row_data, op = 'delete');
 begin
   -- Only the derived article_visible_from changed (excluded from the rows): no event.
   if op = 'update' and new = old then
     return null;
-  end if;
-  if op <> 'delete' and row_data ->> 'status' = 'approved' and row_data -> 'deleted_at' = 'null'::jsonb then
-    select a.* into article from publishing.articles a where a.id = (row_data ->> 'article_id')::bigint;
-    if article.id is not null then
-      readers := publishing_private.article_audience(article, false);
-    end if;
   end if;
   return pg_catalog.jsonb_build_object(
     'type', case
@@ -3579,11 +3783,10 @@ begin
       when new -> 'deleted_at' <> 'null'::jsonb and old -> 'deleted_at' = 'null'::jsonb then 'comment.deleted'
       when new ->> 'status' is distinct from old ->> 'status' then 'comment.moderated'
       else 'comment.updated' end,
-    'audience', case when readers ? 'public' then readers
-                     else pg_catalog.jsonb_build_object(
-                       'users', coalesce(readers -> 'users', '[]'::jsonb)
-                                || pg_catalog.jsonb_build_array(row_data ->> 'author_id'),
-                       'privileges', coalesce(readers -> 'privileges', '[]'::jsonb) || '["moderator"]'::jsonb) end);
+    'audience', audience,
+    'withdrawn', case when old is not null then events.withdrawn('comment.withdrawn',
+      publishing_private.comment_audience(old, false),
+      case when op = 'delete' then '{}'::jsonb else audience end) end);
 end
 $$;
 
@@ -4522,6 +4725,23 @@ ALTER TABLE events.outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: replay_audiences; Type: TABLE; Schema: events; Owner: -
+--
+
+CREATE TABLE events.replay_audiences (
+    source text NOT NULL,
+    audience_of text NOT NULL,
+    CONSTRAINT replay_audiences_function_format CHECK ((audience_of ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$'::text)),
+    CONSTRAINT replay_audiences_source_format CHECK ((source ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$'::text))
+);
+
+--
+-- Name: TABLE replay_audiences; Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON TABLE events.replay_audiences IS 'Per source table (schema.table, as event payloads name it), the function (ids text[]) giving who may see those rows now.';
+
+--
 -- Name: sequencer; Type: TABLE; Schema: events; Owner: -
 --
 
@@ -5086,6 +5306,13 @@ ALTER TABLE ONLY events.outbox
 
 ALTER TABLE ONLY events.outbox
     ADD CONSTRAINT outbox_seq_key UNIQUE (seq);
+
+--
+-- Name: replay_audiences replay_audiences_pkey; Type: CONSTRAINT; Schema: events; Owner: -
+--
+
+ALTER TABLE ONLY events.replay_audiences
+    ADD CONSTRAINT replay_audiences_pkey PRIMARY KEY (source);
 
 --
 -- Name: sequencer sequencer_pkey; Type: CONSTRAINT; Schema: events; Owner: -
@@ -6109,10 +6336,22 @@ CREATE POLICY "platform jobs read every event" ON events.outbox FOR SELECT TO pl
 CREATE POLICY "platform jobs read the delivery settings" ON events.config FOR SELECT TO platform_jobs USING (true);
 
 --
+-- Name: replay_audiences platform jobs read the replay audiences; Type: POLICY; Schema: events; Owner: -
+--
+
+CREATE POLICY "platform jobs read the replay audiences" ON events.replay_audiences FOR SELECT TO platform_jobs USING (true);
+
+--
 -- Name: sequencer platform jobs read the sequence position; Type: POLICY; Schema: events; Owner: -
 --
 
 CREATE POLICY "platform jobs read the sequence position" ON events.sequencer FOR SELECT TO platform_jobs USING (true);
+
+--
+-- Name: replay_audiences; Type: ROW SECURITY; Schema: events; Owner: -
+--
+
+ALTER TABLE events.replay_audiences ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: sequencer; Type: ROW SECURITY; Schema: events; Owner: -
@@ -6526,6 +6765,7 @@ GRANT USAGE ON SCHEMA publishing TO platform_jobs;
 
 GRANT USAGE ON SCHEMA publishing_private TO anon;
 GRANT USAGE ON SCHEMA publishing_private TO authenticated;
+GRANT USAGE ON SCHEMA publishing_private TO platform_jobs;
 
 --
 -- Name: FUNCTION citextin(cstring); Type: ACL; Schema: extensions; Owner: -
@@ -6701,6 +6941,15 @@ REVOKE ALL ON FUNCTION auth.claims() FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.claims() TO anon;
 GRANT ALL ON FUNCTION auth.claims() TO authenticated;
 GRANT ALL ON FUNCTION auth.claims() TO platform_jobs;
+
+--
+-- Name: FUNCTION claims_principal(claims jsonb); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.claims_principal(claims jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.claims_principal(claims jsonb) TO anon;
+GRANT ALL ON FUNCTION auth.claims_principal(claims jsonb) TO authenticated;
+GRANT ALL ON FUNCTION auth.claims_principal(claims jsonb) TO platform_jobs;
 
 --
 -- Name: FUNCTION clear_failed_logins(email extensions.citext); Type: ACL; Schema: auth; Owner: -
@@ -6960,6 +7209,12 @@ GRANT ALL ON FUNCTION events.principal_keys(claims jsonb) TO authenticated;
 REVOKE ALL ON FUNCTION events.prune() FROM PUBLIC;
 
 --
+-- Name: FUNCTION register_replay_audience(source regclass, audience_of regprocedure); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.register_replay_audience(source regclass, audience_of regprocedure) FROM PUBLIC;
+
+--
 -- Name: FUNCTION register_topic(pattern text, authorize regprocedure, description text); Type: ACL; Schema: events; Owner: -
 --
 
@@ -6973,6 +7228,13 @@ REVOKE ALL ON FUNCTION events.render_topic(template text, rec jsonb) FROM PUBLIC
 GRANT ALL ON FUNCTION events.render_topic(template text, rec jsonb) TO platform_jobs;
 
 --
+-- Name: FUNCTION replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[]); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[]) TO platform_jobs;
+
+--
 -- Name: FUNCTION sequence_pending(max_events integer); Type: ACL; Schema: events; Owner: -
 --
 
@@ -6984,6 +7246,12 @@ GRANT ALL ON FUNCTION events.sequence_pending(max_events integer) TO platform_jo
 --
 
 REVOKE ALL ON FUNCTION events.unregister_topic(pattern text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION withdrawn(type text, before jsonb, after jsonb); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.withdrawn(type text, before jsonb, after jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION write_event(topics text[], op text, table_schema text, table_name text, new_row jsonb, old_row jsonb, description jsonb); Type: ACL; Schema: events; Owner: -
@@ -9196,6 +9464,12 @@ GRANT ALL ON FUNCTION publishing_private.coauthored_article_ids() TO authenticat
 REVOKE ALL ON FUNCTION publishing_private.collect_title_words() FROM PUBLIC;
 
 --
+-- Name: FUNCTION comment_audience(comment jsonb, gone boolean); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.comment_audience(comment jsonb, gone boolean) FROM PUBLIC;
+
+--
 -- Name: FUNCTION comment_replies(parent bigint, nodes jsonb); Type: ACL; Schema: publishing_private; Owner: -
 --
 
@@ -9220,6 +9494,20 @@ REVOKE ALL ON FUNCTION publishing_private.count_comments() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION publishing_private.count_likes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION current_article_audiences(ids text[]); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.current_article_audiences(ids text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION publishing_private.current_article_audiences(ids text[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION current_comment_audiences(ids text[]); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.current_comment_audiences(ids text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION publishing_private.current_comment_audiences(ids text[]) TO platform_jobs;
 
 --
 -- Name: FUNCTION derive_article_columns(); Type: ACL; Schema: publishing_private; Owner: -
@@ -9464,6 +9752,12 @@ GRANT SELECT ON TABLE events.config TO platform_jobs;
 --
 
 GRANT SELECT ON TABLE events.outbox TO platform_jobs;
+
+--
+-- Name: TABLE replay_audiences; Type: ACL; Schema: events; Owner: -
+--
+
+GRANT SELECT ON TABLE events.replay_audiences TO platform_jobs;
 
 --
 -- Name: TABLE sequencer; Type: ACL; Schema: events; Owner: -

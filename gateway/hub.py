@@ -62,7 +62,8 @@ class Client:
 
     @property
     def identity(self) -> str:
-        return "anonymous" if self.principal.token is None else "user"
+        # A token naming only the anon role is anonymous too (auth.claims_principal).
+        return "anonymous" if self.principal.subject is None else "user"
 
     def buffered(self) -> int:
         transport = self.connection.transport

@@ -20,6 +20,15 @@ class Metrics:
         self.connections = Gauge(
             "realtime_connections", "Open WebSocket connections.", ["identity"], registry=r
         )
+        self.open_connections = Gauge(
+            "realtime_open_connections",
+            "Connections counted against the caps (open, or in their handshake).", registry=r,
+        )  # fmt: skip
+        self.refusals = Counter(
+            "realtime_connection_refusals",
+            "Upgrades refused by a connection cap, by cap (total, per_address).", ["reason"],
+            registry=r,
+        )  # fmt: skip
         self.subscriptions = Gauge(
             "realtime_subscriptions", "Live subscriptions per topic pattern.", ["pattern"],
             registry=r,

@@ -166,13 +166,16 @@ class Outbox:
             row = await cur.fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
-    async def replay(self, topic: str, after: int, upto: int) -> list[Event]:
-        """Events of ``topic`` with ``after < seq <= upto``, at most `BATCH`, in order."""
+    async def replay(self, topic: str, after: int, upto: int, keys: frozenset[str]) -> list[Event]:
+        """Events of ``topic`` with ``after < seq <= upto`` that SQL (``events.replay``)
+        sends a caller holding ``keys``: addressed to it, about rows it may still see
+        now, and the withdrawal notices of rows it no longer may. At most `BATCH`."""
         async with self._lock:
             conn = await self._connection()
             cur = await conn.execute(
-                "select seq, topic, keys, created_at, message from events.messages(%s, %s, %s, %s)",
-                (after, BATCH, topic, upto),
+                "select seq, topic, keys, created_at, message"
+                " from events.replay(%s, %s, %s, %s, %s)",
+                (after, BATCH, topic, upto, sorted(keys)),
             )
             rows: list[Row] = await cur.fetchall()
         return [_event(r) for r in rows]

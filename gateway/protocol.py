@@ -28,6 +28,8 @@ from typing import Any, Final, Literal
 #: A topic as the outbox stores them (schema/core/events_outbox: outbox_topic_format).
 TOPIC_FORMAT: Final = re.compile(r"^[a-z][a-z0-9_]*(:[A-Za-z0-9_.-]+)+$")
 MAX_TOPIC_LENGTH: Final = 200
+#: Event ids are SQL bigints (events.outbox.seq); a larger ``since`` is no position.
+MAX_EVENT_ID: Final = 2**63 - 1
 
 # Close codes (4000-4999 are the application's).
 CLOSE_TOKEN_EXPIRED: Final = 4001
@@ -87,10 +89,12 @@ def parse(raw: str | bytes) -> ClientMessage:
             return Unsubscribe(topic)
         since = message.get("since")
         if since is not None and (
-            isinstance(since, bool) or not isinstance(since, int) or since < 0
+            isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= MAX_EVENT_ID
         ):
             raise ProtocolError(
-                "invalid_since", "subscribe: `since` must be a non-negative integer id", topic
+                "invalid_since",
+                f"subscribe: `since` must be an event id, an integer from 0 to {MAX_EVENT_ID}",
+                topic,
             )
         return Subscribe(topic, since)
     if op is None:

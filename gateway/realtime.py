@@ -4,11 +4,15 @@ A connection starts anonymous or with ``?token=``; ``auth`` replaces its identit
 same socket (every subscription is authorized again). ``subscribe`` is authorized by SQL
 as the caller (`gateway.rights`); with ``since`` the missed events of that topic are
 replayed from the outbox (or ``resync`` is sent when they were pruned) before live ones.
+SQL chooses what a replay sends (``events.replay``, given the caller's keys): only rows
+the caller may still see now, and withdrawal notices for those it no longer may.
+Connections are capped in all and per client address at the upgrade (`gateway.limits`).
 
 Background loops: the outbox listener and reader (`gateway.outbox`), and the session
 sweep, which closes sockets whose session was revoked (at once, on NOTIFY
 ``platform_sessions``) or ended (every ``session_check`` seconds). A token's expiry closes
-its socket at ``exp`` unless the client re-authenticates first.
+its socket when PostgREST stops accepting it (``exp`` plus the clock skew,
+`gateway.tokens`) unless the client re-authenticates first.
 
 Shutdown drains: committed events are read and written one last time and the send
 buffers flushed (at most ``drain_seconds``) before sockets close with 1001.
@@ -32,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 from core.settings import Settings
 from gateway import protocol
 from gateway.hub import Client, Hub, Subscription
+from gateway.limits import ANSWERS, Limits
 from gateway.metrics import Metrics
 from gateway.outbox import BATCH, Outbox
 from gateway.protocol import ProtocolError
@@ -60,6 +65,11 @@ class Realtime:
         self.metrics = metrics
         self.hub = Hub(
             metrics, settings.realtime_client_buffer_bytes, settings.realtime_max_subscriptions
+        )
+        self.limits = Limits(
+            metrics,
+            settings.realtime_max_connections,
+            settings.realtime_max_connections_per_address,
         )
         self.rights = Rights(authenticator_url)
         self.outbox = Outbox(
@@ -125,9 +135,18 @@ class Realtime:
     # --- handshake and connection -----------------------------------------------------
 
     async def handshake(self, connection: ServerConnection, path: str) -> tuple[int, str] | None:
-        """Check ``?token=`` before the upgrade; an (HTTP status, body) pair refuses it."""
+        """Check the connection caps and ``?token=`` before the upgrade; an (HTTP status,
+        body) pair refuses it."""
         if self.stopping:
             return 503, protocol.error("unavailable", "the gateway is shutting down")
+        refusal = self.limits.admit(connection)  # before any await: no overshoot
+        if refusal is not None:
+            status, code = ANSWERS[refusal]
+            if refusal == "total":
+                message = f"the gateway is full ({self.limits.max_total} connections); retry later"
+            else:
+                message = f"at most {self.limits.max_per_address} connections per client address"
+            return status, protocol.error(code, message)
         tokens = parse_qs(urlsplit(path).query).get("token")
         try:
             token = self._verify(tokens[0]) if tokens else None
@@ -199,9 +218,10 @@ class Realtime:
         if client.expiry is not None:
             client.expiry.cancel()
         token = client.principal.token
-        if token is not None:
+        left = None if token is None else token.seconds_left
+        if left is not None:
             loop = asyncio.get_running_loop()
-            client.expiry = loop.call_later(max(0.0, token.seconds_left), self._expire, client)
+            client.expiry = loop.call_later(max(0.0, left), self._expire, client)
 
     def _expire(self, client: Client) -> None:
         self._end(client, "token_expired", "the access token expired; reconnect with a new one",
@@ -279,7 +299,7 @@ class Realtime:
     async def _replay(self, client: Client, sub: Subscription, after: int, upto: int) -> None:
         """Send the events of ``sub.topic`` in ``(after, upto]`` the client may see."""
         while after < upto:
-            events = await self.outbox.replay(sub.topic, after, upto)
+            events = await self.outbox.replay(sub.topic, after, upto, client.principal.keys)
             for event in events:
                 if client.closing or client.subscriptions.get(sub.topic) is not sub:
                     return
@@ -297,5 +317,5 @@ def _authenticated(principal: Principal) -> str:
     return protocol.encode(
         "authenticated",
         sub=principal.subject,
-        expires_at=None if token is None else int(token.expires_at),
+        expires_at=None if token is None or token.expires_at is None else int(token.expires_at),
     )

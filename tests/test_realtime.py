@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from websockets.exceptions import InvalidStatus
 
+from gateway.tokens import LEEWAY_SECONDS
 from tests.fix_cluster import SECRETS, SERVER, dbname_of
 from tests.gateway_process import Client, Message, StuckClient, events, gateway
 
@@ -130,7 +131,10 @@ def test_bad_messages_get_stable_error_codes_and_the_connection_survives(db: Db)
 def test_the_handshake_refuses_bad_and_expired_tokens(db: Db) -> None:
     _, token = db.user()
     claims = jwt.decode(token, options={"verify_signature": False})
-    expired = jwt.encode({**claims, "exp": int(time.time()) - 10}, SECRETS.jwt_secret)
+    # Past exp and PostgREST's clock skew (gateway.tokens.LEEWAY_SECONDS).
+    expired = jwt.encode(
+        {**claims, "exp": int(time.time()) - LEEWAY_SECONDS - 10}, SECRETS.jwt_secret
+    )
     forged = jwt.encode(claims, "another secret that is at least 32 characters long")
     with gateway(db.name) as gw:
         for bad, code in (("garbage", "invalid_token"), (expired, "token_expired"),
@@ -398,15 +402,18 @@ def test_a_revoked_session_closes_the_socket_with_4002(db: Db) -> None:
 
 
 def test_an_expiring_token_closes_with_4001_unless_the_client_reauthenticates(db: Db) -> None:
+    # Tokens that PostgREST stops accepting 2 s from now (exp plus its clock skew).
     _, token = db.user()
     claims = jwt.decode(token, options={"verify_signature": False})
-    short = jwt.encode({**claims, "exp": int(time.time()) + 2}, SECRETS.jwt_secret)
+    short = jwt.encode({**claims, "exp": int(time.time()) + 2 - LEEWAY_SECONDS}, SECRETS.jwt_secret)
     with gateway(db.name) as gw:
         with Client.open(gw.realtime_url, short) as client:
             client.expect("authenticated")
             assert client.close_code(timeout=10) == 4001
             assert client.received[-1]["code"] == "token_expired"
-        short = jwt.encode({**claims, "exp": int(time.time()) + 2}, SECRETS.jwt_secret)
+        short = jwt.encode(
+            {**claims, "exp": int(time.time()) + 2 - LEEWAY_SECONDS}, SECRETS.jwt_secret
+        )
         with Client.open(gw.realtime_url, short) as client:
             client.expect("authenticated")
             client.subscribe("items:all")

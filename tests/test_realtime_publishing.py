@@ -216,7 +216,9 @@ def outbox_events(db_url: str, after: int, before: int, topics: list[str]) -> li
     with psycopg.connect(db_url, autocommit=True) as conn:
         return conn.execute(
             "select seq, topic, payload ->> 'table', payload -> 'record' ->> 'id'"
-            " from events.outbox where seq > %s and seq < %s and topic = any(%s) order by seq",
+            " from events.outbox where seq > %s and seq < %s and topic = any(%s)"
+            # Withdrawal notices show no content; tests/test_realtime_withdrawn.py covers them.
+            " and payload ->> 'op' is distinct from 'withdraw' order by seq",
             (after, before, topics),
         ).fetchall()
 

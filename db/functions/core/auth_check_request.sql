@@ -6,7 +6,11 @@
 -- PostgREST's `db-pre-request` hook: runs before every request, after the
 -- JWT signature and `exp` were checked and the role was switched.
 -- PostgREST 12 does not require `exp` nor know about sessions, so this does:
---   * anonymous requests pass;
+--   * anonymous requests pass; who a token makes the caller is decided by
+--     auth.claims_principal (functions/auth_claims), the rule the realtime
+--     gateway shares: a token that is neither anonymous nor a user's
+--     (e.g. `sub` and `sid` under role anon) is refused (401
+--     auth.token_incomplete);
 --   * any token must carry a numeric `exp` and a session id `sid`
 --     (401 auth.token_incomplete);
 --   * the session must be live and belong to `sub` (401 auth.session_revoked):
@@ -29,9 +33,16 @@ declare
   session_id text;
   live boolean;
 begin
-  if claims - 'role' = '{}'::jsonb and coalesce(claims ->> 'role', 'anon') = 'anon' then
-    return;
-  end if;
+  case auth.claims_principal(claims)
+    when 'anonymous' then
+      return;
+    when 'invalid' then
+      perform platform.raise_error(401, 'auth.token_incomplete',
+        'the access token must have the role authenticated and name a user (sub)', null,
+        'log in to get a complete token');
+    else
+      null;  -- a user's token: check it below
+  end case;
   if pg_catalog.jsonb_typeof(claims -> 'exp') is distinct from 'number' then
     perform platform.raise_error(401, 'auth.token_incomplete',
       'the access token has no expiry (exp)', null, 'log in to get a complete token');

@@ -35,9 +35,33 @@ comment on function auth.has_privilege(text) is
   'Whether the caller holds an app privilege (reader, author, editor, moderator, admin). '
   'The token carries the closure of the user''s privileges, so admin implies editor, and so on.';
 
+-- THE rule from a token's claims to who is calling, shared by PostgREST's
+-- pre-request hook (auth.check_request) and the realtime gateway
+-- (events.principal_keys), so the two cannot disagree:
+--   'anonymous'  no claims, or only {"role": "anon"} (PostgREST's anon role);
+--   'user'       role 'authenticated' and a `sub`: that user, once
+--                check_request has found the token's session live;
+--   'invalid'    anything else, e.g. a `sub` and `sid` under role anon or no
+--                role: anonymous to PostgREST's role switch but carrying a
+--                user's id, so refused (401) rather than half signed in.
+create function auth.claims_principal(claims jsonb) returns text
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select case
+    when claims operator(pg_catalog.-) 'role' = '{}'::pg_catalog.jsonb
+         and coalesce(claims operator(pg_catalog.->>) 'role', 'anon') = 'anon' then 'anonymous'
+    when claims operator(pg_catalog.->>) 'role' = 'authenticated'
+         and coalesce(claims operator(pg_catalog.->>) 'sub', '') <> '' then 'user'
+    else 'invalid' end
+$$;
+comment on function auth.claims_principal(jsonb) is
+  'Who a token''s claims make the caller: anonymous, user, or invalid (refused by auth.check_request).';
+
 grant execute on function auth.claims() to anon, authenticated, platform_jobs;
 grant execute on function auth.uid() to anon, authenticated, platform_jobs;
 grant execute on function auth.has_privilege(text) to anon, authenticated, platform_jobs;
+grant execute on function auth.claims_principal(jsonb) to anon, authenticated, platform_jobs;
 select platform.declare_api_function('core', 'auth.claims()',
   array['anon', 'authenticated'],
   'Policies and caller-run functions read the request''s own verified JWT claims.');
@@ -47,5 +71,8 @@ select platform.declare_api_function('core', 'auth.uid()',
 select platform.declare_api_function('core', 'auth.has_privilege(text)',
   array['anon', 'authenticated'],
   'Policies and caller-run functions ask whether the caller''s token carries an app privilege.');
+select platform.declare_api_function('core', 'auth.claims_principal(jsonb)',
+  array['anon', 'authenticated'],
+  'The one rule from a token''s claims to who calls; PostgREST''s pre-request hook runs it as the caller.');
 
 commit;

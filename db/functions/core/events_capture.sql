@@ -21,6 +21,13 @@
 --   events.write_event(...)              the outbox rows of one change: the one
 --                                        place an event is built, for the
 --                                        generic and the written triggers.
+--                                        When the description has `withdrawn`
+--                                        ({"type", "audience"}: who could see
+--                                        the row and no longer can), a second
+--                                        row per topic tells them: payload op
+--                                        'withdraw' and only the row's id, no
+--                                        content and no actor.
+--
 -- The trigger keeps its arguments (topics, describe function, excluded
 -- columns), so the generic events.capture() can still run any table's.
 -- events.render_topic() runs once per topic for every captured row: it walks
@@ -95,6 +102,17 @@ begin
            where n.value is distinct from old_row -> n.key) end,
         'actor', auth.uid()),
       coalesce(description -> 'audience', '{"privileges": ["admin"]}'));
+    if pg_catalog.jsonb_typeof(description -> 'withdrawn') = 'object' then
+      insert into events.outbox (topic, type, payload, audience)
+      values (
+        events.render_topic(topic, row_data),
+        description -> 'withdrawn' ->> 'type',
+        pg_catalog.jsonb_build_object(
+          'table', table_schema || '.' || table_name,
+          'op', 'withdraw',
+          'record', pg_catalog.jsonb_build_object('id', row_data -> 'id')),
+        description -> 'withdrawn' -> 'audience');
+    end if;
   end loop;
   perform pg_catalog.pg_notify('platform_events', '');
 end

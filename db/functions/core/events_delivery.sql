@@ -7,9 +7,10 @@
 --
 --   events.audience_keys(audience)   the keys an event is addressed to:
 --       'public', 'authenticated', 'user:<uuid>', 'privilege:<name>'.
---   events.principal_keys(claims)    the keys a caller holds: 'public'; with a
---       `sub`, 'authenticated' and 'user:<sub>'; 'privilege:<p>' for every
---       privilege in the token (already the implication closure).
+--   events.principal_keys(claims)    the keys a caller holds: 'public'; for a
+--       user's token (auth.claims_principal, the rule PostgREST's pre-request
+--       hook applies too) 'authenticated', 'user:<sub>' and 'privilege:<p>' for
+--       every privilege in the token (already the implication closure).
 --   events.audience_allows(a, c)     = the two sets overlap. This is THE rule;
 --       the gateway fetches both key sets from here and only tests overlap,
 --       so no rule is written in Python.
@@ -18,6 +19,18 @@
 --       matches (null: unknown topic) and whether its authorizer allows it.
 --   events.messages(after, max, topic, upto)  the wire messages after a seq,
 --       serialized here once per event, with their audience keys.
+--   events.replay(after, max, topic, upto, principal)  what a resuming
+--       caller with these principal keys is sent: events of the topic
+--       addressed to it AND whose row it may still see now (the row's current
+--       audience, events.replay_audiences); withdrawal notices (payload op
+--       'withdraw', only the row's id) are exempt. What was withdrawn since
+--       the event is never replayed.
+--   events.withdrawn(type, before, after)  for describe functions: a
+--       withdrawal notice addressed to the old audience when the change
+--       shrinks it (events.write_event writes it as a second event).
+--   events.register_replay_audience(table, function)  declare a table's
+--       current-audience function (ids text[]) returns table (id text,
+--       audience jsonb): one call per table per replayed batch.
 --   events.cursor_status(after)      'retention' when events after that seq
 --       were pruned, 'unknown_position' when it is ahead of the sequence.
 --   events.prune()                   drop events sequenced longer ago than
@@ -54,11 +67,13 @@ language sql immutable parallel safe
 set search_path = ''
 as $$
   select array['public']
-      || case when claims ? 'sub' then array['authenticated', 'user:' || (claims ->> 'sub')] else '{}'::text[] end
-      || coalesce(array(
-           select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
-             case pg_catalog.jsonb_typeof(claims -> 'privileges') when 'array' then claims -> 'privileges' else '[]' end) p),
-         '{}')
+      || case when auth.claims_principal(claims) = 'user' then
+           array['authenticated', 'user:' || (claims ->> 'sub')]
+           || coalesce(array(
+                select 'privilege:' || p from pg_catalog.jsonb_array_elements_text(
+                  case pg_catalog.jsonb_typeof(claims -> 'privileges') when 'array' then claims -> 'privileges' else '[]' end) p),
+              '{}')
+         else '{}'::text[] end
 $$;
 comment on function events.principal_keys(jsonb) is 'Keys a caller with these JWT claims holds.';
 
@@ -71,6 +86,20 @@ $$;
 comment on function events.audience_allows(jsonb, jsonb) is
   'Whether a caller with these JWT claims may receive an event with this audience (the key sets overlap).';
 grant execute on function events.audience_allows(jsonb, jsonb) to platform_jobs;
+
+create function events.withdrawn(type text, before jsonb, after jsonb) returns jsonb
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  -- A key of `before` stays covered when `after` has it, has 'public' (everyone), or
+  -- has 'authenticated' and the key is a signed-in one (a user, a privilege).
+  select case when exists (
+           select from pg_catalog.unnest(events.audience_keys(before)) k, events.audience_keys(after) a
+            where not (k = any (a) or 'public' = any (a) or (k <> 'public' and 'authenticated' = any (a))))
+         then pg_catalog.jsonb_build_object('type', type, 'audience', before) end
+$$;
+comment on function events.withdrawn(text, jsonb, jsonb) is
+  'For a describe function: the withdrawal notice ({type, audience: before}) when a change leaves someone of `before` out of `after`; else null.';
 
 create function events.register_topic(pattern text, authorize regprocedure, description text) returns void
 language sql volatile
@@ -163,6 +192,77 @@ $$;
 comment on function events.messages(bigint, integer, text, bigint) is
   'Sequenced events after a seq (optionally of one topic, up to a seq) as wire messages with their audience keys.';
 
+create function events.register_replay_audience(source regclass, audience_of regprocedure) returns void
+language sql volatile
+set search_path = ''
+as $$
+  insert into events.replay_audiences (source, audience_of)
+  select sn.nspname || '.' || c.relname, pn.nspname || '.' || p.proname
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace sn on sn.oid = c.relnamespace,
+         pg_catalog.pg_proc p join pg_catalog.pg_namespace pn on pn.oid = p.pronamespace
+   where c.oid = register_replay_audience.source and p.oid = register_replay_audience.audience_of
+  on conflict on constraint replay_audiences_pkey do update set audience_of = excluded.audience_of
+$$;
+comment on function events.register_replay_audience(regclass, regprocedure) is
+  'Declare the function (ids text[]) returns table (id text, audience jsonb) giving who may see rows of this table now.';
+
+create function events.replay(after bigint, max_rows integer, only_topic text, upto bigint, principal text[])
+returns table (seq bigint, topic text, keys text[], created_at timestamptz, message text)
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  batch events.outbox[];
+  now_keys jsonb;  -- {"<source>": {"<row id>": [keys of who may see the row now]}}
+  part jsonb;
+  reg record;
+  wanted integer;
+  sent integer := 0;
+  n integer;
+  cursor_seq bigint := after;
+begin
+  loop
+    wanted := max_rows - sent;
+    -- The events addressed to the caller; then one call per table for its rows' current audiences.
+    select pg_catalog.array_agg(c.o order by (c.o).seq) into batch
+      from (select o from events.outbox o
+             where o.topic = only_topic and o.seq is not null and o.seq > cursor_seq and o.seq <= upto
+               and events.audience_keys(o.audience) && principal
+             order by o.seq
+             limit wanted) c;
+    exit when batch is null;
+    now_keys := '{}';
+    for reg in
+      select r.source, r.audience_of from events.replay_audiences r
+       where r.source in (select b.payload ->> 'table' from pg_catalog.unnest(batch) b)
+    loop
+      execute pg_catalog.format(
+        'select pg_catalog.jsonb_object_agg(c.id, events.audience_keys(c.audience)) from %s($1) c',
+        (reg.audience_of || '(text[])')::regprocedure::regproc)
+        into part
+        using array(select distinct b.payload -> 'record' ->> 'id' from pg_catalog.unnest(batch) b
+                     where b.payload ->> 'table' = reg.source and b.payload ->> 'op' <> 'withdraw');
+      now_keys := now_keys || pg_catalog.jsonb_build_object(reg.source, coalesce(part, '{}'));
+    end loop;
+    return query
+      select b.seq, b.topic, events.audience_keys(b.audience), b.created_at,
+             pg_catalog.json_build_object('op', 'event', 'id', b.seq, 'topic', b.topic, 'type', b.type,
+                                          'data', b.payload, 'at', b.created_at)::text
+        from pg_catalog.unnest(batch) b
+       where b.payload ->> 'op' = 'withdraw'            -- a notice: only an id, for its audience
+          or not (now_keys ? (b.payload ->> 'table'))  -- its table declared no current audience
+          or coalesce(now_keys -> (b.payload ->> 'table') -> (b.payload -> 'record' ->> 'id'), '[]') ?| principal
+       order by b.seq;
+    get diagnostics n = row_count;
+    sent := sent + n;
+    exit when sent >= max_rows or pg_catalog.cardinality(batch) < wanted;
+    cursor_seq := (batch[pg_catalog.cardinality(batch)]).seq;
+  end loop;
+end
+$$;
+comment on function events.replay(bigint, integer, text, bigint, text[]) is
+  'Events of a topic after a seq, up to a seq, that a caller with these keys may receive and whose row it may still see.';
+
 create function events.cursor_status(after bigint) returns text
 language sql stable
 set search_path = ''
@@ -200,7 +300,7 @@ comment on function events.prune() is 'Remove events sequenced before the retent
 
 revoke execute on function events.prune() from public;
 grant execute on function events.audience_keys(jsonb), events.messages(bigint, integer, text, bigint),
-  events.cursor_status(bigint) to platform_jobs;
+  events.cursor_status(bigint), events.replay(bigint, integer, text, bigint, text[]) to platform_jobs;
 grant execute on function events.principal_keys(jsonb), events.authorize_subscription(text),
   events.is_own_topic(text) to anon, authenticated;
 select platform.declare_api_function('core', 'events.principal_keys(jsonb)',

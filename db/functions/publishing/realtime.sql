@@ -30,6 +30,13 @@
 --             author, co-authors and editors.
 --   comment   its author and moderators; when approved and not deleted, also
 --             everyone who may read its article (the article's audience).
+--
+-- Withdrawals: a change that leaves readers out of a row's audience (an
+-- article archived, unpublished or deleted; a comment rejected or deleted)
+-- also writes `article.withdrawn` / `comment.withdrawn` to the old audience,
+-- carrying only the id (events.withdrawn, events.write_event). A delete
+-- withdraws from everyone who could read the row. Replays re-check each row's
+-- current audience (events.replay): the tables register the functions below.
 
 begin;
 
@@ -53,6 +60,57 @@ $$;
 comment on function publishing_private.article_audience(publishing.articles, boolean) is
   'Who may read an article, as an event audience (mirrors the articles select policies).';
 
+create function publishing_private.comment_audience(comment jsonb, gone boolean) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  readers jsonb := '{}'::jsonb;
+  article publishing.articles;
+begin
+  if not gone and comment ->> 'status' = 'approved' and comment -> 'deleted_at' = 'null'::jsonb then
+    select a.* into article from publishing.articles a where a.id = (comment ->> 'article_id')::bigint;
+    if article.id is not null then
+      readers := publishing_private.article_audience(article, false);
+    end if;
+  end if;
+  return case when readers ? 'public' then readers
+              else pg_catalog.jsonb_build_object(
+                'users', coalesce(readers -> 'users', '[]'::jsonb)
+                         || pg_catalog.jsonb_build_array(comment ->> 'author_id'),
+                'privileges', coalesce(readers -> 'privileges', '[]'::jsonb) || '["moderator"]'::jsonb) end;
+end
+$$;
+comment on function publishing_private.comment_audience(jsonb, boolean) is
+  'Who may read a comment (a row as jsonb), as an event audience (mirrors the comments select policies).';
+
+-- What a replay re-checks (events.replay): who may see these rows now; a gone row has
+-- no line. One call per replayed batch. SECURITY DEFINER: the gateway's platform_jobs
+-- role cannot read these tables.
+create function publishing_private.current_article_audiences(ids text[])
+returns table (id text, audience jsonb)
+language sql stable
+security definer
+set search_path = ''
+as $$
+  select a.id::text, publishing_private.article_audience(a, false)
+    from publishing.articles a where a.id = any (ids::bigint[])
+$$;
+create function publishing_private.current_comment_audiences(ids text[])
+returns table (id text, audience jsonb)
+language sql stable
+security definer
+set search_path = ''
+as $$
+  select c.id::text, publishing_private.comment_audience(pg_catalog.to_jsonb(c), false)
+    from publishing.comments c where c.id = any (ids::bigint[])
+$$;
+revoke execute on function publishing_private.current_article_audiences(text[]),
+  publishing_private.current_comment_audiences(text[]) from public;
+grant usage on schema publishing_private to platform_jobs;
+grant execute on function publishing_private.current_article_audiences(text[]),
+  publishing_private.current_comment_audiences(text[]) to platform_jobs;
+
 create function publishing_private.describe_article(op text, new jsonb, old jsonb) returns jsonb
 language plpgsql stable
 set search_path = ''
@@ -60,6 +118,7 @@ as $$
 declare
   row_data jsonb := coalesce(new, old);
   event_type text;
+  audience jsonb;
 begin
   -- Counter-only changes (likes, views, comment counts) are not article events.
   if op = 'update' and (new - '{view_count,like_count,comment_count,updated_at}'::text[])
@@ -73,10 +132,14 @@ begin
     when new ->> 'status' is distinct from old ->> 'status' and new ->> 'status' = 'published' then 'article.published'
     when new ->> 'status' is distinct from old ->> 'status' and new ->> 'status' = 'archived' then 'article.archived'
     else 'article.updated' end;
+  audience := publishing_private.article_audience(
+    pg_catalog.jsonb_populate_record(null::publishing.articles, row_data), op = 'delete');
   return pg_catalog.jsonb_build_object(
     'type', event_type,
-    'audience', publishing_private.article_audience(
-      pg_catalog.jsonb_populate_record(null::publishing.articles, row_data), op = 'delete'));
+    'audience', audience,
+    'withdrawn', case when old is not null then events.withdrawn('article.withdrawn',
+      publishing_private.article_audience(pg_catalog.jsonb_populate_record(null::publishing.articles, old), false),
+      case when op = 'delete' then '{}'::jsonb else audience end) end);
 end
 $$;
 
@@ -86,18 +149,11 @@ set search_path = ''
 as $$
 declare
   row_data jsonb := coalesce(new, old);
-  readers jsonb := '{}'::jsonb;
-  article publishing.articles;
+  audience jsonb := publishing_private.comment_audience(row_data, op = 'delete');
 begin
   -- Only the derived article_visible_from changed (excluded from the rows): no event.
   if op = 'update' and new = old then
     return null;
-  end if;
-  if op <> 'delete' and row_data ->> 'status' = 'approved' and row_data -> 'deleted_at' = 'null'::jsonb then
-    select a.* into article from publishing.articles a where a.id = (row_data ->> 'article_id')::bigint;
-    if article.id is not null then
-      readers := publishing_private.article_audience(article, false);
-    end if;
   end if;
   return pg_catalog.jsonb_build_object(
     'type', case
@@ -106,11 +162,10 @@ begin
       when new -> 'deleted_at' <> 'null'::jsonb and old -> 'deleted_at' = 'null'::jsonb then 'comment.deleted'
       when new ->> 'status' is distinct from old ->> 'status' then 'comment.moderated'
       else 'comment.updated' end,
-    'audience', case when readers ? 'public' then readers
-                     else pg_catalog.jsonb_build_object(
-                       'users', coalesce(readers -> 'users', '[]'::jsonb)
-                                || pg_catalog.jsonb_build_array(row_data ->> 'author_id'),
-                       'privileges', coalesce(readers -> 'privileges', '[]'::jsonb) || '["moderator"]'::jsonb) end);
+    'audience', audience,
+    'withdrawn', case when old is not null then events.withdrawn('comment.withdrawn',
+      publishing_private.comment_audience(old, false),
+      case when op = 'delete' then '{}'::jsonb else audience end) end);
 end
 $$;
 
@@ -151,6 +206,11 @@ select events.enable('publishing.articles',
   'publishing_private.describe_article(text, jsonb, jsonb)', '{search}');
 select events.enable('publishing.comments', array['publishing:article:{article_id}', 'user:{author_id}'],
   'publishing_private.describe_comment(text, jsonb, jsonb)', '{article_visible_from}');
+
+select events.register_replay_audience('publishing.articles',
+  'publishing_private.current_article_audiences(text[])');
+select events.register_replay_audience('publishing.comments',
+  'publishing_private.current_comment_audiences(text[])');
 
 select events.register_topic('publishing:articles', 'publishing_private.may_follow_articles(text)',
   'Every article change the caller may see.');

@@ -14,6 +14,14 @@
 --                   (the signature as regprocedure prints it) and resolved at
 --                   each use, as platform.jobs.procedure: a reg* column would
 --                   stop pg_upgrade and dangle when a rework recreates it.
+--   events.replay_audiences  per source table, the function (ids text[])
+--                   returns table (id text, audience jsonb) that says who may
+--                   see those rows NOW, as event audiences (a gone row: no
+--                   line, so nobody). A replay sends an
+--                   event only to callers in both its audience and its row's
+--                   current audience (events.replay), so what was withdrawn
+--                   since is not shown again. Modules register their tables
+--                   next to their audiences.
 --   events.sequencer.pruned_through  the highest seq pruned: resuming from
 --                   below it means events were lost to retention (resync).
 
@@ -44,8 +52,18 @@ create table events.topics (
 comment on table events.topics is
   'Subscribable topics: exact names or prefix:* patterns, each with the caller-run function that authorizes it.';
 
+create table events.replay_audiences (
+  source text primary key
+    constraint replay_audiences_source_format check (source ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$'),
+  audience_of text not null
+    constraint replay_audiences_function_format check (audience_of ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$')
+);
+comment on table events.replay_audiences is
+  'Per source table (schema.table, as event payloads name it), the function (ids text[]) giving who may see those rows now.';
+
 alter table events.config enable row level security;
 alter table events.topics enable row level security;
+alter table events.replay_audiences enable row level security;
 
 -- Anyone may learn which topics exist (they are documented); nothing else in
 -- this schema is granted to API roles.
@@ -60,6 +78,9 @@ grant select on events.config, events.sequencer to platform_jobs;
 create policy "platform jobs read the sequence position" on events.sequencer
   for select to platform_jobs using (true);
 create policy "platform jobs read the delivery settings" on events.config
+  for select to platform_jobs using (true);
+grant select on events.replay_audiences to platform_jobs;
+create policy "platform jobs read the replay audiences" on events.replay_audiences
   for select to platform_jobs using (true);
 
 commit;

@@ -40,10 +40,10 @@ select results_eq($$ select seq from events.outbox order by id $$, array[1, 2, 3
   'numbering is dense and follows insertion within committed events');
 select is(events.sequence_pending(), 4::bigint, 'a second run with nothing pending numbers nothing');
 
-select ok(events.audience_allows('{"users": ["u1"]}', '{"sub": "u1"}') and not events.audience_allows('{"users": ["u1"]}', '{"sub": "u2"}'),
+select ok(events.audience_allows('{"users": ["u1"]}', '{"role": "authenticated", "sub": "u1"}') and not events.audience_allows('{"users": ["u1"]}', '{"role": "authenticated", "sub": "u2"}'),
   'a users audience reaches those users only');
-select ok(events.audience_allows('{"privileges": ["editor"]}', '{"sub": "x", "privileges": ["reader", "author", "editor"]}')
-          and not events.audience_allows('{"privileges": ["editor"]}', '{"sub": "x", "privileges": ["reader"]}'),
+select ok(events.audience_allows('{"privileges": ["editor"]}', '{"role": "authenticated", "sub": "x", "privileges": ["reader", "author", "editor"]}')
+          and not events.audience_allows('{"privileges": ["editor"]}', '{"role": "authenticated", "sub": "x", "privileges": ["reader"]}'),
   'a privileges audience reaches holders of any listed privilege only');
 select ok(events.audience_allows('{"public": true}', '{}') and not events.audience_allows('{"authenticated": true}', '{}'),
   'public reaches anonymous connections, authenticated does not');

@@ -3,6 +3,7 @@
 begin;
 
 select platform.forget_lint_exception('private_relation_api_access', 'events.topics');
+drop table events.replay_audiences;
 drop table events.topics;
 drop table events.config;
 drop index events.outbox_sequenced_at_idx;

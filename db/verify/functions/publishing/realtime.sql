@@ -14,5 +14,7 @@ select 1 / (pg_catalog.count(*) = 0)::int
   from pg_catalog.pg_trigger t
  where t.tgname = 'events_capture' and t.tgfoid = 'events.capture()'::regprocedure
    and pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), '\000', 2) <> '';
+select 1 / (select pg_catalog.count(*) = 2 from events.replay_audiences where source like 'publishing.%')::int;
+select 1 / (not pg_catalog.has_function_privilege('anon', 'publishing_private.current_article_audiences(text[])', 'execute'))::int;
 
 rollback;
