@@ -20,7 +20,7 @@ from ops.seed import SeedOptions
 from ops.stack import Stack
 from ops.tasks._common import reports_errors, say, settings
 
-TO_HELP = "a change name or tag from db/sqitch.plan (e.g. schema/core/roles or @v1)"
+TO_HELP = "a change name or tag from db/sqitch.plan (e.g. schema/core/roles or @platform-2.0)"
 
 
 @task(
