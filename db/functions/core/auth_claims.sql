@@ -44,17 +44,17 @@ comment on function auth.has_privilege(text) is
 --   'invalid'    anything else, e.g. a `sub` and `sid` under role anon or no
 --                role: anonymous to PostgREST's role switch but carrying a
 --                user's id, so refused (401) rather than half signed in.
+-- A SQL-standard body like the helpers above, not `set search_path`: the pre-request
+-- hook calls it on every request, and a SET clause made it a planned function call
+-- per request instead of an inlined expression (bench.auth: 13 % fewer requests/s).
 create function auth.claims_principal(claims jsonb) returns text
 language sql immutable parallel safe
-set search_path = ''
-as $$
-  select case
+return case
     when claims operator(pg_catalog.-) 'role' = '{}'::pg_catalog.jsonb
          and coalesce(claims operator(pg_catalog.->>) 'role', 'anon') = 'anon' then 'anonymous'
     when claims operator(pg_catalog.->>) 'role' = 'authenticated'
          and coalesce(claims operator(pg_catalog.->>) 'sub', '') <> '' then 'user'
-    else 'invalid' end
-$$;
+    else 'invalid' end;
 comment on function auth.claims_principal(jsonb) is
   'Who a token''s claims make the caller: anonymous, user, or invalid (refused by auth.check_request).';
 
