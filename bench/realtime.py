@@ -236,6 +236,9 @@ def main() -> None:
               "PLATFORM_SCHEDULER_TICK": "0", "PLATFORM_GATEWAY_EVENT_LOOP": args.loop}  # fmt: skip
     if args.read_interval is not None:
         gw_env["PLATFORM_REALTIME_READ_INTERVAL"] = str(args.read_interval)
+    # Every client connects from 127.0.0.1: lift the per-address cap (default 200) above
+    # the largest run, as a deployment behind one proxy address would.
+    gw_env["PLATFORM_REALTIME_MAX_CONNECTIONS_PER_ADDRESS"] = str(max(counts) + 100)
     bare_argv = ["-m", "bench.bare_relay", "--port", str(bare_port), "--db", db_url,
                  "--loop", args.loop, "--send", args.bare_send]  # fmt: skip
     print(f"event loop {args.loop}; bare relay sends with {args.bare_send}", flush=True)
