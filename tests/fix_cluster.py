@@ -10,8 +10,10 @@ and the test helpers are deployed once into a template database
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -25,7 +27,8 @@ from core.paths import PROJECT_ROOT
 from core.secrets import Secrets
 from core.settings import Settings
 from ops import database, sqitch
-from ops.cluster import PRELOAD, Cluster
+from ops.cluster import PRELOAD, Cluster, ConfValue
+from ops.net import free_port
 
 TEST_DATA_DIR = Path(
     os.environ.get("PLATFORM_TEST_DATA_DIR", PROJECT_ROOT / "var" / "test")
@@ -189,3 +192,31 @@ def dbname_of(conn: psycopg.Connection[tuple[object, ...]]) -> str:
 
 def project_path(*parts: str) -> Path:
     return PROJECT_ROOT.joinpath(*parts)
+
+
+@contextmanager
+def scratch_cluster(
+    name: str, options: dict[str, ConfValue], server_files: tuple[Path, ...] | None = None
+) -> Iterator[Cluster]:
+    """A started cluster of a test's own under ``var/test/<name>`` on a free port, stopped
+    and removed afterwards (for tests that restart or reconfigure a server)."""
+    if SETTINGS.database_url is not None:
+        pytest.skip("needs a cluster of its own")
+    folder = TEST_DATA_DIR / name
+    shutil.rmtree(folder, ignore_errors=True)
+    cluster = Cluster(
+        pgdata=folder / "pgdata",
+        run_dir=folder / "run",
+        log_file=folder / "postgresql.log",
+        superuser_password=SECRETS.postgres_password,
+        port=free_port(),
+        options=options,
+        server_files=server_files,
+    )
+    cluster.init()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop(mode="immediate")
+        shutil.rmtree(folder, ignore_errors=True)

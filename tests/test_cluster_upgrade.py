@@ -18,9 +18,8 @@ import psycopg
 import pytest
 
 from ops.cluster import PG_BIN_DIR, Cluster
-from ops.net import free_port
 from ops.stack import Stack
-from tests.fix_cluster import SECRETS, SETTINGS, TEST_DATA_DIR
+from tests.fix_cluster import SETTINGS, scratch_cluster
 
 
 def start_time(cluster: Cluster) -> float:
@@ -33,30 +32,12 @@ def start_time(cluster: Cluster) -> float:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """A cluster of its own, watching copies of the server binary and of plpgsql.so."""
-    if SETTINGS.database_url is not None:
-        pytest.skip("needs a cluster of its own")
     copies = tmp_path_factory.mktemp("server-files")
     watched = (copies / "postgres", copies / "plpgsql.so")
     shutil.copy2(PG_BIN_DIR / "postgres", watched[0])
     shutil.copy2(PG_BIN_DIR.parent / "lib" / "plpgsql.so", watched[1])
-    folder = TEST_DATA_DIR / "upgrade-cluster"
-    shutil.rmtree(folder, ignore_errors=True)
-    cluster = Cluster(
-        pgdata=folder / "pgdata",
-        run_dir=folder / "run",
-        log_file=folder / "postgresql.log",
-        superuser_password=SECRETS.postgres_password,
-        port=free_port(),
-        options={"fsync": False},
-        server_files=watched,
-    )
-    cluster.init()
-    cluster.start()
-    try:
+    with scratch_cluster("upgrade-cluster", {"fsync": False}, server_files=watched) as cluster:
         yield cluster
-    finally:
-        cluster.stop(mode="immediate")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_real_server_files_of_a_cluster_are_found_and_unchanged(cluster: Cluster) -> None:

@@ -8,7 +8,6 @@ backend ends (or after up to 10 s idle), so the work is done on connections that
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,8 +27,7 @@ from gateway.monitor import Monitor
 from gateway.pg_metrics import PostgresCollector
 from ops import database, monitoring, sqitch, thresholds
 from ops.cluster import PRELOAD, Cluster
-from ops.net import free_port
-from tests.fix_cluster import SECRETS, SERVER, SETTINGS, TEST_DATA_DIR
+from tests.fix_cluster import SECRETS, SERVER, SETTINGS, scratch_cluster
 from tests.gateway_process import GatewayProcess, gateway
 from tests.test_ops_tasks import inv
 
@@ -301,29 +299,14 @@ def test_monitoring_thresholds_are_checked_and_named_when_wrong() -> None:
 def own_cluster() -> Iterator[tuple[Cluster, str]]:
     """A second cluster with the plan deployed, started without preloading anything; tests
     restart it with other settings."""
-    if SETTINGS.database_url is not None:
-        pytest.skip("needs a cluster of its own")
-    folder = TEST_DATA_DIR / "monitoring-cluster"
-    shutil.rmtree(folder, ignore_errors=True)
-    cluster = Cluster(
-        pgdata=folder / "pgdata",
-        run_dir=folder / "run",
-        log_file=folder / "postgresql.log",
-        superuser_password=SECRETS.postgres_password,
-        port=free_port(),
-        options={"fsync": False, "synchronous_commit": False},
-    )
-    cluster.init()
-    cluster.start()
-    try:
+    with scratch_cluster(
+        "monitoring-cluster", {"fsync": False, "synchronous_commit": False}
+    ) as cluster:
         cluster.create_database("plain")
         url = cluster.url("plain")
         sqitch.deploy(url, echo=False)
         database.configure(url, SECRETS)
         yield cluster, url
-    finally:
-        cluster.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def read(url: str, settings: Settings = SETTINGS) -> monitoring.Snapshot:
