@@ -12,7 +12,7 @@ import jwt
 import psycopg
 
 from core.paths import PROJECT_ROOT
-from tests.fix_cluster import SETTINGS, TEST_DATA_DIR, TEST_PG_PORT
+from tests.fix_cluster import SETTINGS, TEST_DATA_DIR, TEST_PG_PORT, project_path
 from tests.fix_postgrest import API_DB, ApiServer
 
 INV = str(PROJECT_ROOT / ".venv" / "bin" / "inv")
@@ -128,3 +128,23 @@ def test_task_failures_say_what_went_wrong_and_what_to_do(postgrest: ApiServer) 
     refused = inv("db.revert")
     assert refused.returncode != 0
     assert "--yes" in refused.stdout + refused.stderr
+
+
+def test_readme_lists_every_task_inv_offers() -> None:
+    """README's task list is `inv --list` as it is: a task added or renamed shows there."""
+    offered = {
+        line.split()[0]
+        for line in inv("--list").stdout.splitlines()[2:]
+        if line.startswith("  ") and not line.startswith("   ")
+    }
+    readme = project_path("README.md").read_text()
+    block = readme.split("`inv --list`", 1)[1].split("```\n", 2)[1]
+    listed = {
+        line.split()[0]
+        for line in block.splitlines()
+        if line.startswith("  ") and not line.startswith("   ")
+    }
+    assert offered, "inv --list printed no task"
+    assert listed == offered, (
+        f"README lacks {sorted(offered - listed)}, lists gone {sorted(listed - offered)}"
+    )
