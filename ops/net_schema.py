@@ -17,24 +17,16 @@ and name, so the order is stable without help.
 from __future__ import annotations
 
 import difflib
-import logging
-import os
 import re
-import subprocess
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from urllib.parse import unquote, urlsplit, urlunsplit
+from collections.abc import Sequence
 
 import psycopg
-from psycopg import sql
 
-from core.errors import OpsError
 from ops import sqitch
-from ops.cluster import PG_BIN_DIR
+from ops.backups import tools
+from ops.backups.scratch import scratch_database
 from ops.sqitch import DB_DIR
-
-logger = logging.getLogger(__name__)
 
 SNAPSHOT_FILE = DB_DIR / "net-schema.sql"
 #: The schema Sqitch keeps its registry in; the plan's objects never live there.
@@ -91,45 +83,21 @@ def dump(url: str, exclude_schemas: Sequence[str] = (REGISTRY_SCHEMA,)) -> str:
     """The normalised schema of the database at ``url`` (the Sqitch registry left out)."""
     with psycopg.connect(url) as conn:
         partitions = [str(row[0]) for row in conn.execute(_PARTITIONS).fetchall()]
-    parts = urlsplit(url)
-    env = dict(os.environ)
-    if parts.password is not None:
-        env["PGPASSWORD"] = unquote(parts.password)
-    # The password goes through the environment, never the process list.
-    plain = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-    argv = [
-        str(PG_BIN_DIR / "pg_dump"), "--schema-only", "--no-owner",
+    args = [
+        "--schema-only", "--no-owner",
         *(f"--exclude-schema={schema}" for schema in exclude_schemas),
         *(f"--exclude-table={name}" for name in partitions),
-        f"--username={unquote(parts.username or 'postgres')}", "--dbname", plain,
     ]  # fmt: skip
-    logger.debug("running pg_dump of %s", plain)
-    result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0:
-        raise OpsError(
-            f"pg_dump failed: {result.stderr.strip()[:500]}",
-            f"check that {PG_BIN_DIR / 'pg_dump'} exists and the server is up (`inv up`)",
-        )
-    return normalise(result.stdout)
-
-
-@contextmanager
-def fresh_database(admin_url: str, prefix: str = "snapshot") -> Iterator[str]:
-    """A new empty database beside ``admin_url``'s (dropped after); yields its URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    ident = sql.Identifier(name)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(ident))
-    try:
-        yield urlunsplit(urlsplit(admin_url)._replace(path="/" + name))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(ident))
+    output = tools.run(
+        "pg_dump", args, url, what="pg_dump of the net schema",
+        hint="check that the server is up (`inv up`)",
+    )  # fmt: skip
+    return normalise(output)
 
 
 def of_plan(admin_url: str) -> str:
     """Deploy the whole plan into a fresh database on ``admin_url``'s server and dump it."""
-    with fresh_database(admin_url) as url:
+    with scratch_database(admin_url, f"snapshot_{uuid.uuid4().hex[:8]}") as url:
         sqitch.deploy(url, echo=False)
         return dump(url)
 
