@@ -51,9 +51,9 @@ end
 $$;
 grant execute on function public.explain_lines(text), public.helper_calls(text, regprocedure) to authenticated;
 
-select tests.create_user('ann') as ann \gset
-select tests.create_user('bob') as bob \gset
-select tests.create_user('carl') as carl \gset
+select tests.create_user('ann');
+select tests.create_user('bob');
+select tests.create_user('carl');
 
 select ok(auth.grant_scoped_role('ann@example.test', 'team', 1, 'member'), 'a new grant answers true');
 select is(auth.grant_scoped_role('ann@example.test', 'team', 1, 'member'), false,
@@ -65,7 +65,7 @@ select throws_like($$ select auth.grant_scoped_role('ann@example.test', 'Team!',
   '%"code" : "auth.invalid_scope_kind"%', 'a malformed kind of group is refused naming the field');
 
 -- Crossing attempts
-select tests.act_as(:'ann');
+select tests.act_as('ann');
 select is((select count(*)::int from public.team_notes where body like 'team%'), 2,
   'a member of team A reads team A''s notes');
 select is_empty($$ select id from public.team_notes where team_id = 2 $$,
@@ -78,17 +78,17 @@ select results_eq($$ select scope_kind, scope_id, role from auth.scoped_roles $$
 select throws_ok($$ select auth.grant_scoped_role('ann@example.test', 'team', 2, 'admin') $$, '42501', null,
   'a signed-in user cannot grant themselves a role');
 
-select tests.act_as(:'bob');
+select tests.act_as('bob');
 select lives_ok($$ insert into public.team_notes (team_id, body) values (2, 'admin wrote') $$,
   'an admin of team B adds a note to team B');
 select throws_ok($$ insert into public.team_notes (team_id, body) values (1, 'admin crossed') $$, '42501', null,
   'an admin of team B cannot add a note to team A');
 
-select tests.act_as(:'carl');
+select tests.act_as('carl');
 select is_empty($$ select id from public.team_notes $$, 'a user without a scoped role reads nothing');
 
 -- Evaluated once per statement, not once per row
-select tests.act_as(:'ann');
+select tests.act_as('ann');
 select matches(
   (select string_agg(line, e'\n') from public.explain_lines('select * from public.team_notes') line),
   'hashed SubPlan|InitPlan',

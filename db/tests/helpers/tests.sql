@@ -46,10 +46,6 @@ declare
   user_id uuid;
 begin
   select a.id into user_id from tests.actors a where a.name = username;
-  -- psql variables (`:'owner'`) are text: a user's id given as text names that user
-  if user_id is null and username ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then
-    user_id := $1::uuid;
-  end if;
   if user_id is null then
     raise exception 'no test user named %', username
       using hint = 'create it first: select tests.create_user(''' || username || ''');';
