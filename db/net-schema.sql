@@ -1679,42 +1679,26 @@ CREATE FUNCTION events.is_own_topic(arg text) RETURNS boolean
 COMMENT ON FUNCTION events.is_own_topic(arg text) IS 'Authorizer of user:<id>: only that user.';
 
 --
--- Name: messages(bigint, integer, text, bigint); Type: FUNCTION; Schema: events; Owner: -
+-- Name: messages(bigint, integer, bigint); Type: FUNCTION; Schema: events; Owner: -
 --
 
-CREATE FUNCTION events.messages(after bigint, max_rows integer, only_topic text DEFAULT NULL::text, upto bigint DEFAULT NULL::bigint) RETURNS TABLE(seq bigint, topic text, keys text[], created_at timestamp with time zone, message text)
-    LANGUAGE plpgsql STABLE
+CREATE FUNCTION events.messages(after bigint, max_rows integer, upto bigint DEFAULT NULL::bigint) RETURNS TABLE(seq bigint, topic text, keys text[], created_at timestamp with time zone, message text)
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-begin
-  if only_topic is null then
-    return query
-      select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
-             pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
-                                          'data', o.payload, 'at', o.created_at)::text
-        from events.outbox o
-       where o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
-       order by o.seq
-       limit max_rows;
-  else
-    return query
-      select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
-             pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
-                                          'data', o.payload, 'at', o.created_at)::text
-        from events.outbox o
-       where o.topic = only_topic and o.seq is not null
-         and o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
-       order by o.seq
-       limit max_rows;
-  end if;
-end
+  select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
+         events.wire_message(o.seq, o.topic, o.type, o.payload, o.created_at)
+    from events.outbox o
+   where o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
+   order by o.seq
+   limit max_rows
 $$;
 
 --
--- Name: FUNCTION messages(after bigint, max_rows integer, only_topic text, upto bigint); Type: COMMENT; Schema: events; Owner: -
+-- Name: FUNCTION messages(after bigint, max_rows integer, upto bigint); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.messages(after bigint, max_rows integer, only_topic text, upto bigint) IS 'Sequenced events after a seq (optionally of one topic, up to a seq) as wire messages with their audience keys.';
+COMMENT ON FUNCTION events.messages(after bigint, max_rows integer, upto bigint) IS 'Sequenced events after a seq (up to a seq) as wire messages with their audience keys; a topic''s replay is events.replay.';
 
 --
 -- Name: principal_keys(jsonb); Type: FUNCTION; Schema: events; Owner: -
@@ -1897,8 +1881,7 @@ begin
     end loop;
     return query
       select b.seq, b.topic, events.audience_keys(b.audience), b.created_at,
-             pg_catalog.json_build_object('op', 'event', 'id', b.seq, 'topic', b.topic, 'type', b.type,
-                                          'data', b.payload, 'at', b.created_at)::text
+             events.wire_message(b.seq, b.topic, b.type, b.payload, b.created_at)
         from pg_catalog.unnest(batch) b
        where b.payload ->> 'op' = 'withdraw'            -- a notice: only an id, for its audience
           or not (now_keys ? (b.payload ->> 'table'))  -- its table declared no current audience
@@ -1977,6 +1960,20 @@ CREATE FUNCTION events.unregister_topic(pattern text) RETURNS void
     LANGUAGE sql
     SET search_path TO ''
     AS $$ delete from events.topics t where t.pattern = unregister_topic.pattern $$;
+
+--
+-- Name: wire_message(bigint, text, text, jsonb, timestamp with time zone); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.wire_message(seq bigint, topic text, type text, payload jsonb, created_at timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (json_build_object('op', 'event', 'id', seq, 'topic', topic, 'type', type, 'data', payload, 'at', created_at))::text;
+
+--
+-- Name: FUNCTION wire_message(seq bigint, topic text, type text, payload jsonb, created_at timestamp with time zone); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.wire_message(seq bigint, topic text, type text, payload jsonb, created_at timestamp with time zone) IS 'An outbox event as the wire message clients receive ({op: event, id, topic, type, data, at}).';
 
 --
 -- Name: withdrawn(text, jsonb, jsonb); Type: FUNCTION; Schema: events; Owner: -
@@ -7180,11 +7177,11 @@ GRANT ALL ON FUNCTION events.is_own_topic(arg text) TO anon;
 GRANT ALL ON FUNCTION events.is_own_topic(arg text) TO authenticated;
 
 --
--- Name: FUNCTION messages(after bigint, max_rows integer, only_topic text, upto bigint); Type: ACL; Schema: events; Owner: -
+-- Name: FUNCTION messages(after bigint, max_rows integer, upto bigint); Type: ACL; Schema: events; Owner: -
 --
 
-REVOKE ALL ON FUNCTION events.messages(after bigint, max_rows integer, only_topic text, upto bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION events.messages(after bigint, max_rows integer, only_topic text, upto bigint) TO platform_jobs;
+REVOKE ALL ON FUNCTION events.messages(after bigint, max_rows integer, upto bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION events.messages(after bigint, max_rows integer, upto bigint) TO platform_jobs;
 
 --
 -- Name: FUNCTION principal_keys(claims jsonb); Type: ACL; Schema: events; Owner: -
@@ -7238,6 +7235,13 @@ GRANT ALL ON FUNCTION events.sequence_pending(max_events integer) TO platform_jo
 --
 
 REVOKE ALL ON FUNCTION events.unregister_topic(pattern text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION wire_message(seq bigint, topic text, type text, payload jsonb, created_at timestamp with time zone); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.wire_message(seq bigint, topic text, type text, payload jsonb, created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION events.wire_message(seq bigint, topic text, type text, payload jsonb, created_at timestamp with time zone) TO platform_jobs;
 
 --
 -- Name: FUNCTION withdrawn(type text, before jsonb, after jsonb); Type: ACL; Schema: events; Owner: -

@@ -142,7 +142,7 @@ class Outbox:
             while self.hub.position < last:
                 cur = await conn.execute(
                     "select seq, topic, keys, created_at, message"
-                    " from events.messages(%s, %s, null, %s)",
+                    " from events.messages(%s, %s, %s)",
                     (self.hub.position, BATCH, last),
                 )
                 rows: list[Row] = await cur.fetchall()

@@ -17,8 +17,10 @@
 --   events.authorize_subscription(topic)  run as the caller (role and claims
 --       set as PostgREST sets them): which registered pattern the topic
 --       matches (null: unknown topic) and whether its authorizer allows it.
---   events.messages(after, max, topic, upto)  the wire messages after a seq,
---       serialized here once per event, with their audience keys.
+--   events.wire_message(seq, topic, ...)  an outbox row as the wire message: the one
+--       place it is serialized, once per event.
+--   events.messages(after, max, upto)  the wire messages after a seq, with
+--       their audience keys.
 --   events.replay(after, max, topic, upto, principal)  what a resuming
 --       caller with these principal keys is sent: events of the topic
 --       addressed to it AND whose row it may still see now (the row's current
@@ -161,36 +163,32 @@ set search_path = ''
 as $$ select arg = (select auth.uid())::text $$;
 comment on function events.is_own_topic(text) is 'Authorizer of user:<id>: only that user.';
 
-create function events.messages(after bigint, max_rows integer, only_topic text default null, upto bigint default null)
+-- The one place an outbox row becomes the wire message clients receive. A SQL-standard
+-- body (no SET clause) so callers inline it per row; columns, not the row type, so it
+-- pins no table to its current shape.
+create function events.wire_message(
+  seq bigint, topic text, type text, payload jsonb, created_at timestamptz
+) returns text
+language sql stable parallel safe
+return pg_catalog.json_build_object('op', 'event', 'id', seq, 'topic', topic, 'type', type,
+                                    'data', payload, 'at', created_at)::text;
+comment on function events.wire_message(bigint, text, text, jsonb, timestamptz) is
+  'An outbox event as the wire message clients receive ({op: event, id, topic, type, data, at}).';
+
+create function events.messages(after bigint, max_rows integer, upto bigint default null)
 returns table (seq bigint, topic text, keys text[], created_at timestamptz, message text)
-language plpgsql stable
+language sql stable
 set search_path = ''
 as $$
-begin
-  if only_topic is null then
-    return query
-      select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
-             pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
-                                          'data', o.payload, 'at', o.created_at)::text
-        from events.outbox o
-       where o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
-       order by o.seq
-       limit max_rows;
-  else
-    return query
-      select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
-             pg_catalog.json_build_object('op', 'event', 'id', o.seq, 'topic', o.topic, 'type', o.type,
-                                          'data', o.payload, 'at', o.created_at)::text
-        from events.outbox o
-       where o.topic = only_topic and o.seq is not null
-         and o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
-       order by o.seq
-       limit max_rows;
-  end if;
-end
+  select o.seq, o.topic, events.audience_keys(o.audience), o.created_at,
+         events.wire_message(o.seq, o.topic, o.type, o.payload, o.created_at)
+    from events.outbox o
+   where o.seq > after and o.seq <= coalesce(upto, 9223372036854775807)
+   order by o.seq
+   limit max_rows
 $$;
-comment on function events.messages(bigint, integer, text, bigint) is
-  'Sequenced events after a seq (optionally of one topic, up to a seq) as wire messages with their audience keys.';
+comment on function events.messages(bigint, integer, bigint) is
+  'Sequenced events after a seq (up to a seq) as wire messages with their audience keys; a topic''s replay is events.replay.';
 
 create function events.register_replay_audience(source regclass, audience_of regprocedure) returns void
 language sql volatile
@@ -246,8 +244,7 @@ begin
     end loop;
     return query
       select b.seq, b.topic, events.audience_keys(b.audience), b.created_at,
-             pg_catalog.json_build_object('op', 'event', 'id', b.seq, 'topic', b.topic, 'type', b.type,
-                                          'data', b.payload, 'at', b.created_at)::text
+             events.wire_message(b.seq, b.topic, b.type, b.payload, b.created_at)
         from pg_catalog.unnest(batch) b
        where b.payload ->> 'op' = 'withdraw'            -- a notice: only an id, for its audience
           or not (now_keys ? (b.payload ->> 'table'))  -- its table declared no current audience
@@ -299,7 +296,8 @@ $$;
 comment on function events.prune() is 'Remove events sequenced before the retention window; returns how many.';
 
 revoke execute on function events.prune() from public;
-grant execute on function events.audience_keys(jsonb), events.messages(bigint, integer, text, bigint),
+grant execute on function events.audience_keys(jsonb), events.messages(bigint, integer, bigint),
+  events.wire_message(bigint, text, text, jsonb, timestamptz),
   events.cursor_status(bigint), events.replay(bigint, integer, text, bigint, text[]) to platform_jobs;
 grant execute on function events.principal_keys(jsonb), events.authorize_subscription(text),
   events.is_own_topic(text) to anon, authenticated;
