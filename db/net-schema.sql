@@ -187,8 +187,8 @@ declare
   usr auth.users;
   locked json;
 begin
-  perform auth.check_length(current_password, 'current_password', 72, bytes => true);
-  perform auth.check_length(new_password, 'new_password', 72, bytes => true);
+  perform auth.check_password_length(current_password, 'current_password');
+  perform auth.check_password_length(new_password, 'new_password');
   select * into usr from auth.users u where u.id = auth.require_user() for update;
   if usr.id is null then
     perform platform.raise_error(401, 'auth.not_authenticated', 'the account no longer exists');
@@ -560,7 +560,7 @@ CREATE FUNCTION auth.check_account_lengths(email text, password text, username t
     AS $$
 begin
   perform auth.check_length(email, 'email', 254);
-  perform auth.check_length(password, 'password', 72, bytes => true);
+  perform auth.check_password_length(password, 'password');
   perform auth.check_length(username, 'username', 32);
 end
 $$;
@@ -587,6 +587,23 @@ $$;
 --
 
 COMMENT ON FUNCTION auth.check_length(value text, field text, max_length integer, bytes boolean) IS 'Refuse an argument longer than any valid value with 422 auth.<field>_too_long, before any other work.';
+
+--
+-- Name: check_password_length(text, text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.check_password_length(password text, field text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select auth.check_length(password, field, 72, bytes => true)
+$$;
+
+--
+-- Name: FUNCTION check_password_length(password text, field text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.check_password_length(password text, field text) IS 'Refuse a password over bcrypt''s 72 bytes with 422 auth.<field>_too_long.';
 
 --
 -- Name: check_request(); Type: FUNCTION; Schema: auth; Owner: -
@@ -1335,11 +1352,8 @@ begin
     perform platform.raise_error(422, 'auth.weak_password',
       pg_catalog.format('%s must be at least 10 characters', field), null,
       'a few unrelated words make a strong password');
-  elsif pg_catalog.octet_length(password) > 72 then
-    -- bcrypt ignores everything past 72 bytes: refuse rather than truncate.
-    perform platform.raise_error(422, 'auth.password_too_long',
-      pg_catalog.format('%s must be at most 72 bytes', field));
   end if;
+  perform auth.check_password_length(password, field);
 end
 $$;
 
@@ -6913,6 +6927,12 @@ REVOKE ALL ON FUNCTION auth.check_account_lengths(email text, password text, use
 --
 
 REVOKE ALL ON FUNCTION auth.check_length(value text, field text, max_length integer, bytes boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_password_length(password text, field text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.check_password_length(password text, field text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_request(); Type: ACL; Schema: auth; Owner: -

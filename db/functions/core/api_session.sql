@@ -102,8 +102,8 @@ declare
   usr auth.users;
   locked json;
 begin
-  perform auth.check_length(current_password, 'current_password', 72, bytes => true);
-  perform auth.check_length(new_password, 'new_password', 72, bytes => true);
+  perform auth.check_password_length(current_password, 'current_password');
+  perform auth.check_password_length(new_password, 'new_password');
   select * into usr from auth.users u where u.id = auth.require_user() for update;
   if usr.id is null then
     perform platform.raise_error(401, 'auth.not_authenticated', 'the account no longer exists');

@@ -64,6 +64,18 @@ $$;
 comment on function auth.check_length(text, text, integer, boolean) is
   'Refuse an argument longer than any valid value with 422 auth.<field>_too_long, before any other work.';
 
+-- bcrypt ignores everything past 72 bytes: a longer password is refused, never
+-- truncated (at login too: its first 72 bytes would match). The one statement of
+-- that limit; validate_password, the account checks and change_password call it.
+create function auth.check_password_length(password text, field text) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select auth.check_length(password, field, 72, bytes => true)
+$$;
+comment on function auth.check_password_length(text, text) is
+  'Refuse a password over bcrypt''s 72 bytes with 422 auth.<field>_too_long.';
+
 -- The length checks of an email, password and username, in that order.
 create function auth.check_account_lengths(email text, password text, username text default null)
 returns void
@@ -72,7 +84,7 @@ set search_path = ''
 as $$
 begin
   perform auth.check_length(email, 'email', 254);
-  perform auth.check_length(password, 'password', 72, bytes => true);
+  perform auth.check_password_length(password, 'password');
   perform auth.check_length(username, 'username', 32);
 end
 $$;
@@ -88,11 +100,8 @@ begin
     perform platform.raise_error(422, 'auth.weak_password',
       pg_catalog.format('%s must be at least 10 characters', field), null,
       'a few unrelated words make a strong password');
-  elsif pg_catalog.octet_length(password) > 72 then
-    -- bcrypt ignores everything past 72 bytes: refuse rather than truncate.
-    perform platform.raise_error(422, 'auth.password_too_long',
-      pg_catalog.format('%s must be at most 72 bytes', field));
   end if;
+  perform auth.check_password_length(password, field);
 end
 $$;
 comment on function auth.validate_password(text, text) is
