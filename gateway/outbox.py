@@ -141,8 +141,7 @@ class Outbox:
                 self.started = True
             while self.hub.position < last:
                 cur = await conn.execute(
-                    "select seq, topic, keys, created_at, message"
-                    " from events.messages(%s, %s, %s)",
+                    "select seq, topic, keys, created_at, message from events.messages(%s, %s, %s)",
                     (self.hub.position, BATCH, last),
                 )
                 rows: list[Row] = await cur.fetchall()
