@@ -1,7 +1,7 @@
 # Thin entry points; the work happens in ops/bootstrap.sh and the invoke tasks (inv --list).
 INV := .venv/bin/inv
 
-.PHONY: bootstrap up down test lint
+.PHONY: bootstrap up down test lint bench-peers
 
 bootstrap:  ## install what is missing (Debian packages, PostgREST, .venv)
 	@bash ops/bootstrap.sh
@@ -19,3 +19,6 @@ lint: bootstrap  ## ruff, mypy --strict and squawk on the Sqitch plan
 	.venv/bin/ruff check .
 	.venv/bin/mypy
 	$(INV) db.lint
+
+bench-peers: bootstrap  ## install the peers bench.peers measures us against (bench only)
+	@bash bench/peers/install.sh
