@@ -54,6 +54,7 @@ class Fixtures:
     author_token: str  # their access token (our JWT, same secret for every peer)
     reader_id: str
     reader_token: str
+    author_email: str = ""  # to sign the author in again (tokens expire)
 
 
 @dataclass(frozen=True)
