@@ -62,6 +62,8 @@ if [[ -f ${GRAPHILE_SRC}/package-lock.json ]]; then
     else
         say "PostGraphile: up to date with package-lock.json"
     fi
+    # its config and start script (bench.peers.graphile copies them again on every start)
+    cp "${GRAPHILE_SRC}"/*.mjs "${GRAPHILE}/"
 fi
 
 say "done"
