@@ -25,7 +25,7 @@ LIST = (
 #: The article page: one row of publishing.article_pages, its JSON built in SQL.
 ARTICLE = "/article_pages?slug=eq.{slug}"
 DRAFTS = (
-    "/articles?select=id,slug,title,excerpt,status,updated_at,version"
+    "/articles?select=id,slug,title,excerpt,status,created_at,updated_at"
     "&author_id=eq.{author}&status=eq.draft&deleted_at=is.null"
     "&order=updated_at.desc,id.desc&limit=20"
 )
