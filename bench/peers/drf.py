@@ -24,16 +24,18 @@ APP = ROOT / "bench" / "peers" / "django_peer"
 #: the ORM's own ranking (ts_rank; its ids may differ from ours, so it is its own row).
 EXTRA_READS = {"search_common_orm": "search_common", "search_rare_orm": "search_rare"}
 
-# The worker setup, chosen by a quick check on these 2 cores (docs/benchmarks.md): gthread,
-# 3 processes of 4 threads. Django releases the GIL while it waits for PostgreSQL, so
-# threads overlap a request's database time with another's Python; three processes keep
-# both cores busy in Python (one GIL each) and one more covers the time a process spends
-# in its GIL-bound serializers. 5 sync workers (gunicorn's 2 x cores + 1) wait idle during
-# every query and close the connection after each response (no keep-alive). 2 x 8 threads
-# queues on two GILs, more processes than 3 x 4 only add context switches and memory.
-WORKER_CLASS = "gthread"
+# The worker setup, chosen by a quick check on these 2 cores (docs/benchmarks.md, "The
+# Django + DRF peer"): 3 sync workers. Serving the list or a page is ~4 ms of Python and
+# under 1 ms in PostgreSQL, so three single-threaded processes already keep both cores
+# busy; each takes the next connection only when it is free, so no request waits behind
+# a busy process while another one idles. gthread 3 x 4 (2 x 8, 4 x 4 alike) pins every
+# keep-alive connection to the process that accepted it and interleaves 4 requests on
+# one GIL: at 50 connections its throughput was no better and its p99 3-6x worse
+# (1.1-2.6 s against 0.30-0.51 s). 4, 5 (gunicorn's 2 x cores + 1) and 7 sync workers
+# only added context switches and CPU per request.
+WORKER_CLASS = "sync"
 WORKERS = 3
-THREADS = 4
+THREADS = 1
 
 
 def command(ctx: Context, worker_class: str, workers: int, threads: int) -> list[str]:
@@ -58,6 +60,7 @@ def command(ctx: Context, worker_class: str, workers: int, threads: int) -> list
         # The workers' heartbeat files on tmpfs, never a disk write per request.
         "--worker-tmp-dir",
         "/dev/shm",  # noqa: S108 - gunicorn's documented choice: heartbeats, no data
+        # Only gthread keeps connections alive (sync closes each after its response).
         "--keep-alive",
         "30",
         "--error-logfile",

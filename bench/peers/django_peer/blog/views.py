@@ -39,8 +39,13 @@ from blog.serializers import (
 PAGE = 20
 AUTHOR_CARD = ["author__username", "author__display_name"]
 CATEGORY_CARD = ["category__name", "category__slug"]
-TAGS = Prefetch("tags", queryset=Tag.objects.only("name", "slug"))
-PAGE_TAGS = Prefetch("tags", queryset=Tag.objects.only("name", "slug").order_by("name"))
+# Prefetches land in plain lists (to_attr): the serializers read a list instead of
+# building a related manager and a queryset per article to reach the prefetched rows.
+TAGS = Prefetch("tags", queryset=Tag.objects.only("name", "slug"), to_attr="tag_list")
+PAGE_TAGS = Prefetch(
+    "tags", queryset=Tag.objects.only("name", "slug").order_by("name"), to_attr="tag_list"
+)
+TAG_SLUGS = Prefetch("tags", queryset=Tag.objects.only("slug"), to_attr="tag_list")
 # Oldest first; article_id is the key the prefetch joins on (without it, Django would
 # fetch it again per comment).
 APPROVED_COMMENTS = Prefetch(
@@ -48,6 +53,7 @@ APPROVED_COMMENTS = Prefetch(
     queryset=Comment.objects.filter(status="approved", deleted_at__isnull=True)
     .order_by("created_at", "id")
     .only("id", "article_id", "parent_id", "depth", "body", "status", "created_at"),
+    to_attr="approved_comments",
 )
 BREAK = Value("\n\n", output_field=TextField())
 EMPTY = Value("", output_field=TextField())
@@ -128,7 +134,7 @@ class OrmSearch(APIView):
                 ),
             )
             .order_by("-rank", F("published_at").desc(nulls_last=True), "-id")
-            .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("slug")))[:PAGE]
+            .prefetch_related(TAG_SLUGS)[:PAGE]
         )
         return Response(SearchHitSerializer(hits, many=True).data)
 
