@@ -4976,6 +4976,51 @@ CREATE TABLE publishing.article_likes (
 COMMENT ON TABLE publishing.article_likes IS 'One like per user per article: POST to like, DELETE to unlike.';
 
 --
+-- Name: article_pages; Type: VIEW; Schema: publishing; Owner: -
+--
+
+CREATE VIEW publishing.article_pages WITH (security_invoker='true') AS
+ SELECT a.id,
+    a.slug,
+    a.title,
+    a.excerpt,
+    a.content,
+    a.cover_image_url,
+    a.reading_minutes,
+    a.status,
+    a.featured,
+    a.publish_at,
+    a.published_at,
+    a.author_id,
+    a.category_id,
+    a.view_count,
+    a.like_count,
+    a.comment_count,
+    a.version,
+    a.created_at,
+    a.updated_at,
+    ( SELECT json_build_object('username', p.username, 'display_name', p.display_name) AS json_build_object
+           FROM publishing.profiles p
+          WHERE (p.user_id = a.author_id)) AS author,
+    ( SELECT json_build_object('name', c.name, 'slug', c.slug) AS json_build_object
+           FROM publishing.categories c
+          WHERE (c.id = a.category_id)) AS category,
+    ( SELECT COALESCE(json_agg(json_build_object('name', t.name, 'slug', t.slug) ORDER BY t.name), '[]'::json) AS "coalesce"
+           FROM (publishing.article_tags at
+             JOIN publishing.tags t ON ((t.id = at.tag_id)))
+          WHERE (at.article_id = a.id)) AS tags,
+    ( SELECT COALESCE(json_agg(json_build_object('id', m.id, 'parent_id', m.parent_id, 'depth', m.depth, 'body', m.body, 'status', m.status, 'created_at', m.created_at) ORDER BY m.created_at, m.id), '[]'::json) AS "coalesce"
+           FROM publishing.comments m
+          WHERE ((m.article_id = a.id) AND (m.deleted_at IS NULL))) AS comments
+   FROM publishing.articles a;
+
+--
+-- Name: VIEW article_pages; Type: COMMENT; Schema: publishing; Owner: -
+--
+
+COMMENT ON VIEW publishing.article_pages IS 'The article page: an article''s columns with author {username, display_name}, category {name, slug}, tags [{name, slug}] and the comments the caller may read [{id, parent_id, depth, body, status, created_at}], oldest first; the policies of every table apply. Filter by slug or id.';
+
+--
 -- Name: article_revisions; Type: TABLE; Schema: publishing; Owner: -
 --
 
@@ -5592,6 +5637,12 @@ CREATE INDEX article_revisions_replaced_by_idx ON publishing.article_revisions U
 --
 
 CREATE INDEX article_tags_tag_id_idx ON publishing.article_tags USING btree (tag_id);
+
+--
+-- Name: articles_author_desk_idx; Type: INDEX; Schema: publishing; Owner: -
+--
+
+CREATE INDEX articles_author_desk_idx ON publishing.articles USING btree (author_id, status, updated_at DESC, id DESC) WHERE (deleted_at IS NULL);
 
 --
 -- Name: articles_author_id_idx; Type: INDEX; Schema: publishing; Owner: -
@@ -6654,17 +6705,17 @@ CREATE POLICY "tags of visible articles are visible" ON publishing.article_tags 
 -- Name: comments users comment on articles they can see; Type: POLICY; Schema: publishing; Owner: -
 --
 
-CREATE POLICY "users comment on articles they can see" ON publishing.comments FOR INSERT TO authenticated WITH CHECK (((author_id = ( SELECT auth.uid() AS uid)) AND (article_id IN ( SELECT a.id
+CREATE POLICY "users comment on articles they can see" ON publishing.comments FOR INSERT TO authenticated WITH CHECK (((author_id = ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT
    FROM publishing.articles a
-  WHERE publishing.is_visible(a.*)))));
+  WHERE ((a.id = comments.article_id) AND publishing.is_visible(a.*))))));
 
 --
 -- Name: article_likes users like articles they can see; Type: POLICY; Schema: publishing; Owner: -
 --
 
-CREATE POLICY "users like articles they can see" ON publishing.article_likes FOR INSERT TO authenticated WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (article_id IN ( SELECT a.id
+CREATE POLICY "users like articles they can see" ON publishing.article_likes FOR INSERT TO authenticated WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT
    FROM publishing.articles a
-  WHERE publishing.is_visible(a.*)))));
+  WHERE ((a.id = article_likes.article_id) AND publishing.is_visible(a.*))))));
 
 --
 -- Name: comments users read approved comments, their own, or (moderators) all; Type: POLICY; Schema: publishing; Owner: -
@@ -9832,6 +9883,13 @@ GRANT SELECT,DELETE ON TABLE publishing.article_likes TO authenticated;
 --
 
 GRANT INSERT(article_id) ON TABLE publishing.article_likes TO authenticated;
+
+--
+-- Name: TABLE article_pages; Type: ACL; Schema: publishing; Owner: -
+--
+
+GRANT SELECT ON TABLE publishing.article_pages TO anon;
+GRANT SELECT ON TABLE publishing.article_pages TO authenticated;
 
 --
 -- Name: TABLE article_revisions; Type: ACL; Schema: publishing; Owner: -

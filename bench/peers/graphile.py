@@ -19,6 +19,7 @@ from bench.peers import READS, ROOT, TOOLS, WRITE, Context, Fixtures, Request, S
 
 log = logging.getLogger(__name__)
 
+NAME = "postgraphile"
 SOURCE = ROOT / "bench" / "peers" / "postgraphile"
 INSTALLED = TOOLS / "postgraphile"
 PATH = "/graphql"

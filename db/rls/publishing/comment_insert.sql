@@ -12,6 +12,8 @@
 begin;
 
 set local search_path = '';
+set local lock_timeout = '5s';
+set local statement_timeout = '5min';
 
 alter policy "users comment on articles they can see" on publishing.comments
   with check (author_id = (select auth.uid())

@@ -8,6 +8,8 @@
 begin;
 
 set local search_path = '';
+set local lock_timeout = '5s';
+set local statement_timeout = '5min';
 
 alter policy "users like articles they can see" on publishing.article_likes
   with check (user_id = (select auth.uid())

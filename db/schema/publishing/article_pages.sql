@@ -22,6 +22,8 @@
 begin;
 
 set local search_path = '';
+set local lock_timeout = '5s';
+set local statement_timeout = '5min';
 
 create view publishing.article_pages with (security_invoker = true) as
 select a.id, a.slug, a.title, a.excerpt, a.content, a.cover_image_url,

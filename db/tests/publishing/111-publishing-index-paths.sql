@@ -1,7 +1,8 @@
 -- Commenting and liking check the one article concerned: the policies look it up by
 -- its key, never read every visible article (an uncorrelated IN did, once per insert).
+-- An author's desk (their drafts, newest first) reads its 20 rows from one index.
 begin;
-select plan(6);
+select plan(7);
 
 select tests.create_user('ines', '{author}');
 select tests.create_user('ike');
@@ -40,6 +41,15 @@ select lives_ok(format('insert into publishing.article_likes (article_id) values
   'a signed-in user likes an article they can see');
 select throws_ok(format('insert into publishing.article_likes (article_id) values (%s)', tests.id('draft')),
   '42501', null, 'but not someone else''s draft');
+
+select tests.act_as('ines');
+set local enable_seqscan = off;
+set local enable_bitmapscan = off;
+select alike(public.insert_plan(format(
+    'select id from publishing.articles where author_id = %L and status = %L and deleted_at is null'
+    ' order by updated_at desc, id desc limit 20', tests.user_id('ines'), 'draft')),
+  '%Index Scan using articles_author_desk_idx%',
+  'an author''s drafts, newest first, come in order from articles_author_desk_idx (no sort)');
 
 select * from finish();
 rollback;
