@@ -83,6 +83,9 @@ def start_ours(settings: Settings, ctx: Context) -> System:
 
 def start_peer(name: str, ctx: Context) -> System:
     module: ModuleType = importlib.import_module(f"bench.peers.{name}")
+    for needed in ("NAME", "start", "request", "ids"):
+        if not hasattr(module, needed):
+            raise SystemExit(f"bench/peers/{name}.py lacks {needed} (see bench/peers/__init__.py)")
     server = module.start(ctx)
     return System(
         module.NAME,
