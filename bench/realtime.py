@@ -118,11 +118,17 @@ def prepare(settings: Settings) -> tuple[str, str]:
         conn.execute(
             "select auth.create_user('bench@example.test', 'bench password 123', 'bench', '{}')"
         )
+    return url, sign_in(url)
+
+
+def sign_in(url: str) -> str:
+    """A fresh access token of the bench user (they last 15 minutes; a run takes longer)."""
+    with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute(
             "select api.login('bench@example.test', 'bench password 123') ->> 'access_token'"
         ).fetchone()
     assert row is not None
-    return url, str(row[0])
+    return str(row[0])
 
 
 @contextmanager
@@ -293,7 +299,7 @@ def main() -> None:
     if not systems or set(args.systems.split(",")) - set(SYSTEMS):
         parser.error(f"--systems: a comma-separated subset of {', '.join(SYSTEMS)}")
     settings = Settings.from_env()
-    db_url, token = prepare(settings)
+    db_url, _ = prepare(settings)
     counts = [int(c) for c in args.clients.split(",")]
     gw_port, bare_port = free_port(), free_port()
     gw_env = {"PLATFORM_DB_NAME": BENCH_DB, "PLATFORM_GATEWAY_PORT": str(gw_port),
@@ -312,16 +318,16 @@ def main() -> None:
     rows: list[Row] = []
     memory: dict[str, float] = {}
     with ExitStack() as stack:
-        # system -> (WebSocket URL, token, producer, its processes now)
-        targets: dict[str, tuple[str, str | None, Producer, Callable[[], list[int]]]] = {}
+        # system -> (WebSocket URL, needs a token, producer, its processes now)
+        targets: dict[str, tuple[str, bool, Producer, Callable[[], list[int]]]] = {}
         if "gateway" in systems:
             gw = stack.enter_context(process(["-m", "gateway"], gw_env))
             wait_http(f"http://127.0.0.1:{gw_port}/healthz")
-            targets["gateway"] = (f"ws://127.0.0.1:{gw_port}/realtime", token,
+            targets["gateway"] = (f"ws://127.0.0.1:{gw_port}/realtime", True,
                                   partial(produce, db_url, False), lambda: [gw.pid])  # fmt: skip
         if "bare" in systems:
             bare = stack.enter_context(process(bare_argv))
-            targets["bare"] = (f"ws://127.0.0.1:{bare_port}/", None,
+            targets["bare"] = (f"ws://127.0.0.1:{bare_port}/", False,
                                partial(produce, db_url, True), lambda: [bare.pid])  # fmt: skip
         if "channels" in systems:
             ctx = Context(database_url=db_url, authenticator_url="",
@@ -330,14 +336,14 @@ def main() -> None:
             peer = channels.start(ctx, workers=args.channels_workers,
                                   layer=args.channels_layer, ws=args.channels_ws)  # fmt: skip
             stack.callback(peer.stop)
-            targets["channels"] = (peer.url.replace("http:", "ws:") + "/realtime", token,
+            targets["channels"] = (peer.url.replace("http:", "ws:") + "/realtime", True,
                                    channels_producer(db_url, peer.env), peer.pids)  # fmt: skip
         time.sleep(1.0)
         metrics_url = f"http://127.0.0.1:{gw_port}/metrics"
         for name in ("gateway", "channels"):
             if name in targets:
                 ws_url, _, _, pids = targets[name]
-                memory[name] = idle_memory(pids, ws_url, token, max(counts))
+                memory[name] = idle_memory(pids, ws_url, sign_in(db_url), max(counts))
         plan = [(n, 1, args.rate) for n in counts]
         plan += [(n, min(args.topics, n), args.rate) for n in counts if n > 1]
         if not args.no_load:
@@ -348,14 +354,21 @@ def main() -> None:
             results: dict[str, Result] = {}
             notes: list[str] = []
             offered = int(rate * topics * args.duration)
-            for name, (ws_url, ws_token, producer, pids) in targets.items():
+            token = sign_in(db_url)
+            for name, (ws_url, needs_token, producer, pids) in targets.items():
+                ws_token = token if needs_token else None
                 watched = pids()
                 cpu_before = cpu_seconds(watched)
                 lag_before = send_lag(metrics_url) if name == "gateway" else (0.0, 0.0)
                 results[name], sent = run_clients(
                     ws_url, ws_token, clients, topics, producer, rate, args.duration, args.procs
                 )
-                note = f"{TITLES[name]}: {cpu_seconds(watched) - cpu_before:.1f} s CPU"
+                cpu = cpu_seconds(watched) - cpu_before
+                # Every subscriber of a topic gets its events: about sent x clients / topics.
+                owed = sent * clients // topics
+                note = (
+                    f"{TITLES[name]}: {cpu:.1f} s CPU, {results[name].received:,}/{owed:,} received"
+                )
                 if name == "gateway":
                     lag_after = send_lag(metrics_url)
                     events = lag_after[0] - lag_before[0]
@@ -391,7 +404,7 @@ def report(rows: list[Row], memory: dict[str, float], clients: int, systems: lis
     for name in systems:
         header += f"{TITLES[name] + ' msgs/s':>20}{'p50/p99 ms':>16}"
     for other in ratios:
-        header += f"{'gw/' + other:>10}"
+        header += f"{'gw/' + other:>13}"
     print(header)
     for label, results in rows:
         line = f"{label:<40}"
@@ -399,7 +412,7 @@ def report(rows: list[Row], memory: dict[str, float], clients: int, systems: lis
             r = results[name]
             line += f"{r.rate:>20,.0f}{r.p50_ms:>8.1f}/{r.p99_ms:<7.1f}"
         for other in ratios:
-            line += f"{ratio(results, other):>10.2f}"
+            line += f"{ratio(results, other):>13.2f}"
         print(line)
     for name, kib in memory.items():
         print(f"{TITLES[name]} memory per idle connection: {kib:.1f} KiB ({clients:,} connections)")

@@ -61,5 +61,11 @@ CHANNEL_LAYERS = {
     }
 }
 if os.environ.get("PEER_CHANNEL_LAYER", "pubsub") == "core":
-    # Room for a burst to 1,000 members without dropping (default capacity 100).
-    CHANNEL_LAYERS["default"]["CONFIG"]["capacity"] = 10_000  # type: ignore[index]
+    CHANNEL_LAYERS["default"]["CONFIG"] = {
+        # redis-py's pools stop at 100 connections and then raise: 1,000 consumers
+        # joining and leaving their groups at once need more.
+        "hosts": [{"address": os.environ.get("PEER_REDIS_URL", "redis://127.0.0.1:6379"),
+                   "max_connections": 2_000}],
+        # Room for bursts to 1,000 members without dropping (default capacity 100).
+        "capacity": 10_000,
+    }  # fmt: skip

@@ -7,9 +7,10 @@ consumers forward its text as is.
 For speed, the saves of one transaction share one commit hook: the handler adds its
 event to the transaction's pending `Broadcast` (the last hook registered, if it belongs
 to the same savepoint) and the hook sends them all in one ``async_to_sync`` call. One
-hook per row, the textbook form, costs a thread hop and an event-loop turn per event
-(about as much as the INSERT itself here). A savepoint rolled back drops its own hook,
-and its events with it, as Django drops any on_commit callback registered inside it.
+hook per row, the textbook form, pays a thread hop per event: it added twice the
+producer CPU per saved row (docs/benchmarks.md, bench.realtime). A savepoint rolled
+back drops its own hook, and its events with it, as Django drops any on_commit callback
+registered inside it.
 """
 
 from __future__ import annotations
