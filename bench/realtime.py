@@ -1,27 +1,37 @@
-"""Benchmark: the realtime gateway against a bare LISTEN -> WebSocket relay, same run.
+"""Benchmark: the realtime gateway against a bare relay and Django Channels, same run.
 
     .venv/bin/python -m bench.realtime                       # 1, 100, 1,000 clients
     .venv/bin/python -m bench.realtime --clients 1000 --duration 10 --load 150
+    .venv/bin/python -m bench.realtime --systems gateway,channels --clients 1,100 \
+        --duration 3 --no-load                               # a smoke run
 
 Needs the embedded cluster of `make up` (or DATABASE_URL). It creates the database
 ``bench_realtime``, deploys the plan, adds a table ``bench.ticks`` whose events go to
 ``bench:shard:<n>`` with the audience ``{"authenticated": true}`` (so every delivery is
 checked against the connection's keys), signs a user in, and starts the real gateway
 and the bare relay (`bench.bare_relay`: NOTIFY payload straight to the sockets) on free
-loopback ports. Clients run in a separate process (`bench.realtime_clients`).
+loopback ports, and the Django Channels peer (`bench.peers.channels`: redis-server and
+uvicorn; needs `make bench-peers`). Clients run in a separate process
+(`bench.realtime_clients`). The systems run one after the other on the same layout.
 
 For each client count, two layouts: every client on one topic, and clients spread over
 ``--topics`` topics. The producer commits ticks in small transactions every 25 ms so
 that each client is offered ``--rate`` events/s (default 40), one statement per event,
 pipelined; a tick's ``sent_at`` is taken as its transaction is sent, so the latency is
-commit-to-client (plus the transaction's own few ms). A last run offers
+commit-to-client (plus the transaction's own few ms). For the Channels peer the same
+schedule is run by its own producer (`bench/peers/channels_peer/produce.py`), which saves
+each tick through the Django ORM so that the app's post_save signal broadcasts it; our
+capture trigger on ``bench.ticks`` is disabled during its runs (a Django app's table
+has none), so that table pays a bare insert. A last run offers
 ``--load`` events/s to every one of the largest number of clients on one topic, to
 find the delivered messages/s each relay sustains. Reported: delivered messages/s,
-p50/p99 latency, the ratio gateway / bare relay, the gateway's memory per idle
-connection.
+p50/p99 latency, the ratios gateway / bare relay and gateway / Channels, memory per idle
+connection of the gateway and of the Channels peer.
 
 Targets (issue #4): with authorization on, >= 0.8x the bare relay's delivered messages/s
 at 1,000 clients; commit-to-client p99 <= 100 ms at 1,000 clients receiving 40 events/s.
+Issue #20: >= 2x the Channels peer's delivered messages/s at 1,000 clients, with a lower
+p99.
 """
 
 from __future__ import annotations
@@ -32,9 +42,10 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -44,6 +55,7 @@ from psycopg import sql
 
 from bench.auth import with_database
 from bench.cpu import process_seconds
+from bench.peers import Context, channels
 from core.paths import PROJECT_ROOT
 from core.settings import EVENT_LOOPS, Settings
 from ops import database, sqitch
@@ -71,12 +83,23 @@ select events.register_topic('bench:shard:*', 'bench.may_follow(text)', 'benchma
 """
 
 
+#: The systems, in the order each run measures them.
+SYSTEMS = ("gateway", "bare", "channels")
+TITLES = {"gateway": "gateway", "bare": "bare relay", "channels": "channels"}
+
+
 @dataclass(frozen=True)
 class Result:
     received: int
     rate: float
     p50_ms: float
     p99_ms: float
+
+
+#: Commits the run's events: (shards, events/s in all, seconds) -> events committed.
+Producer = Callable[[int, float, float], int]
+#: A run's label, each system's result, the systems whose producer fell short.
+Row = tuple[str, dict[str, Result], set[str]]
 
 
 def prepare(settings: Settings) -> tuple[str, str]:
@@ -95,11 +118,17 @@ def prepare(settings: Settings) -> tuple[str, str]:
         conn.execute(
             "select auth.create_user('bench@example.test', 'bench password 123', 'bench', '{}')"
         )
+    return url, sign_in(url)
+
+
+def sign_in(url: str) -> str:
+    """A fresh access token of the bench user (they last 15 minutes; a run takes longer)."""
+    with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute(
             "select api.login('bench@example.test', 'bench password 123') ->> 'access_token'"
         ).fetchone()
     assert row is not None
-    return url, str(row[0])
+    return str(row[0])
 
 
 @contextmanager
@@ -189,7 +218,8 @@ def run_clients(
     token: str | None,
     clients: int,
     topics: int,
-    produce_args: tuple[str, bool, float],
+    producer: Producer,
+    rate: float,
     seconds: float,
     procs: int,
 ) -> tuple[Result, int]:
@@ -204,11 +234,39 @@ def run_clients(
         ready = proc.stdout.readline()
         if "ready" not in ready:
             raise SystemExit(f"clients did not start: {ready!r}")
-        db_url, bare, rate = produce_args
-        sent = produce(db_url, bare, topics, rate * topics, seconds)
+        sent = producer(topics, rate * topics, seconds)
         line = proc.stdout.readline()
     data = json.loads(line)
     return Result(data["received"], data["rate"], data["p50_ms"], data["p99_ms"]), sent
+
+
+@contextmanager
+def capture_off(db_url: str) -> Iterator[None]:
+    """Our event capture trigger off ``bench.ticks`` (the Channels runs: a Django app's
+    table has none, its events leave from the app)."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("alter table bench.ticks disable trigger events_capture")
+    try:
+        yield
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("alter table bench.ticks enable trigger events_capture")
+
+
+def channels_producer(db_url: str, env: dict[str, str]) -> Producer:
+    def producer(shards: int, events_per_second: float, seconds: float) -> int:
+        with capture_off(db_url):
+            return channels.produce(env, shards, events_per_second, seconds)
+
+    return producer
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with suppress(OSError):
+            total += process_seconds(pid)
+    return total
 
 
 def main() -> None:
@@ -218,8 +276,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=40.0, help="events/s offered per client")
     parser.add_argument("--load", type=float, default=150.0,
                         help="events/s per client of the throughput run")  # fmt: skip
+    parser.add_argument("--no-load", action="store_true", help="skip the throughput run")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--procs", type=int, default=2, help="client processes")
+    parser.add_argument("--systems", default=",".join(SYSTEMS),
+                        help=f"comma-separated, of {', '.join(SYSTEMS)}")  # fmt: skip
     parser.add_argument("--loop", choices=EVENT_LOOPS, default="uvloop",
                         help="event loop of the gateway and the bare relay")  # fmt: skip
     parser.add_argument("--bare-send", choices=("frames", "broadcast"), default="frames",
@@ -227,9 +288,18 @@ def main() -> None:
                              " websockets' broadcast")  # fmt: skip
     parser.add_argument("--read-interval", type=float, default=None,
                         help="the gateway's PLATFORM_REALTIME_READ_INTERVAL (s)")  # fmt: skip
+    parser.add_argument("--channels-workers", type=int, default=channels.WORKERS,
+                        help="uvicorn workers of the Channels peer")  # fmt: skip
+    parser.add_argument("--channels-layer", choices=channels.LAYERS, default=channels.LAYER,
+                        help="channels-redis: pubsub or core (RedisChannelLayer)")  # fmt: skip
+    parser.add_argument("--channels-ws", choices=channels.WS_IMPLEMENTATIONS,
+                        default=channels.WS, help="uvicorn's WebSocket implementation")  # fmt: skip
     args = parser.parse_args()
+    systems = [name for name in SYSTEMS if name in args.systems.split(",")]
+    if not systems or set(args.systems.split(",")) - set(SYSTEMS):
+        parser.error(f"--systems: a comma-separated subset of {', '.join(SYSTEMS)}")
     settings = Settings.from_env()
-    db_url, token = prepare(settings)
+    db_url, _ = prepare(settings)
     counts = [int(c) for c in args.clients.split(",")]
     gw_port, bare_port = free_port(), free_port()
     gw_env = {"PLATFORM_DB_NAME": BENCH_DB, "PLATFORM_GATEWAY_PORT": str(gw_port),
@@ -241,81 +311,142 @@ def main() -> None:
     gw_env["PLATFORM_REALTIME_MAX_CONNECTIONS_PER_ADDRESS"] = str(max(counts) + 100)
     bare_argv = ["-m", "bench.bare_relay", "--port", str(bare_port), "--db", db_url,
                  "--loop", args.loop, "--send", args.bare_send]  # fmt: skip
-    print(f"event loop {args.loop}; bare relay sends with {args.bare_send}", flush=True)
-    rows: list[tuple[str, Result, Result, int]] = []
-    with (
-        process(["-m", "gateway"], gw_env) as gw,
-        process(bare_argv) as bare,
-    ):
-        wait_http(f"http://127.0.0.1:{gw_port}/healthz")
+    print(f"systems: {', '.join(TITLES[s] for s in systems)}; event loop {args.loop};"
+          f" bare relay sends with {args.bare_send}; Channels: {args.channels_workers}"
+          f" uvicorn worker(s), {args.channels_layer} layer, --ws {args.channels_ws}",
+          flush=True)  # fmt: skip
+    rows: list[Row] = []
+    memory: dict[str, float] = {}
+    with ExitStack() as stack:
+        # system -> (WebSocket URL, needs a token, producer, its processes now)
+        targets: dict[str, tuple[str, bool, Producer, Callable[[], list[int]]]] = {}
+        if "gateway" in systems:
+            gw = stack.enter_context(process(["-m", "gateway"], gw_env))
+            wait_http(f"http://127.0.0.1:{gw_port}/healthz")
+            targets["gateway"] = (f"ws://127.0.0.1:{gw_port}/realtime", True,
+                                  partial(produce, db_url, False), lambda: [gw.pid])  # fmt: skip
+        if "bare" in systems:
+            bare = stack.enter_context(process(bare_argv))
+            targets["bare"] = (f"ws://127.0.0.1:{bare_port}/", False,
+                               partial(produce, db_url, True), lambda: [bare.pid])  # fmt: skip
+        if "channels" in systems:
+            ctx = Context(database_url=db_url, authenticator_url="",
+                          jwt_secret=settings.secrets.jwt_secret, port=free_port(),
+                          log_dir=settings.log_dir)  # fmt: skip
+            peer = channels.start(ctx, workers=args.channels_workers,
+                                  layer=args.channels_layer, ws=args.channels_ws)  # fmt: skip
+            stack.callback(peer.stop)
+            targets["channels"] = (peer.url.replace("http:", "ws:") + "/realtime", True,
+                                   channels_producer(db_url, peer.env), peer.pids)  # fmt: skip
         time.sleep(1.0)
-        gw_ws = f"ws://127.0.0.1:{gw_port}/realtime"
         metrics_url = f"http://127.0.0.1:{gw_port}/metrics"
-        bare_ws = f"ws://127.0.0.1:{bare_port}/"
-        memory = idle_memory(gw.pid, gw_ws, token, max(counts))
+        for name in ("gateway", "channels"):
+            if name in targets:
+                ws_url, _, _, pids = targets[name]
+                memory[name] = idle_memory(pids, ws_url, sign_in(db_url), max(counts))
         plan = [(n, 1, args.rate) for n in counts]
         plan += [(n, min(args.topics, n), args.rate) for n in counts if n > 1]
-        plan += [(max(counts), 1, args.load)]
+        if not args.no_load:
+            plan += [(max(counts), 1, args.load)]
         for clients, topics, rate in plan:
             label = f"{clients:>5} clients, {topics:>3} topic(s), {rate:g} ev/s each"
             print(f"  {label} ...", flush=True)
-            seconds, procs = args.duration, args.procs
-            lag_before, cpu_before = send_lag(metrics_url), process_seconds(gw.pid)
-            gw_result, sent = run_clients(
-                gw_ws, token, clients, topics, (db_url, False, rate), seconds, procs
-            )
-            lag_after, gw_cpu = send_lag(metrics_url), process_seconds(gw.pid) - cpu_before
-            bare_before = process_seconds(bare.pid)
-            bare_result, _ = run_clients(
-                bare_ws, None, clients, topics, (db_url, True, rate), seconds, procs
-            )
-            bare_cpu = process_seconds(bare.pid) - bare_before
-            events = lag_after[0] - lag_before[0]
-            mean_lag = (lag_after[1] - lag_before[1]) / events * 1000 if events else 0.0
-            print(
-                f"    gateway: {gw_cpu:.1f} s CPU, commit-to-first-write mean {mean_lag:.1f} ms"
-                f" over {events:,.0f} events; bare relay: {bare_cpu:.1f} s CPU",
-                flush=True,
-            )
-            rows.append((label, gw_result, bare_result, sent))
-    report(rows, memory, max(counts))
+            results: dict[str, Result] = {}
+            notes: list[str] = []
+            short: set[str] = set()
+            offered = int(rate * topics * args.duration)
+            token = sign_in(db_url)
+            for name, (ws_url, needs_token, producer, pids) in targets.items():
+                ws_token = token if needs_token else None
+                watched = pids()
+                cpu_before = cpu_seconds(watched)
+                lag_before = send_lag(metrics_url) if name == "gateway" else (0.0, 0.0)
+                results[name], sent = run_clients(
+                    ws_url, ws_token, clients, topics, producer, rate, args.duration, args.procs
+                )
+                cpu = cpu_seconds(watched) - cpu_before
+                # Every subscriber of a topic gets its events: about sent x clients / topics.
+                owed = sent * clients // topics
+                note = (
+                    f"{TITLES[name]}: {cpu:.1f} s CPU, {results[name].received:,}/{owed:,} received"
+                )
+                if name == "gateway":
+                    lag_after = send_lag(metrics_url)
+                    events = lag_after[0] - lag_before[0]
+                    mean_lag = (lag_after[1] - lag_before[1]) / events * 1000 if events else 0.0
+                    note += (f", commit-to-first-write mean {mean_lag:.1f} ms"
+                             f" over {events:,.0f} events")  # fmt: skip
+                if offered - sent > max(1.0, 0.05 * offered):  # one tick's rounding is no shortfall
+                    note += f", its producer committed only {sent:,} of {offered:,} events"
+                    short.add(name)
+                notes.append(note)
+            print("    " + "; ".join(notes), flush=True)
+            rows.append((label, results, short))
+    report(rows, memory, max(counts), systems)
 
 
-def idle_memory(pid: int, ws_url: str, token: str, clients: int) -> float:
-    """KiB of gateway memory per idle, subscribed connection."""
-    before = rss_kib(pid)
+def idle_memory(pids: Callable[[], list[int]], ws_url: str, token: str, clients: int) -> float:
+    """KiB of a server's memory (all its processes) per idle, subscribed connection."""
+    before = sum(rss_kib(pid) for pid in pids())
     argv = ["-m", "bench.realtime_clients", "--url", ws_url, "--clients", str(clients),
             "--topics", "bench:shard:0", "--token", token, "--seconds", "0"]  # fmt: skip
     with process(argv) as proc:
         assert proc.stdout is not None
         proc.stdout.readline()
         time.sleep(1.0)
-        after = rss_kib(pid)
+        after = sum(rss_kib(pid) for pid in pids())
     return (after - before) / clients
 
 
-def report(rows: list[tuple[str, Result, Result, int]], memory: float, clients: int) -> None:
+def report(rows: list[Row], memory: dict[str, float], clients: int, systems: list[str]) -> None:
     print()
-    print("=== realtime benchmark: gateway (outbox, SQL authorization) vs bare relay ===")
-    print(f"{'run':<40}{'gateway msgs/s':>15}{'p50/p99 ms':>18}{'bare msgs/s':>13}"
-          f"{'p50/p99 ms':>18}{'ratio':>7}")  # fmt: skip
-    for label, gw, bare, _ in rows:
-        ratio = gw.rate / bare.rate if bare.rate else 0.0
-        gw_cells = f"{gw.rate:>15,.0f}{gw.p50_ms:>9.1f}/{gw.p99_ms:<8.1f}"
-        bare_cells = f"{bare.rate:>13,.0f}{bare.p50_ms:>9.1f}/{bare.p99_ms:<8.1f}"
-        print(f"{label:<40}{gw_cells}{bare_cells}{ratio:>7.2f}")
-    print(f"gateway memory per idle connection: {memory:.1f} KiB ({clients:,} connections)")
+    print(f"=== realtime benchmark: {' vs '.join(TITLES[s] for s in systems)} ===")
+    ratios = [o for o in ("bare", "channels") if o in systems and "gateway" in systems]
+    header = f"{'run':<40}"
+    for name in systems:
+        header += f"{TITLES[name] + ' msgs/s':>20}{'p50/p99 ms':>16}"
+    for other in ratios:
+        header += f"{'gw/' + other:>13}"
+    print(header)
+    for label, results, short in rows:
+        line = f"{label:<40}"
+        for name in systems:
+            r = results[name]
+            mark = "*" if name in short else " "
+            line += f"{r.rate:>19,.0f}{mark}{r.p50_ms:>8.1f}/{r.p99_ms:<7.1f}"
+        for other in ratios:
+            line += f"{ratio(results, other):>13.2f}"
+        print(line)
+    if any(short for _, _, short in rows):
+        print("* its producer committed fewer events than offered (the run's line says how many)")
+    for name, kib in memory.items():
+        print(f"{TITLES[name]} memory per idle connection: {kib:.1f} KiB ({clients:,} connections)")
+    if "gateway" not in systems:
+        return
     print()
     print("targets")
     big = [r for r in rows if r[0].startswith(f"{clients:>5} clients,   1 topic")]
-    for label, gw, bare, _ in big:
-        ratio = gw.rate / bare.rate if bare.rate else 0.0
-        print(f"  {label}: delivered msgs/s gateway / bare = {ratio:.2f} (>= 0.80)"
-              f"  {'OK' if ratio >= 0.8 else 'BELOW TARGET'}")  # fmt: skip
+    for label, results, _ in big:
+        if "bare" in results:
+            value = ratio(results, "bare")
+            print(f"  {label}: delivered msgs/s gateway / bare = {value:.2f} (>= 0.80)"
+                  f"  {'OK' if value >= 0.8 else 'BELOW TARGET'}")  # fmt: skip
+        if "channels" in results:
+            value = ratio(results, "channels")
+            gw_p99, ch_p99 = results["gateway"].p99_ms, results["channels"].p99_ms
+            ok = value >= 2.0 and gw_p99 < ch_p99
+            print(f"  {label}: delivered msgs/s gateway / channels = {value:.2f} (>= 2.00),"
+                  f" p99 {gw_p99:.1f} vs {ch_p99:.1f} ms (lower)"
+                  f"  {'OK' if ok else 'BELOW TARGET'}")  # fmt: skip
     if big:
-        label, gw, _, _ = big[0]
-        print(f"  {label}: gateway p99 {gw.p99_ms:.1f} ms (<= 100 ms)"
-              f"  {'OK' if gw.p99_ms <= 100 else 'BELOW TARGET'}")  # fmt: skip
+        label, results, _ = big[0]
+        p99 = results["gateway"].p99_ms
+        print(f"  {label}: gateway p99 {p99:.1f} ms (<= 100 ms)"
+              f"  {'OK' if p99 <= 100 else 'BELOW TARGET'}")  # fmt: skip
+
+
+def ratio(results: dict[str, Result], other: str) -> float:
+    return results["gateway"].rate / results[other].rate if results[other].rate else 0.0
 
 
 if __name__ == "__main__":
