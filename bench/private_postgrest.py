@@ -29,6 +29,7 @@ def start(settings: Settings, url: str, name: str) -> Postgrest:
         logfile=settings.log_dir / f"{name}-postgrest.log",
         port=port,
         admin_port=admin_port,
+        cores=settings.postgrest_cores,
     )
     server.start()
     return server

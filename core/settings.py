@@ -70,6 +70,7 @@ class Settings:
     jwt_secret: str | None = setting(None, "PLATFORM_JWT_SECRET", "JWT signing secret (default: generated into var/secrets)", _JWT_SECRET, secret=True, hint=SHORT_JWT_ADVICE)
     db_max_rows: int = setting(1000, "PLATFORM_DB_MAX_ROWS", "PostgREST's db-max-rows (most rows one request returns)")
     postgrest_pool: int = setting(10, "PLATFORM_POSTGREST_POOL", "PostgREST's connection pool size")
+    postgrest_cores: int = setting(0, "PLATFORM_POSTGREST_CORES", "Cores PostgREST's runtime uses (+RTS -N); 0: half the machine's, at least 1 (docs/decisions/0015)", NOT_NEGATIVE)
     scheduler_tick_seconds: float = setting(5.0, "PLATFORM_SCHEDULER_TICK", "Seconds between the gateway's runs of due jobs (0: no scheduler)", NOT_NEGATIVE)
     gateway_event_loop: str = setting("uvloop", "PLATFORM_GATEWAY_EVENT_LOOP", "The gateway's asyncio event loop (uvloop: libuv's, written in C)", choice(*EVENT_LOOPS))
     # Realtime (gateway/realtime.py and friends); see docs/realtime.md.

@@ -44,6 +44,7 @@ class PostgrestConfig:
     host: str = "127.0.0.1"
     port: int = 3000
     admin_port: int = 3002
+    cores: int = 0  # GHC capabilities (+RTS -N); 0: runtime_cores()'s default
     log_level: str = "error"
     #: Seconds PostgREST 12 caches a verified JWT (capped by its exp). Revocation is
     #: unaffected (the pre-request check runs in SQL); a secret rotation needs a restart.
@@ -60,6 +61,7 @@ class PostgrestConfig:
             host=settings.postgrest_host,
             port=settings.postgrest_port,
             admin_port=settings.postgrest_admin_port,
+            cores=settings.postgrest_cores,
         )
 
     def items(self) -> dict[str, ConfValue]:
@@ -110,6 +112,20 @@ class PostgrestConfig:
         return True
 
 
+def runtime_cores(requested: int = 0) -> int:
+    """The GHC capabilities PostgREST runs with: ``requested``, or half the machine's cores
+    (at least 1). PostgreSQL shares the machine: the 12.0.2 binary's own default (``-N``,
+    every core) served fewer requests with 2-3x longer p99 tails on 2 cores than ``-N1``,
+    its capabilities waiting for each other while PostgreSQL held the cores
+    (docs/decisions/0015-article-page-in-sql.md)."""
+    return requested or max(1, (os.cpu_count() or 2) // 2)
+
+
+def runtime_options(cores: int = 0) -> tuple[str, ...]:
+    """PostgREST's GHC runtime options (the binary keeps its built-in ``-I0 -qg``)."""
+    return ("+RTS", f"-N{runtime_cores(cores)}", "-RTS")
+
+
 @dataclass(frozen=True)
 class Postgrest:
     """A PostgREST process serving ``config_path``."""
@@ -121,6 +137,7 @@ class Postgrest:
     host: str = "127.0.0.1"
     port: int = 3000
     admin_port: int = 3002
+    cores: int = 0  # GHC capabilities (+RTS -N); 0: runtime_cores()'s default
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Postgrest:
@@ -138,7 +155,7 @@ class Postgrest:
     def process(self) -> BackgroundProcess:
         return BackgroundProcess(
             name="PostgREST",
-            argv=(str(self.binary), str(self.config_path)),
+            argv=(str(self.binary), str(self.config_path), *runtime_options(self.cores)),
             pidfile=self.pidfile,
             logfile=self.logfile,
             marker=str(self.config_path),
