@@ -64,7 +64,7 @@ QUERIES: dict[str, str] = {
     "drafts": """query MyDrafts($authorId: UUID!) {
   allArticles(
     first: 20
-    condition: {authorId: $authorId, status: "draft"}
+    condition: {authorId: $authorId, status: "draft", deletedAt: null}
     orderBy: [UPDATED_AT_DESC, ROW_ID_DESC]
   ) {
     nodes { rowId slug title excerpt status createdAt updatedAt }

@@ -51,7 +51,10 @@ function unauthorized(message) {
 //    an author's, newest updated first) are in the partial index
 //    articles_status_idx, comments.created_at (a thread, oldest first) in the
 //    partial comments_article_thread_idx: the queries use those indexes, so
-//    allow them.
+//    allow them. articles.deleted_at too: an author's desk leaves deleted
+//    articles out (deletedAt: null is IS NULL), which is what lets the drafts
+//    query use the partial index articles_author_desk_idx (... where
+//    deleted_at is null), as ours does.
 const SmartTagsPlugin = jsonPgSmartTags({
   version: 1,
   config: {
@@ -59,6 +62,7 @@ const SmartTagsPlugin = jsonPgSmartTags({
       "publishing.articles.search": { tags: { behavior: ["-select", "-filterBy", "-orderBy"] } },
       "publishing.articles.status": { tags: { behavior: ["+filterBy"] } },
       "publishing.articles.updated_at": { tags: { behavior: ["+orderBy"] } },
+      "publishing.articles.deleted_at": { tags: { behavior: ["+filterBy"] } },
       "publishing.comments.created_at": { tags: { behavior: ["+orderBy"] } },
     },
   },
