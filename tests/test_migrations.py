@@ -71,14 +71,14 @@ def test_the_whole_plan_deploys_reverts_completely_and_deploys_again(empty_db: s
 
 
 def test_revert_to_a_change_and_redeploy(empty_db: str) -> None:
-    changes = plan_changes()
+    changes = read_plan()
     sqitch.deploy(empty_db, echo=False)
     middle = changes[len(changes) // 2]
-    sqitch.revert(empty_db, to=middle, echo=False)
+    sqitch.revert(empty_db, to=middle.ref, echo=False)
     status = sqitch.status(empty_db, echo=False)
-    assert middle in status
+    assert middle.name in status
     sqitch.deploy(empty_db, echo=False)
-    assert changes[-1] in sqitch.status(empty_db, echo=False)
+    assert changes[-1].name in sqitch.status(empty_db, echo=False)
 
 
 def test_plan_notes_are_sentences() -> None:
@@ -124,16 +124,16 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
     )
     emptied: list[str] = []
     for index in reversed(range(len(changes))):
-        change = changes[index].name
+        change, ref = changes[index].name, changes[index].ref  # ref: name@tag when reworked
         # The jobs a change schedules are its own rows: unscheduled by its revert (their
         # run history goes with them), scheduled anew by its deploy.
         own_jobs = frozenset(schedules.findall(changes[index].deploy_script.read_text()))
         before = table_checksums(empty_db, own_jobs)
         if index:
-            sqitch.rebase(empty_db, onto=changes[index - 1].name, upto=change, echo=False)
+            sqitch.rebase(empty_db, onto=changes[index - 1].ref, upto=ref, echo=False)
         else:
             sqitch.revert(empty_db, echo=False)
-            sqitch.deploy(empty_db, to=change, echo=False)
+            sqitch.deploy(empty_db, to=ref, echo=False)
         after = table_checksums(empty_db, own_jobs)
         assert set(after) == set(before), f"{change}: redeploy restores the same tables"
         changed = sorted(t for t in before if after[t] != before[t])
@@ -142,7 +142,7 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
         else:
             emptied += [f"{change}: {t}" for t in changed]
         if index:
-            sqitch.revert(empty_db, to=changes[index - 1].name, echo=False)
+            sqitch.revert(empty_db, to=changes[index - 1].ref, echo=False)
         else:
             sqitch.revert(empty_db, echo=False)
     assert emptied, "reverting a schema/ change drops its tables' rows: the walk saw data go"
