@@ -7,7 +7,9 @@ them are deployed. The SQL a pending change will run is its deploy script, read 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +116,20 @@ def read_plan(project_dir: Path = DB_DIR) -> list[Change]:
         changes.append(Change(name, deps, note, tags[min(after)] if after else None,
                               project_dir, rework_tags, len(instances[name]) > 1))  # fmt: skip
     return changes
+
+
+def change_ids(project_dir: Path = DB_DIR) -> list[str]:
+    """Sqitch's id of every change of the plan, in plan order (as `read_plan`): a target
+    that names one line even when a rework put its name in the plan twice, and that the
+    database's registry resolves before the tags after it are deployed."""
+    argv = ["sqitch", "--chdir", str(project_dir), "plan", "--no-headers", "--format", "format:%H"]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False,
+                          env={**os.environ, "SQITCH_PAGER": "cat"})  # fmt: skip
+    if done.returncode != 0:
+        raise OpsError(
+            f"sqitch plan failed: {done.stderr.strip()[:500]}", "run it by hand to see why"
+        )
+    return done.stdout.split()
 
 
 def project_name(project_dir: Path = DB_DIR) -> str:

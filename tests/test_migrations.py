@@ -10,7 +10,7 @@ import pytest
 from core.paths import PROJECT_ROOT
 from ops import database, sqitch
 from ops.backups import checksums
-from ops.plan import read_plan
+from ops.plan import change_ids, read_plan
 from ops.seed import SeedOptions, seed
 from tests.fix_cluster import SECRETS
 
@@ -114,6 +114,10 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
     its revert and redeploy must leave every table exactly as it was; a `schema/`
     change must revert and redeploy cleanly with data present (its own rows go)."""
     changes = read_plan()
+    # Targets by id: a reworked change's name is in the plan twice, and `name@tag` resolves
+    # in the registry only once that tag is deployed.
+    ids = change_ids()
+    assert len(ids) == len(changes)
     schedules = re.compile(r"platform\.schedule_job\('([^']+)'")
     sqitch.deploy(empty_db, echo=False)
     database.configure(empty_db, SECRETS)
@@ -124,16 +128,16 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
     )
     emptied: list[str] = []
     for index in reversed(range(len(changes))):
-        change, ref = changes[index].name, changes[index].ref  # ref: name@tag when reworked
+        change = changes[index].name
         # The jobs a change schedules are its own rows: unscheduled by its revert (their
         # run history goes with them), scheduled anew by its deploy.
         own_jobs = frozenset(schedules.findall(changes[index].deploy_script.read_text()))
         before = table_checksums(empty_db, own_jobs)
         if index:
-            sqitch.rebase(empty_db, onto=changes[index - 1].ref, upto=ref, echo=False)
+            sqitch.rebase(empty_db, onto=ids[index - 1], upto=ids[index], echo=False)
         else:
             sqitch.revert(empty_db, echo=False)
-            sqitch.deploy(empty_db, to=ref, echo=False)
+            sqitch.deploy(empty_db, to=ids[index], echo=False)
         after = table_checksums(empty_db, own_jobs)
         assert set(after) == set(before), f"{change}: redeploy restores the same tables"
         changed = sorted(t for t in before if after[t] != before[t])
@@ -142,7 +146,7 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
         else:
             emptied += [f"{change}: {t}" for t in changed]
         if index:
-            sqitch.revert(empty_db, to=changes[index - 1].ref, echo=False)
+            sqitch.revert(empty_db, to=ids[index - 1], echo=False)
         else:
             sqitch.revert(empty_db, echo=False)
     assert emptied, "reverting a schema/ change drops its tables' rows: the walk saw data go"
