@@ -15,7 +15,7 @@
 -- and drops platform-2.0's row trigger events_capture. The triggers keep their
 -- arguments (topics, describe function, excluded columns).
 --
---   events.capture_sql(op, topics, describe, exclude_columns, table_label)
+--   events.capture_sql(op, topics, describe, exclude_columns, table_label, actor)
 --       THE statement that writes one trigger event's outbox rows (the one place an
 --       event is built, as events.write_event was): per changed row, the describe
 --       function (called once per row; null skips the row), then one row per topic
@@ -93,7 +93,7 @@ comment on function events.topic_sql(text, text) is
 revoke execute on function events.topic_sql(text, text) from public;
 
 create function events.capture_sql(
-  op text, topics text[], describe text, exclude_columns text[], table_label text
+  op text, topics text[], describe text, exclude_columns text[], table_label text, actor text
 ) returns text
 language plpgsql stable
 set search_path = ''
@@ -113,19 +113,21 @@ begin
     raise exception 'events.capture_sql: at least one topic is required'
       using errcode = 'invalid_parameter_value';
   end if;
+  -- n.* and o.*: the whole row, even when the table has a column named n or o.
   source := case op
     when 'insert' then pg_catalog.format(
-      'select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n)%s as new_row, null::jsonb as old_row'
-      ' from new_rows n', strip)
+      'select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*)%s as new_row,'
+      ' null::jsonb as old_row from new_rows n', strip)
     when 'delete' then pg_catalog.format(
-      'select pg_catalog.row_number() over () as ord, null::jsonb as new_row, pg_catalog.to_jsonb(o)%s as old_row'
-      ' from old_rows o', strip)
+      'select pg_catalog.row_number() over () as ord, null::jsonb as new_row,'
+      ' pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o', strip)
     -- The n-th old row and the n-th new row are one row (see the header).
     else pg_catalog.format(
       'select o.ord, n.new_row, o.old_row'
-      ' from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o)%1$s as old_row from old_rows o) o'
-      ' join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n)%1$s as new_row from new_rows n) n'
-      ' on n.ord = o.ord', strip) end;
+      '   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*)%1$s as old_row'
+      '           from old_rows o) o'
+      '   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*)%1$s as new_row'
+      '           from new_rows n) n on n.ord = o.ord', strip) end;
   if op = 'update' then
     changed := '(select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e'
                ' where e.value is distinct from r.old_row -> e.key)';
@@ -134,10 +136,17 @@ begin
                                ', ' order by t.n)
     into topic_rows
     from pg_catalog.unnest(topics) with ordinality as t (template, n);
+  -- Per changed row (materialized: once) its description (offset 0: called once, not
+  -- again for the filter) and its payload, built once for all its topics; then one row
+  -- per topic, each followed by its withdrawal notice when the description has one.
   return pg_catalog.format($sql$
     with changes as materialized (
-      select r.ord, coalesce(r.new_row, r.old_row) as row_data, %6$s as changed, %2$s as description
+      select r.ord, coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', %4$s, 'op', %5$L, 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', %6$s, 'actor', %8$s) as payload
         from (%1$s) r
+        cross join lateral (select %2$s as description offset 0) d
+       where d.description is not null
     )
     insert into events.outbox (topic, type, payload, audience)
     select t.topic,
@@ -146,27 +155,25 @@ begin
            case when k.withdraw
                 then pg_catalog.jsonb_build_object('table', %4$s, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object('table', %4$s, 'op', %5$L, 'record', c.row_data,
-                                                   'changed', c.changed, 'actor', (select auth.uid())) end,
+                else c.payload end,
            case when k.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
       from changes c
       cross join lateral (values %7$s) as t (n, topic)
       cross join (values (false), (true)) as k (withdraw)
-     where c.description is not null
-       and (not k.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object')
+     where not k.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object'
      order by c.ord, t.n, k.withdraw$sql$,
     source,
     case when nullif(describe, '') is null then '''{}''::jsonb'
          else pg_catalog.format('%s(%L, r.new_row, r.old_row)', describe::regproc, op) end,
     case op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end,
-    table_label, op, changed, topic_rows);
+    table_label, op, changed, topic_rows, actor);
 end
 $$;
-comment on function events.capture_sql(text, text[], text, text[], text) is
+comment on function events.capture_sql(text, text[], text, text[], text, text) is
   'The INSERT that writes one statement''s outbox rows for one trigger event (insert, update or delete), '
-  'reading the transition tables new_rows/old_rows.';
-revoke execute on function events.capture_sql(text, text[], text, text[], text) from public;
+  'reading the transition tables new_rows/old_rows; table_label and actor are SQL expressions.';
+revoke execute on function events.capture_sql(text, text[], text, text[], text, text) from public;
 
 -- SECURITY DEFINER: API roles write events only through this trigger.
 create or replace function events.capture() returns trigger
@@ -179,7 +186,8 @@ declare
 begin
   execute events.capture_sql(pg_catalog.lower(tg_op), tg_argv[0]::text[], nullif(tg_argv[1], ''),
                              coalesce(tg_argv[2]::text[], '{}'),
-                             pg_catalog.quote_literal(tg_table_schema || '.' || tg_table_name));
+                             pg_catalog.quote_literal(tg_table_schema || '.' || tg_table_name),
+                             '(select auth.uid())');
   get diagnostics written = row_count;
   if written > 0 then
     perform pg_catalog.pg_notify('platform_events', '');
@@ -201,7 +209,6 @@ declare
   previous regprocedure[];
   capture regprocedure := 'events.capture()'::regprocedure;
   arguments text;
-  label text := 'tg_table_schema || ''.'' || tg_table_name';
   name text;
 begin
   if topics is null or pg_catalog.cardinality(topics) = 0 then
@@ -219,7 +226,10 @@ begin
       security definer
       set search_path = ''
       as $capture$
+      #variable_conflict use_variable
       declare
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
         written bigint;
       begin
         if tg_op = 'INSERT' then
@@ -237,9 +247,9 @@ begin
       end
       $capture$
       $template$, name,
-      events.capture_sql('insert', topics, describe::regproc::text, exclude_columns, label),
-      events.capture_sql('update', topics, describe::regproc::text, exclude_columns, label),
-      events.capture_sql('delete', topics, describe::regproc::text, exclude_columns, label));
+      events.capture_sql('insert', topics, describe::regproc::text, exclude_columns, 'label', 'actor'),
+      events.capture_sql('update', topics, describe::regproc::text, exclude_columns, 'label', 'actor'),
+      events.capture_sql('delete', topics, describe::regproc::text, exclude_columns, 'label', 'actor'));
     execute pg_catalog.format('revoke execute on function events.%I() from public', name);
     execute pg_catalog.format(
       'comment on function events.%I() is %L', name,

@@ -42,6 +42,9 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+-- The transition tables bring the audited table's columns into scope: its names never
+-- shadow these variables (nor n.* and o.*, the whole rows).
+#variable_conflict use_variable
 declare
   pk_columns text[] := coalesce(tg_argv[0]::text[], '{}');
   excluded text[] := coalesce(tg_argv[1]::text[], '{}');
@@ -62,7 +65,7 @@ begin
            case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.new_full -> single_pk)
                 else (select pg_catalog.jsonb_object_agg(k, r.new_full -> k) from pg_catalog.unnest(pk_columns) k) end,
            r.new_full - excluded, actor, role_name
-      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n) - derived as new_full
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - derived as new_full
               from new_rows n) r
      order by r.ord;
   elsif tg_op = 'DELETE' then
@@ -71,7 +74,7 @@ begin
            case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.old_full -> single_pk)
                 else (select pg_catalog.jsonb_object_agg(k, r.old_full -> k) from pg_catalog.unnest(pk_columns) k) end,
            r.old_full - excluded, actor, role_name
-      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o) - derived as old_full
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - derived as old_full
               from old_rows o) r
      order by r.ord;
   else
@@ -86,9 +89,9 @@ begin
                    (select pg_catalog.array_agg(e.key order by e.key)
                       from pg_catalog.jsonb_each(n.new_full) e
                      where e.value is distinct from o.old_full -> e.key) as changed
-              from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o) - derived as old_full
+              from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - derived as old_full
                       from old_rows o) o
-              join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n) - derived as new_full
+              join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - derived as new_full
                       from new_rows n) n on n.ord = o.ord) c
      where c.changed is not null  -- nothing changed (or only derived columns)
      order by c.ord;

@@ -21,7 +21,7 @@ select results_eq($$ select tgname::text collate "default", tgfoid::regprocedure
 select ok((select prosecdef and proconfig @> array['search_path=""'] from pg_proc where oid = 'events."capture public.pairs"()'::regprocedure),
   'the written function is SECURITY DEFINER with an empty search_path');
 select ok(not has_function_privilege('authenticated', 'events."capture public.pairs"()', 'execute')
-          and not has_function_privilege('authenticated', 'events.capture_sql(text, text[], text, text[], text)', 'execute'),
+          and not has_function_privilege('authenticated', 'events.capture_sql(text, text[], text, text[], text, text)', 'execute'),
   'API roles cannot call the trigger function nor the statement builder');
 
 -- The same changes, once through the written function, once through the generic one.

@@ -4,7 +4,7 @@
 -- and new values and audience; an UPDATE that changes the primary key pairs each old
 -- row with its own new row.
 begin;
-select plan(21);
+select plan(23);
 
 create table public.widgets (id int primary key, owner uuid, label text, secret text, shade text);
 grant select, insert, update, delete on public.widgets to authenticated;
@@ -155,6 +155,21 @@ select results_eq(
   'so do its events (the generic trigger: default type and audience)');
 select is((select tgfoid::regprocedure::text from pg_trigger where tgrelid = 'public.slots'::regclass and tgname = 'events_update'),
   'events.capture()', 'a table without a describe function runs the generic statement trigger');
+
+-- Column names of the audited table never shadow the capture's own names (its variables,
+-- the transition tables' aliases n and o).
+create table public.odd (id int primary key, n int, o int, actor text, label text, derived text, excluded text);
+select audit.enable('public.odd');
+select events.enable('public.odd', array['demo:odd:{id}'], 'public.describe_widget(text, jsonb, jsonb)');
+delete from events.outbox;
+insert into public.odd values (1, 2, 3, 'a', 'l', 'd', 'e');
+update public.odd set n = 20, o = 30;
+select is((select array_agg(new_record order by id) from audit.log where table_name = 'odd'),
+  array['{"id": 1, "n": 2, "o": 3, "actor": "a", "label": "l", "derived": "d", "excluded": "e"}'::jsonb,
+        '{"id": 1, "n": 20, "o": 30, "actor": "a", "label": "l", "derived": "d", "excluded": "e"}'],
+  'a table with columns named n, o, actor, label, derived and excluded is audited whole');
+select is((select array_agg(payload -> 'record' ->> 'n' order by id) from events.outbox where topic = 'demo:odd:1'),
+  array['2', '20'], 'and published whole');
 
 -- Statements that change nothing write nothing; TRUNCATE is audited once.
 delete from events.outbox;

@@ -275,7 +275,7 @@ begin
 end
 $$;
 
-drop function events.capture_sql(text, text[], text, text[], text);
+drop function events.capture_sql(text, text[], text, text[], text, text);
 drop function events.topic_sql(text, text);
 
 commit;

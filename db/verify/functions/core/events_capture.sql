@@ -9,7 +9,7 @@ select 1 / (select pg_catalog.count(*) from pg_catalog.pg_proc
              where oid = 'events.capture()'::regprocedure
                and prosecdef and proconfig @> array['search_path=""'])::int;
 select 1 / (not pg_catalog.has_function_privilege('public',
-  'events.capture_sql(text, text[], text, text[], text)', 'execute'))::int;
+  'events.capture_sql(text, text[], text, text[], text, text)', 'execute'))::int;
 select 1 / (pg_catalog.to_regprocedure('events.write_event(text[], text, text, text, jsonb, jsonb, jsonb)') is null)::int;
 -- No row trigger is left: every published table has the three statement triggers.
 select 1 / (pg_catalog.count(*) = 0)::int from pg_catalog.pg_trigger where tgname = 'events_capture';
