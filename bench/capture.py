@@ -44,8 +44,10 @@ create schema bench;
 create table bench.rows (id bigint generated always as identity primary key,
                          owner uuid not null default auth.uid(), shard int not null, body text);
 create table bench.plain (like bench.rows including all);
+-- STABLE, as the module template writes it: PostgreSQL inlines it (an IMMUTABLE one calling
+-- the stable jsonb_build_object is not inlined and is parsed and planned per statement).
 create function bench.describe_row(op text, new jsonb, old jsonb) returns jsonb
-language sql immutable as $$
+language sql stable as $$
   select jsonb_build_object('type', 'row.' || op, 'audience',
            jsonb_build_object('users', jsonb_build_array(coalesce(new, old) ->> 'owner')))
 $$;
