@@ -10,7 +10,10 @@ module does, then inserts ``--rows`` rows in one statement, rolled back, in inte
 rounds with the capture triggers of the table switched on and off:
 
 * bare (no audit, no events: the baseline);
-* audit only; events only; audit and events.
+* audit only; events only; audit and events;
+* the floor: the bare insert plus the very audit and outbox rows that "audit and events"
+  wrote, copied beforehand and inserted by plain INSERTs (what writing those rows costs,
+  however they are built).
 
 Printed per deploy: median rows/s (and the best round) and the ratio to the bare insert
 of the same database; target (issue 20) >= 0.25 for audit and events together. Then
@@ -62,12 +65,24 @@ grant select, insert on bench.rows, bench.plain to authenticated;
 INSERT = """insert into bench.rows (owner, shard, body)
   select gen_random_uuid(), g %% 100, 'row ' || g from generate_series(1, %s) g"""
 #: Variant -> the schemas whose capture triggers stay on (audit, events).
-VARIANTS = {
+VARIANTS: dict[str, tuple[str, ...]] = {
     "bare insert (no audit, no events)": (),
     "audit only": ("audit",),
     "events only": ("events",),
     "audit and events": ("audit", "events"),
 }
+#: Not a capture: the bare insert plus the very audit and outbox rows that "audit and
+#: events" writes, copied beforehand and inserted by plain INSERTs. What writing those rows
+#: costs whatever builds them: the best any trigger could do.
+FLOOR = "floor: bare + the same rows, precomputed"
+AUDIT_COLUMNS = sql.SQL("""schema_name, table_name, operation, record_pk, old_record,
+  new_record, changed_columns, actor_id, actor_role""")
+OUTBOX_COLUMNS = sql.SQL("topic, type, payload, audience")
+#: (table, its columns, the temporary table that keeps the rows one captured insert wrote)
+FLOOR_TABLES = (
+    (sql.Identifier("audit", "log"), AUDIT_COLUMNS, sql.Identifier("floor_audit")),
+    (sql.Identifier("events", "outbox"), OUTBOX_COLUMNS, sql.Identifier("floor_outbox")),
+)
 TARGET = 0.25
 
 
@@ -100,28 +115,64 @@ def prepare(settings: Settings, label: str, name: str, to: str | None) -> Deploy
     return Deploy(label, url, {str(name): str(schema) for name, schema in rows})
 
 
+def copy_floor_rows(conn: psycopg.Connection[tuple[object, ...]], rows: int) -> None:
+    """Keep, in temporary tables, the audit and outbox rows one captured insert writes."""
+    kept: list[bytes] = []
+    with conn.transaction(force_rollback=True), conn.cursor() as cur:
+        cur.execute(INSERT, (rows,))
+        for table, columns, _ in FLOOR_TABLES:
+            query = sql.SQL(
+                "copy (select {} from {} where transaction_id = pg_current_xact_id() order by id)"
+                " to stdout"
+            ).format(columns, table)
+            with cur.copy(query) as copy:
+                kept.append(b"".join(bytes(block) for block in copy))
+    with conn.cursor() as cur:
+        for (table, columns, keep), data in zip(FLOOR_TABLES, kept, strict=True):
+            cur.execute(
+                sql.SQL("create temporary table {} as select {} from {} with no data").format(
+                    keep, columns, table
+                )
+            )
+            with cur.copy(sql.SQL("copy {} from stdin").format(keep)) as copy:
+                copy.write(data)
+
+
+def run_variant(
+    conn: psycopg.Connection[tuple[object, ...]], deploy: Deploy, variant: str, rows: int
+) -> float:
+    """Seconds for one variant's statements, rolled back."""
+    kept = VARIANTS.get(variant, ())
+    with conn.transaction(force_rollback=True):
+        for trigger, schema in deploy.triggers.items():
+            if schema not in kept:
+                conn.execute(sql.SQL("alter table bench.rows disable trigger {}")
+                             .format(sql.Identifier(trigger)))  # fmt: skip
+        started = time.perf_counter()
+        conn.execute(INSERT, (rows,))
+        if variant == FLOOR:
+            for table, columns, keep in FLOOR_TABLES:
+                insert = sql.SQL("insert into {} ({}) select * from {}")
+                conn.execute(insert.format(table, columns, keep))
+        return time.perf_counter() - started
+
+
 def time_inserts(
     deploys: Sequence[Deploy], rows: int, rounds: int
 ) -> dict[str, dict[str, list[float]]]:
     """Seconds per insert, per deploy and variant, in interleaved rounds (rolled back)."""
-    seconds: dict[str, dict[str, list[float]]] = {
-        d.label: {v: [] for v in VARIANTS} for d in deploys
-    }
+    variants = [*VARIANTS, FLOOR]
+    seconds = {d.label: {v: list[float]() for v in variants} for d in deploys}
     conns = {d.label: psycopg.connect(d.url, autocommit=True) for d in deploys}
     try:
+        for deploy in deploys:
+            copy_floor_rows(conns[deploy.label], rows)
         for round_no in range(1, rounds + 1):
             print(f"  round {round_no}/{rounds} ...", flush=True)
             for deploy in deploys:
-                conn = conns[deploy.label]
-                for variant, kept in VARIANTS.items():
-                    with conn.transaction(force_rollback=True):
-                        for trigger, schema in deploy.triggers.items():
-                            if schema not in kept:
-                                conn.execute(sql.SQL("alter table bench.rows disable trigger {}")
-                                             .format(sql.Identifier(trigger)))  # fmt: skip
-                        started = time.perf_counter()
-                        conn.execute(INSERT, (rows,))
-                        seconds[deploy.label][variant].append(time.perf_counter() - started)
+                for variant in variants:
+                    took = run_variant(conns[deploy.label], deploy, variant, rows)
+                    seconds[deploy.label][variant].append(took)
     finally:
         for conn in conns.values():
             conn.close()
@@ -142,7 +193,7 @@ def report_inserts(seconds: dict[str, dict[str, list[float]]], rows: int, rounds
             best = rows / min(values)
             per_row = middle / rows * 1e6
             print(
-                f"  {variant:<36} {rate:>10,.0f} rows/s   best {best:>10,.0f}"
+                f"  {variant:<46} {rate:>10,.0f} rows/s   best {best:>10,.0f}"
                 f"   {rate / bare:5.2f}x bare   {per_row:6.1f} µs/row{target}"
             )
 
