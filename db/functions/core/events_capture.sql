@@ -259,7 +259,9 @@ begin
   end if;
   arguments := pg_catalog.format('%L, %L, %L', topics, coalesce(describe::regproc::text, ''), exclude_columns);
   -- platform-2.0's row trigger, when this table still has it.
-  execute pg_catalog.format('drop trigger if exists events_capture on %s', target);
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'events_capture') then
+    execute pg_catalog.format('drop trigger events_capture on %s', target);
+  end if;
   execute pg_catalog.format(
     'create or replace trigger events_insert after insert on %s referencing new table as new_rows '
     'for each statement execute function %s(%s)', target, capture::regproc, arguments);
@@ -294,7 +296,9 @@ begin
   execute pg_catalog.format('drop trigger if exists events_insert on %s', target);
   execute pg_catalog.format('drop trigger if exists events_update on %s', target);
   execute pg_catalog.format('drop trigger if exists events_delete on %s', target);
-  execute pg_catalog.format('drop trigger if exists events_capture on %s', target);
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'events_capture') then
+    execute pg_catalog.format('drop trigger events_capture on %s', target);  -- platform-2.0's
+  end if;
   if previous is not null then
     for i in 1 .. pg_catalog.cardinality(previous) loop
       if previous[i] <> 'events.capture()'::regprocedure then

@@ -92,7 +92,8 @@ begin
               from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - derived as old_full
                       from old_rows o) o
               join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - derived as new_full
-                      from new_rows n) n on n.ord = o.ord) c
+                      from new_rows n) n on n.ord = o.ord
+            offset 0) c  -- offset 0: changed is computed once, not again for the filter
      where c.changed is not null  -- nothing changed (or only derived columns)
      order by c.ord;
   end if;
@@ -122,7 +123,9 @@ begin
   arguments := pg_catalog.format('%L, %L, %L', pk_columns,
                                  coalesce(exclude_columns, '{}'), coalesce(derived_columns, '{}'));
   -- The row trigger of platform-2.0, when this table still has it.
-  execute pg_catalog.format('drop trigger if exists audit_row on %s', target);
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'audit_row') then
+    execute pg_catalog.format('drop trigger audit_row on %s', target);
+  end if;
   execute pg_catalog.format(
     'create or replace trigger audit_insert after insert on %s referencing new table as new_rows '
     'for each statement execute function audit.capture(%s)', target, arguments);
@@ -151,7 +154,9 @@ begin
   execute pg_catalog.format('drop trigger if exists audit_update on %s', target);
   execute pg_catalog.format('drop trigger if exists audit_delete on %s', target);
   execute pg_catalog.format('drop trigger if exists audit_truncate on %s', target);
-  execute pg_catalog.format('drop trigger if exists audit_row on %s', target);
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'audit_row') then
+    execute pg_catalog.format('drop trigger audit_row on %s', target);  -- platform-2.0's
+  end if;
 end
 $$;
 comment on function audit.disable(regclass) is 'Stop auditing a table (the log keeps its rows).';
