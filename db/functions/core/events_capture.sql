@@ -113,35 +113,41 @@ begin
     raise exception 'events.capture_sql: at least one topic is required'
       using errcode = 'invalid_parameter_value';
   end if;
+  -- The changed rows in the order the statement changed them: an INSERT's or a DELETE's
+  -- is one scan of its transition table; an UPDATE's pairs the n-th old row with the
+  -- n-th new row (see the header) and sorts the pairs back into that order.
   -- n.* and o.*: the whole row, even when the table has a column named n or o.
   source := case op
     when 'insert' then pg_catalog.format(
-      'select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*)%s as new_row,'
-      ' null::jsonb as old_row from new_rows n', strip)
+      'select pg_catalog.to_jsonb(n.*)%s as new_row, null::jsonb as old_row from new_rows n', strip)
     when 'delete' then pg_catalog.format(
-      'select pg_catalog.row_number() over () as ord, null::jsonb as new_row,'
-      ' pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o', strip)
-    -- The n-th old row and the n-th new row are one row (see the header).
+      'select null::jsonb as new_row, pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o', strip)
     else pg_catalog.format(
-      'select o.ord, n.new_row, o.old_row'
+      'select n.new_row, o.old_row'
       '   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*)%1$s as old_row'
       '           from old_rows o) o'
       '   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*)%1$s as new_row'
-      '           from new_rows n) n on n.ord = o.ord', strip) end;
+      '           from new_rows n) n on n.ord = o.ord'
+      '  order by o.ord', strip) end;
   if op = 'update' then
     changed := '(select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e'
                ' where e.value is distinct from r.old_row -> e.key)';
   end if;
-  select pg_catalog.string_agg(pg_catalog.format('(%s, %s)', t.n, events.topic_sql(t.template, 'c.row_data')),
-                               ', ' order by t.n)
+  -- Each topic twice, in order: its event, then its withdrawal notice (kept or not below).
+  select pg_catalog.string_agg(pg_catalog.format('(%s, %s)', w.withdraw::text, events.topic_sql(t.template, 'c.row_data')),
+                               ', ' order by t.n, w.withdraw)
     into topic_rows
-    from pg_catalog.unnest(topics) with ordinality as t (template, n);
-  -- Per changed row (materialized: once) its description (offset 0: called once, not
-  -- again for the filter) and its payload, built once for all its topics; then one row
-  -- per topic, each followed by its withdrawal notice when the description has one.
+    from pg_catalog.unnest(topics) with ordinality as t (template, n)
+    cross join (values (false), (true)) as w (withdraw);
+  -- Per changed row (materialized: once, in order) its description (offset 0: called
+  -- once, not again for the filter) and its payload, built once for all its topics.
+  -- Then per row, the topics' rows: the VALUES list is lateral to the row, so it can
+  -- only be the inner side of a nested loop over the rows, which emits rows in order
+  -- and each row's list in its written order (row, topic, notice): the outbox ids
+  -- follow, without a sort that a one-row statement would pay for in setup.
   return pg_catalog.format($sql$
     with changes as materialized (
-      select r.ord, coalesce(r.new_row, r.old_row) as row_data, d.description,
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', %4$s, 'op', %5$L, 'record', coalesce(r.new_row, r.old_row),
                                            'changed', %6$s, 'actor', %8$s) as payload
         from (%1$s) r
@@ -150,19 +156,17 @@ begin
     )
     insert into events.outbox (topic, type, payload, audience)
     select t.topic,
-           case when k.withdraw then c.description -> 'withdrawn' ->> 'type'
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
                 else coalesce(c.description ->> 'type', %3$L) end,
-           case when k.withdraw
+           case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', %4$s, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
                 else c.payload end,
-           case when k.withdraw then c.description -> 'withdrawn' -> 'audience'
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
       from changes c
-      cross join lateral (values %7$s) as t (n, topic)
-      cross join (values (false), (true)) as k (withdraw)
-     where not k.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object'
-     order by c.ord, t.n, k.withdraw$sql$,
+      cross join lateral (values %7$s) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object'$sql$,
     source,
     case when nullif(describe, '') is null then '''{}''::jsonb'
          else pg_catalog.format('%s(%L, r.new_row, r.old_row)', describe::regproc, op) end,
