@@ -116,12 +116,13 @@ begin
   -- The changed rows in the order the statement changed them: an INSERT's or a DELETE's
   -- is one scan of its transition table; an UPDATE's pairs the n-th old row with the
   -- n-th new row (see the header) and sorts the pairs back into that order.
-  -- n.* and o.*: the whole row, even when the table has a column named n or o.
+  -- n.* and o.*: the whole row, even when the table has a column named n or o. offset 0
+  -- keeps the subquery whole: pulled up, each row's JSON would be built once per use.
   source := case op
     when 'insert' then pg_catalog.format(
-      'select pg_catalog.to_jsonb(n.*)%s as new_row, null::jsonb as old_row from new_rows n', strip)
+      'select pg_catalog.to_jsonb(n.*)%s as new_row, null::jsonb as old_row from new_rows n offset 0', strip)
     when 'delete' then pg_catalog.format(
-      'select null::jsonb as new_row, pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o', strip)
+      'select null::jsonb as new_row, pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o offset 0', strip)
     else pg_catalog.format(
       'select n.new_row, o.old_row'
       '   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*)%1$s as old_row'

@@ -61,21 +61,22 @@ begin
     values (tg_table_schema, tg_table_name, tg_op, actor, role_name);
   -- INSERT and DELETE: one scan of the transition table, nothing that could reorder it:
   -- the rows go to the log in the order the statement changed them (no sort needed,
-  -- which a one-row statement would pay for in setup).
+  -- which a one-row statement would pay for in setup). offset 0 keeps the subquery
+  -- whole: pulled up, its row's JSON would be built once per reference.
   elsif tg_op = 'INSERT' then
     insert into audit.log (schema_name, table_name, operation, record_pk, new_record, actor_id, actor_role)
     select tg_table_schema, tg_table_name, tg_op,
            case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.new_full -> single_pk)
                 else (select pg_catalog.jsonb_object_agg(k, r.new_full -> k) from pg_catalog.unnest(pk_columns) k) end,
            r.new_full - excluded, actor, role_name
-      from (select pg_catalog.to_jsonb(n.*) - derived as new_full from new_rows n) r;
+      from (select pg_catalog.to_jsonb(n.*) - derived as new_full from new_rows n offset 0) r;
   elsif tg_op = 'DELETE' then
     insert into audit.log (schema_name, table_name, operation, record_pk, old_record, actor_id, actor_role)
     select tg_table_schema, tg_table_name, tg_op,
            case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.old_full -> single_pk)
                 else (select pg_catalog.jsonb_object_agg(k, r.old_full -> k) from pg_catalog.unnest(pk_columns) k) end,
            r.old_full - excluded, actor, role_name
-      from (select pg_catalog.to_jsonb(o.*) - derived as old_full from old_rows o) r;
+      from (select pg_catalog.to_jsonb(o.*) - derived as old_full from old_rows o offset 0) r;
   else
     -- UPDATE: the n-th old row and the n-th new row are one row (see above).
     insert into audit.log (schema_name, table_name, operation, record_pk, old_record, new_record,
