@@ -434,21 +434,22 @@ begin
     values (tg_table_schema, tg_table_name, tg_op, actor, role_name);
   -- INSERT and DELETE: one scan of the transition table, nothing that could reorder it:
   -- the rows go to the log in the order the statement changed them (no sort needed,
-  -- which a one-row statement would pay for in setup).
+  -- which a one-row statement would pay for in setup). offset 0 keeps the subquery
+  -- whole: pulled up, its row's JSON would be built once per reference.
   elsif tg_op = 'INSERT' then
     insert into audit.log (schema_name, table_name, operation, record_pk, new_record, actor_id, actor_role)
     select tg_table_schema, tg_table_name, tg_op,
            case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.new_full -> single_pk)
                 else (select pg_catalog.jsonb_object_agg(k, r.new_full -> k) from pg_catalog.unnest(pk_columns) k) end,
            r.new_full - excluded, actor, role_name
-      from (select pg_catalog.to_jsonb(n.*) - derived as new_full from new_rows n) r;
+      from (select pg_catalog.to_jsonb(n.*) - derived as new_full from new_rows n offset 0) r;
   elsif tg_op = 'DELETE' then
     insert into audit.log (schema_name, table_name, operation, record_pk, old_record, actor_id, actor_role)
     select tg_table_schema, tg_table_name, tg_op,
            case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.old_full -> single_pk)
                 else (select pg_catalog.jsonb_object_agg(k, r.old_full -> k) from pg_catalog.unnest(pk_columns) k) end,
            r.old_full - excluded, actor, role_name
-      from (select pg_catalog.to_jsonb(o.*) - derived as old_full from old_rows o) r;
+      from (select pg_catalog.to_jsonb(o.*) - derived as old_full from old_rows o offset 0) r;
   else
     -- UPDATE: the n-th old row and the n-th new row are one row (see above).
     insert into audit.log (schema_name, table_name, operation, record_pk, old_record, new_record,
@@ -1535,7 +1536,7 @@ CREATE FUNCTION events."capture publishing.articles"() RETURNS trigger
       select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
                                            'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row, null::jsonb as old_row from new_rows n) r
+        from (select pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
         cross join lateral (select publishing_private.describe_article('insert', r.new_row, r.old_row) as description offset 0) d
        where d.description is not null
     )
@@ -1581,7 +1582,7 @@ CREATE FUNCTION events."capture publishing.articles"() RETURNS trigger
       select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
                                            'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row from old_rows o) r
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row from old_rows o offset 0) r
         cross join lateral (select publishing_private.describe_article('delete', r.new_row, r.old_row) as description offset 0) d
        where d.description is not null
     )
@@ -1633,7 +1634,7 @@ CREATE FUNCTION events."capture publishing.comments"() RETURNS trigger
       select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
                                            'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row, null::jsonb as old_row from new_rows n) r
+        from (select pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
         cross join lateral (select publishing_private.describe_comment('insert', r.new_row, r.old_row) as description offset 0) d
        where d.description is not null
     )
@@ -1679,7 +1680,7 @@ CREATE FUNCTION events."capture publishing.comments"() RETURNS trigger
       select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
                                            'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row from old_rows o) r
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row from old_rows o offset 0) r
         cross join lateral (select publishing_private.describe_comment('delete', r.new_row, r.old_row) as description offset 0) d
        where d.description is not null
     )
@@ -1758,12 +1759,13 @@ begin
   -- The changed rows in the order the statement changed them: an INSERT's or a DELETE's
   -- is one scan of its transition table; an UPDATE's pairs the n-th old row with the
   -- n-th new row (see the header) and sorts the pairs back into that order.
-  -- n.* and o.*: the whole row, even when the table has a column named n or o.
+  -- n.* and o.*: the whole row, even when the table has a column named n or o. offset 0
+  -- keeps the subquery whole: pulled up, each row's JSON would be built once per use.
   source := case op
     when 'insert' then pg_catalog.format(
-      'select pg_catalog.to_jsonb(n.*)%s as new_row, null::jsonb as old_row from new_rows n', strip)
+      'select pg_catalog.to_jsonb(n.*)%s as new_row, null::jsonb as old_row from new_rows n offset 0', strip)
     when 'delete' then pg_catalog.format(
-      'select null::jsonb as new_row, pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o', strip)
+      'select null::jsonb as new_row, pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o offset 0', strip)
     else pg_catalog.format(
       'select n.new_row, o.old_row'
       '   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*)%1$s as old_row'
