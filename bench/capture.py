@@ -1,16 +1,24 @@
-"""Benchmark: what capturing a row change as an event costs, per row.
+"""Benchmark: what audit and change-event capture cost a bulk insert and an API write.
 
-    .venv/bin/python -m bench.capture [--rows 10000] [--rounds 9]
+    .venv/bin/python -m bench.capture [--rows 10000] [--rounds 7] [--api-seconds 3] [--no-api]
 
-Needs the embedded cluster of `make up` (or DATABASE_URL). It deploys the plan into
-``bench_capture``, adds a table published with a describe function (as a module does),
-then inserts ``--rows`` rows in one statement, rolled back, in interleaved rounds:
+Needs the embedded cluster of `make up` (or DATABASE_URL). It deploys the plan twice:
+``bench_capture_rows`` up to ``@platform-2.0`` (audit and events by row triggers, as
+released) and ``bench_capture`` whole (statement triggers with transition tables). In
+each it adds a table audited and published on two topics with a describe function, as a
+module does, then inserts ``--rows`` rows in one statement, rolled back, in interleaved
+rounds with the capture triggers of the table switched on and off:
 
-* no trigger (the insert alone: the baseline);
-* the generic ``events.capture()``, which calls the describe function through EXECUTE;
-* the table's own trigger function written by ``events.enable()`` (what runs).
+* bare (no audit, no events: the baseline);
+* audit only; events only; audit and events;
+* the floor: the bare insert plus the very audit and outbox rows that "audit and events"
+  wrote, copied beforehand and inserted by plain INSERTs (what writing those rows costs,
+  however they are built).
 
-Printed: median and best microseconds per row, and direct / generic.
+Printed per deploy: median rows/s (and the best round) and the ratio to the bare insert
+of the same database; target (issue 20) >= 0.25 for audit and events together. Then
+`bench.capture_api` times one POST of one row through a private PostgREST into the same
+kind of table with audit and events against one without (target >= 0.8).
 """
 
 from __future__ import annotations
@@ -18,70 +26,202 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
+from bench import capture_api
 from bench.auth import with_database
 from core.settings import Settings
-from ops import sqitch
+from ops import database, sqitch
 
-BENCH_DB = "bench_capture"
+#: The two deploys compared: (label, database, sqitch --to).
+DEPLOYS = (
+    ("row triggers (@platform-2.0)", "bench_capture_rows", "@platform-2.0"),
+    ("statement triggers (this plan)", "bench_capture", None),
+)
 SETUP = """
 create schema bench;
 create table bench.rows (id bigint generated always as identity primary key,
-                         owner uuid, shard int not null, body text);
+                         owner uuid not null default auth.uid(), shard int not null, body text);
+create table bench.plain (like bench.rows including all);
+-- STABLE, as the module template writes it: PostgreSQL inlines it (an IMMUTABLE one calling
+-- the stable jsonb_build_object is not inlined and is parsed and planned per statement).
 create function bench.describe_row(op text, new jsonb, old jsonb) returns jsonb
-language sql immutable as $$
+language sql stable as $$
   select jsonb_build_object('type', 'row.' || op, 'audience',
            jsonb_build_object('users', jsonb_build_array(coalesce(new, old) ->> 'owner')))
 $$;
+select audit.enable('bench.rows');
 select events.enable('bench.rows', array['bench:rows', 'bench:shard:{shard}'],
                      'bench.describe_row(text, jsonb, jsonb)');
+-- The API write: POST /rows (audited, published) against POST /plain (neither).
+select platform.register_module('bench', 'bench.capture: the capture benchmark', array['bench']);
+grant usage on schema bench to authenticated;
+grant select, insert on bench.rows, bench.plain to authenticated;
 """
-GENERIC = """create or replace trigger events_capture after insert or update or delete on bench.rows
-  for each row execute function events.capture(
-    '{bench:rows,"bench:shard:{shard}"}', 'bench.describe_row', '{}')"""
 INSERT = """insert into bench.rows (owner, shard, body)
   select gen_random_uuid(), g %% 100, 'row ' || g from generate_series(1, %s) g"""
-VARIANTS = {
-    "no trigger (baseline)": "alter table bench.rows disable trigger events_capture",
-    "generic events.capture() (EXECUTE per row)": GENERIC,
-    "the table's own trigger function": None,
+#: Variant -> the schemas whose capture triggers stay on (audit, events).
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "bare insert (no audit, no events)": (),
+    "audit only": ("audit",),
+    "events only": ("events",),
+    "audit and events": ("audit", "events"),
 }
+#: Not a capture: the bare insert plus the very audit and outbox rows that "audit and
+#: events" writes, copied beforehand and inserted by plain INSERTs. What writing those rows
+#: costs whatever builds them: the best any trigger could do.
+FLOOR = "floor: bare + the same rows, precomputed"
+AUDIT_COLUMNS = sql.SQL("""schema_name, table_name, operation, record_pk, old_record,
+  new_record, changed_columns, actor_id, actor_role""")
+OUTBOX_COLUMNS = sql.SQL("topic, type, payload, audience")
+#: (table, its columns, the temporary table that keeps the rows one captured insert wrote)
+FLOOR_TABLES = (
+    (sql.Identifier("audit", "log"), AUDIT_COLUMNS, sql.Identifier("floor_audit")),
+    (sql.Identifier("events", "outbox"), OUTBOX_COLUMNS, sql.Identifier("floor_outbox")),
+)
+TARGET = 0.25
+
+
+@dataclass
+class Deploy:
+    label: str
+    url: str
+    #: trigger name -> the schema of its function (audit or events)
+    triggers: dict[str, str]
+
+
+def prepare(settings: Settings, label: str, name: str, to: str | None) -> Deploy:
+    url = with_database(settings.superuser_url, name)
+    with psycopg.connect(settings.superuser_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    print(f"deploying the plan{f' up to {to}' if to else ''} into {name} ...", flush=True)
+    sqitch.deploy(url, to=to, echo=False)
+    database.configure(url, settings.secrets)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(SETUP)
+        rows = conn.execute(
+            """select t.tgname::text, p.pronamespace::regnamespace::text
+                 from pg_trigger t join pg_proc p on p.oid = t.tgfoid
+                where t.tgrelid = 'bench.rows'::regclass and not t.tgisinternal
+                  and p.pronamespace::regnamespace::text in ('audit', 'events')"""
+        ).fetchall()
+    return Deploy(label, url, {str(name): str(schema) for name, schema in rows})
+
+
+def copy_floor_rows(conn: psycopg.Connection[tuple[object, ...]], rows: int) -> None:
+    """Keep, in temporary tables, the audit and outbox rows one captured insert writes."""
+    kept: list[bytes] = []
+    with conn.transaction(force_rollback=True), conn.cursor() as cur:
+        cur.execute(INSERT, (rows,))
+        for table, columns, _ in FLOOR_TABLES:
+            query = sql.SQL(
+                "copy (select {} from {} where transaction_id = pg_current_xact_id() order by id)"
+                " to stdout"
+            ).format(columns, table)
+            with cur.copy(query) as copy:
+                kept.append(b"".join(bytes(block) for block in copy))
+    with conn.cursor() as cur:
+        for (table, columns, keep), data in zip(FLOOR_TABLES, kept, strict=True):
+            cur.execute(
+                sql.SQL("create temporary table {} as select {} from {} with no data").format(
+                    keep, columns, table
+                )
+            )
+            with cur.copy(sql.SQL("copy {} from stdin").format(keep)) as copy:
+                copy.write(data)
+
+
+def run_variant(
+    conn: psycopg.Connection[tuple[object, ...]], deploy: Deploy, variant: str, rows: int
+) -> float:
+    """Seconds for one variant's statements, rolled back."""
+    kept = VARIANTS.get(variant, ())
+    with conn.transaction(force_rollback=True):
+        for trigger, schema in deploy.triggers.items():
+            if schema not in kept:
+                conn.execute(sql.SQL("alter table bench.rows disable trigger {}")
+                             .format(sql.Identifier(trigger)))  # fmt: skip
+        started = time.perf_counter()
+        conn.execute(INSERT, (rows,))
+        if variant == FLOOR:
+            for table, columns, keep in FLOOR_TABLES:
+                insert = sql.SQL("insert into {} ({}) select * from {}")
+                conn.execute(insert.format(table, columns, keep))
+        return time.perf_counter() - started
+
+
+def time_inserts(
+    deploys: Sequence[Deploy], rows: int, rounds: int
+) -> dict[str, dict[str, list[float]]]:
+    """Seconds per insert, per deploy and variant, in interleaved rounds (rolled back)."""
+    variants = [*VARIANTS, FLOOR]
+    seconds = {d.label: {v: list[float]() for v in variants} for d in deploys}
+    conns = {d.label: psycopg.connect(d.url, autocommit=True) for d in deploys}
+    try:
+        for deploy in deploys:
+            copy_floor_rows(conns[deploy.label], rows)
+        for round_no in range(1, rounds + 1):
+            print(f"  round {round_no}/{rounds} ...", flush=True)
+            for deploy in deploys:
+                for variant in variants:
+                    took = run_variant(conns[deploy.label], deploy, variant, rows)
+                    seconds[deploy.label][variant].append(took)
+    finally:
+        for conn in conns.values():
+            conn.close()
+    return seconds
+
+
+def report_inserts(seconds: dict[str, dict[str, list[float]]], rows: int, rounds: int) -> None:
+    print(
+        f"\n=== {rows:,}-row insert, audit and events on two topics, median of {rounds} rounds ==="
+    )
+    for label, variants in seconds.items():
+        print(f"\n{label}")
+        bare = rows / statistics.median(variants[next(iter(VARIANTS))])
+        for variant, values in variants.items():
+            middle = statistics.median(values)
+            rate = rows / middle
+            target = f"   (target >= {TARGET})" if variant == "audit and events" else ""
+            best = rows / min(values)
+            per_row = middle / rows * 1e6
+            print(
+                f"  {variant:<46} {rate:>10,.0f} rows/s   best {best:>10,.0f}"
+                f"   {rate / bare:5.2f}x bare   {per_row:6.1f} µs/row{target}"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000, help="rows per insert")
-    parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved insert rounds")
+    parser.add_argument(
+        "--api-seconds", type=int, default=3, help="seconds per wrk run (API write)"
+    )
+    parser.add_argument("--api-rounds", type=int, default=3, help="interleaved API rounds")
+    parser.add_argument("--api-connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--no-api", action="store_true", help="skip the API write")
     args = parser.parse_args()
     settings = Settings.from_env()
-    url = with_database(settings.superuser_url, BENCH_DB)
-    with psycopg.connect(settings.superuser_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(
-            sql.Identifier(BENCH_DB)))  # fmt: skip
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(BENCH_DB)))
-    print(f"deploying the plan into {BENCH_DB} ...", flush=True)
-    sqitch.deploy(url, echo=False)
-    per_row: dict[str, list[float]] = {name: [] for name in VARIANTS}
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SETUP)
-        for round_no in range(1, args.rounds + 1):
-            print(f"  round {round_no}/{args.rounds} ...", flush=True)
-            for name, prepare in VARIANTS.items():
-                with conn.transaction(force_rollback=True):
-                    if prepare:
-                        conn.execute(prepare)
-                    started = time.perf_counter()
-                    conn.execute(INSERT, (args.rows,))
-                    per_row[name].append((time.perf_counter() - started) / args.rows * 1e6)
-    print(f"\n=== capture cost, {args.rows:,} rows per insert, two topics per row ===")
-    for name, values in per_row.items():
-        print(f"{name:<46} median {statistics.median(values):6.1f} µs/row"
-              f"   best {min(values):6.1f}")  # fmt: skip
-    generic, direct = (statistics.median(per_row[n]) for n in list(VARIANTS)[1:])
-    print(f"\nthe table's own function / generic: {direct / generic:.2f}x the time per row")
+    deploys = [prepare(settings, *deploy) for deploy in DEPLOYS]
+    seconds = time_inserts(deploys, args.rows, args.rounds)
+    report_inserts(seconds, args.rows, args.rounds)
+    if not args.no_api:
+        results = capture_api.measure(
+            settings,
+            [(d.label, d.url) for d in deploys],
+            seconds=args.api_seconds,
+            rounds=args.api_rounds,
+            connections=args.api_connections,
+        )
+        capture_api.report(results, args.api_rounds)
 
 
 if __name__ == "__main__":

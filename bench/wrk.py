@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -44,21 +45,26 @@ def run(
     threads: int = 2,
     method: str = "GET",
     body: str | None = None,
+    script: Path | None = None,
 ) -> WrkResult:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run `make bootstrap` (it installs Debian's wrk)")
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s", "--latency"]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+    if script is not None and (method != "GET" or body is not None):
+        raise ValueError("wrk.run: a script sets its own method and body")
+    if script is not None:
+        argv += ["-s", str(script)]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         if method != "GET" or body is not None:
             # wrk sends a method and body only from a Lua script; json.dumps quotes a
             # Lua string literal correctly for the text JSON bodies these benchmarks send.
-            script.write(f"wrk.method = {json.dumps(method)}\n")
+            lua.write(f"wrk.method = {json.dumps(method)}\n")
             if body is not None:
-                script.write(f"wrk.body = {json.dumps(body)}\n")
-            script.flush()
-            argv += ["-s", script.name]
+                lua.write(f"wrk.body = {json.dumps(body)}\n")
+            lua.flush()
+            argv += ["-s", lua.name]
         out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]

@@ -415,46 +415,61 @@ CREATE FUNCTION audit.capture() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
+-- The transition tables bring the audited table's columns into scope: its names never
+-- shadow these variables (nor n.* and o.*, the whole rows).
+#variable_conflict use_variable
 declare
-  pk_columns text[] := tg_argv[0]::text[];
+  pk_columns text[] := coalesce(tg_argv[0]::text[], '{}');
   excluded text[] := coalesce(tg_argv[1]::text[], '{}');
   derived text[] := coalesce(tg_argv[2]::text[], '{}');
-  old_full jsonb;
-  new_full jsonb;
-  changed text[];
+  single_pk text := case when pg_catalog.cardinality(pk_columns) = 1 then pk_columns[1] end;
+  actor uuid := auth.uid();
   role_name text := pg_catalog.current_setting('role');
 begin
+  if role_name = 'none' then
+    role_name := session_user::text;
+  end if;
   if tg_op = 'TRUNCATE' then
     insert into audit.log (schema_name, table_name, operation, actor_id, actor_role)
-    values (tg_table_schema, tg_table_name, tg_op, auth.uid(),
-            case when role_name = 'none' then session_user::text else role_name end);
-    return null;
+    values (tg_table_schema, tg_table_name, tg_op, actor, role_name);
+  -- INSERT and DELETE: one scan of the transition table, nothing that could reorder it:
+  -- the rows go to the log in the order the statement changed them (no sort needed,
+  -- which a one-row statement would pay for in setup). offset 0 keeps the subquery
+  -- whole: pulled up, its row's JSON would be built once per reference.
+  elsif tg_op = 'INSERT' then
+    insert into audit.log (schema_name, table_name, operation, record_pk, new_record, actor_id, actor_role)
+    select tg_table_schema, tg_table_name, tg_op,
+           case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.new_full -> single_pk)
+                else (select pg_catalog.jsonb_object_agg(k, r.new_full -> k) from pg_catalog.unnest(pk_columns) k) end,
+           r.new_full - excluded, actor, role_name
+      from (select pg_catalog.to_jsonb(n.*) - derived as new_full from new_rows n offset 0) r;
+  elsif tg_op = 'DELETE' then
+    insert into audit.log (schema_name, table_name, operation, record_pk, old_record, actor_id, actor_role)
+    select tg_table_schema, tg_table_name, tg_op,
+           case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, r.old_full -> single_pk)
+                else (select pg_catalog.jsonb_object_agg(k, r.old_full -> k) from pg_catalog.unnest(pk_columns) k) end,
+           r.old_full - excluded, actor, role_name
+      from (select pg_catalog.to_jsonb(o.*) - derived as old_full from old_rows o offset 0) r;
+  else
+    -- UPDATE: the n-th old row and the n-th new row are one row (see above).
+    insert into audit.log (schema_name, table_name, operation, record_pk, old_record, new_record,
+                           changed_columns, actor_id, actor_role)
+    select tg_table_schema, tg_table_name, tg_op,
+           case when single_pk is not null then pg_catalog.jsonb_build_object(single_pk, c.new_full -> single_pk)
+                else (select pg_catalog.jsonb_object_agg(k, c.new_full -> k) from pg_catalog.unnest(pk_columns) k) end,
+           c.old_full - excluded, c.new_full - excluded, c.changed, actor, role_name
+      from (select o.ord, o.old_full, n.new_full,
+                   (select pg_catalog.array_agg(e.key order by e.key)
+                      from pg_catalog.jsonb_each(n.new_full) e
+                     where e.value is distinct from o.old_full -> e.key) as changed
+              from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - derived as old_full
+                      from old_rows o) o
+              join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - derived as new_full
+                      from new_rows n) n on n.ord = o.ord
+            offset 0) c  -- offset 0: changed is computed once, not again for the filter
+     where c.changed is not null  -- nothing changed (or only derived columns)
+     order by c.ord;
   end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    old_full := pg_catalog.to_jsonb(old) - derived;
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') then
-    new_full := pg_catalog.to_jsonb(new) - derived;
-  end if;
-  if tg_op = 'UPDATE' then
-    select pg_catalog.array_agg(n.key order by n.key) into changed
-      from pg_catalog.jsonb_each(new_full) n
-     where n.value is distinct from old_full -> n.key;
-    if changed is null then
-      return null;  -- nothing changed (or only derived columns)
-    end if;
-  end if;
-  insert into audit.log (schema_name, table_name, operation, record_pk, old_record, new_record,
-                         changed_columns, actor_id, actor_role)
-  values (
-    tg_table_schema, tg_table_name, tg_op,
-    (select pg_catalog.jsonb_object_agg(k, coalesce(new_full, old_full) -> k)
-       from pg_catalog.unnest(pk_columns) k),
-    old_full - excluded,
-    new_full - excluded,
-    changed,
-    auth.uid(),
-    case when role_name = 'none' then session_user::text else role_name end);
   return null;
 end
 $$;
@@ -463,7 +478,7 @@ $$;
 -- Name: FUNCTION capture(); Type: COMMENT; Schema: audit; Owner: -
 --
 
-COMMENT ON FUNCTION audit.capture() IS 'Generic audit row trigger; arguments: primary-key columns, excluded columns, derived columns. Use audit.enable().';
+COMMENT ON FUNCTION audit.capture() IS 'Generic audit statement trigger (transition tables new_rows/old_rows); arguments: primary-key columns, excluded columns, derived columns. Use audit.enable().';
 
 --
 -- Name: disable(regclass); Type: FUNCTION; Schema: audit; Owner: -
@@ -474,8 +489,13 @@ CREATE FUNCTION audit.disable(target regclass) RETURNS void
     SET search_path TO ''
     AS $$
 begin
-  execute pg_catalog.format('drop trigger if exists audit_row on %s', target);
+  execute pg_catalog.format('drop trigger if exists audit_insert on %s', target);
+  execute pg_catalog.format('drop trigger if exists audit_update on %s', target);
+  execute pg_catalog.format('drop trigger if exists audit_delete on %s', target);
   execute pg_catalog.format('drop trigger if exists audit_truncate on %s', target);
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'audit_row') then
+    execute pg_catalog.format('drop trigger audit_row on %s', target);  -- platform-2.0's
+  end if;
 end
 $$;
 
@@ -495,6 +515,7 @@ CREATE FUNCTION audit.enable(target regclass, exclude_columns text[] DEFAULT '{}
     AS $$
 declare
   pk_columns text[];
+  arguments text;
 begin
   select coalesce(pg_catalog.array_agg(a.attname::text order by k.ord), '{}')
     into pk_columns
@@ -502,10 +523,22 @@ begin
     cross join lateral pg_catalog.unnest(i.indkey) with ordinality as k (attnum, ord)
     join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
    where i.indrelid = target and i.indisprimary;
+  arguments := pg_catalog.format('%L, %L, %L', pk_columns,
+                                 coalesce(exclude_columns, '{}'), coalesce(derived_columns, '{}'));
+  -- The row trigger of platform-2.0, when this table still has it.
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'audit_row') then
+    execute pg_catalog.format('drop trigger audit_row on %s', target);
+  end if;
   execute pg_catalog.format(
-    'create or replace trigger audit_row after insert or update or delete on %s '
-    'for each row execute function audit.capture(%L, %L, %L)',
-    target, pk_columns, exclude_columns, derived_columns);
+    'create or replace trigger audit_insert after insert on %s referencing new table as new_rows '
+    'for each statement execute function audit.capture(%s)', target, arguments);
+  execute pg_catalog.format(
+    'create or replace trigger audit_update after update on %s '
+    'referencing old table as old_rows new table as new_rows '
+    'for each statement execute function audit.capture(%s)', target, arguments);
+  execute pg_catalog.format(
+    'create or replace trigger audit_delete after delete on %s referencing old table as old_rows '
+    'for each statement execute function audit.capture(%s)', target, arguments);
   execute pg_catalog.format(
     'create or replace trigger audit_truncate after truncate on %s '
     'for each statement execute function audit.capture()', target);
@@ -516,7 +549,7 @@ $$;
 -- Name: FUNCTION enable(target regclass, exclude_columns text[], derived_columns text[]); Type: COMMENT; Schema: audit; Owner: -
 --
 
-COMMENT ON FUNCTION audit.enable(target regclass, exclude_columns text[], derived_columns text[]) IS 'Start auditing a table (row changes and truncates); exclude_columns are never written to the log; derived_columns neither, and a change to them alone is not logged.';
+COMMENT ON FUNCTION audit.enable(target regclass, exclude_columns text[], derived_columns text[]) IS 'Start auditing a table (row changes and truncates, by statement triggers); exclude_columns are never written to the log; derived_columns neither, and a change to them alone is not logged.';
 
 --
 -- Name: refuse_change(); Type: FUNCTION; Schema: audit; Owner: -
@@ -1461,32 +1494,27 @@ COMMENT ON FUNCTION events.authorize_subscription(topic text, OUT pattern text, 
 CREATE FUNCTION events.capture() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
-    AS $_$
+    AS $$
 declare
-  describer text := nullif(tg_argv[1], '');
-  excluded text[] := coalesce(tg_argv[2]::text[], '{}');
-  new_row jsonb := pg_catalog.to_jsonb(new) - excluded;  -- null on delete
-  old_row jsonb := pg_catalog.to_jsonb(old) - excluded;  -- null on insert
-  description jsonb := '{}';
+  written bigint;
 begin
-  if describer is not null then
-    execute pg_catalog.format('select %s($1, $2, $3)', describer::regproc)
-      into description using pg_catalog.lower(tg_op), new_row, old_row;
-    if description is null then
-      return null;
-    end if;
+  execute events.capture_sql(pg_catalog.lower(tg_op), tg_argv[0]::text[], nullif(tg_argv[1], ''),
+                             coalesce(tg_argv[2]::text[], '{}'),
+                             pg_catalog.quote_literal(tg_table_schema || '.' || tg_table_name),
+                             '(select auth.uid())');
+  get diagnostics written = row_count;
+  if written > 0 then
+    perform pg_catalog.pg_notify('platform_events', '');
   end if;
-  perform events.write_event(tg_argv[0]::text[], pg_catalog.lower(tg_op), tg_table_schema,
-                             tg_table_name, new_row, old_row, description);
   return null;
 end
-$_$;
+$$;
 
 --
 -- Name: FUNCTION capture(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.capture() IS 'Generic change-event trigger; arguments: topic templates, describe function, excluded columns. Use events.enable().';
+COMMENT ON FUNCTION events.capture() IS 'Generic change-event statement trigger (transition tables new_rows/old_rows); arguments: topic templates, describe function, excluded columns. Use events.enable().';
 
 --
 -- Name: capture publishing.articles(); Type: FUNCTION; Schema: events; Owner: -
@@ -1496,17 +1524,86 @@ CREATE FUNCTION events."capture publishing.articles"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
+      #variable_conflict use_variable
       declare
-        excluded text[] := coalesce(tg_argv[2]::text[], '{}');
-        new_row jsonb := pg_catalog.to_jsonb(new) - excluded;
-        old_row jsonb := pg_catalog.to_jsonb(old) - excluded;
-        description jsonb := publishing_private.describe_article(pg_catalog.lower(tg_op), new_row, old_row);
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
+        written bigint;
       begin
-        if description is null then
-          return null;
+        if tg_op = 'INSERT' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
+        cross join lateral (select publishing_private.describe_article('insert', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'created') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('publishing:articles')::text), (true, ('publishing:articles')::text), (false, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (false, ('publishing:review')::text), (true, ('publishing:review')::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        elsif tg_op = 'UPDATE' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
+        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
+        cross join lateral (select publishing_private.describe_article('update', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'updated') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('publishing:articles')::text), (true, ('publishing:articles')::text), (false, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (false, ('publishing:review')::text), (true, ('publishing:review')::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        else
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row from old_rows o offset 0) r
+        cross join lateral (select publishing_private.describe_article('delete', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'deleted') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('publishing:articles')::text), (true, ('publishing:articles')::text), (false, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (false, ('publishing:review')::text), (true, ('publishing:review')::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
         end if;
-        perform events.write_event(tg_argv[0]::text[], pg_catalog.lower(tg_op), tg_table_schema,
-                                   tg_table_name, new_row, old_row, description);
+        get diagnostics written = row_count;
+        if written > 0 then
+          perform pg_catalog.pg_notify('platform_events', '');
+        end if;
         return null;
       end
       $$;
@@ -1515,7 +1612,7 @@ CREATE FUNCTION events."capture publishing.articles"() RETURNS trigger
 -- Name: FUNCTION "capture publishing.articles"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture publishing.articles"() IS 'events.capture() for publishing.articles, calling publishing_private.describe_article directly; written by events.enable().';
+COMMENT ON FUNCTION events."capture publishing.articles"() IS 'Change events of publishing.articles by statement (calling publishing_private.describe_article directly); written by events.enable().';
 
 --
 -- Name: capture publishing.comments(); Type: FUNCTION; Schema: events; Owner: -
@@ -1525,17 +1622,86 @@ CREATE FUNCTION events."capture publishing.comments"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
+      #variable_conflict use_variable
       declare
-        excluded text[] := coalesce(tg_argv[2]::text[], '{}');
-        new_row jsonb := pg_catalog.to_jsonb(new) - excluded;
-        old_row jsonb := pg_catalog.to_jsonb(old) - excluded;
-        description jsonb := publishing_private.describe_comment(pg_catalog.lower(tg_op), new_row, old_row);
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
+        written bigint;
       begin
-        if description is null then
-          return null;
+        if tg_op = 'INSERT' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
+        cross join lateral (select publishing_private.describe_comment('insert', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'created') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        elsif tg_op = 'UPDATE' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
+        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
+        cross join lateral (select publishing_private.describe_comment('update', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'updated') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        else
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row from old_rows o offset 0) r
+        cross join lateral (select publishing_private.describe_comment('delete', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'deleted') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
         end if;
-        perform events.write_event(tg_argv[0]::text[], pg_catalog.lower(tg_op), tg_table_schema,
-                                   tg_table_name, new_row, old_row, description);
+        get diagnostics written = row_count;
+        if written > 0 then
+          perform pg_catalog.pg_notify('platform_events', '');
+        end if;
         return null;
       end
       $$;
@@ -1544,7 +1710,7 @@ CREATE FUNCTION events."capture publishing.comments"() RETURNS trigger
 -- Name: FUNCTION "capture publishing.comments"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture publishing.comments"() IS 'events.capture() for publishing.comments, calling publishing_private.describe_comment directly; written by events.enable().';
+COMMENT ON FUNCTION events."capture publishing.comments"() IS 'Change events of publishing.comments by statement (calling publishing_private.describe_comment directly); written by events.enable().';
 
 --
 -- Name: capture_function_name(regclass); Type: FUNCTION; Schema: events; Owner: -
@@ -1566,6 +1732,98 @@ $$;
 --
 
 COMMENT ON FUNCTION events.capture_function_name(target regclass) IS 'The name events.enable() gives a table''s own capture trigger function.';
+
+--
+-- Name: capture_sql(text, text[], text, text[], text, text); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  strip text := case when pg_catalog.cardinality(coalesce(exclude_columns, '{}')) > 0
+                     then pg_catalog.format(' - %L::text[]', exclude_columns) else '' end;
+  source text;
+  changed text := 'null::jsonb';
+  topic_rows text;
+begin
+  if op not in ('insert', 'update', 'delete') then
+    raise exception 'events.capture_sql: op must be insert, update or delete, not %', op
+      using errcode = 'invalid_parameter_value';
+  end if;
+  if topics is null or pg_catalog.cardinality(topics) = 0 then
+    raise exception 'events.capture_sql: at least one topic is required'
+      using errcode = 'invalid_parameter_value';
+  end if;
+  -- The changed rows in the order the statement changed them: an INSERT's or a DELETE's
+  -- is one scan of its transition table; an UPDATE's pairs the n-th old row with the
+  -- n-th new row (see the header) and sorts the pairs back into that order.
+  -- n.* and o.*: the whole row, even when the table has a column named n or o. offset 0
+  -- keeps the subquery whole: pulled up, each row's JSON would be built once per use.
+  source := case op
+    when 'insert' then pg_catalog.format(
+      'select pg_catalog.to_jsonb(n.*)%s as new_row, null::jsonb as old_row from new_rows n offset 0', strip)
+    when 'delete' then pg_catalog.format(
+      'select null::jsonb as new_row, pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o offset 0', strip)
+    else pg_catalog.format(
+      'select n.new_row, o.old_row'
+      '   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*)%1$s as old_row'
+      '           from old_rows o) o'
+      '   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*)%1$s as new_row'
+      '           from new_rows n) n on n.ord = o.ord'
+      '  order by o.ord', strip) end;
+  if op = 'update' then
+    changed := '(select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e'
+               ' where e.value is distinct from r.old_row -> e.key)';
+  end if;
+  -- Each topic twice, in order: its event, then its withdrawal notice (kept or not below).
+  select pg_catalog.string_agg(pg_catalog.format('(%s, %s)', w.withdraw::text, events.topic_sql(t.template, 'c.row_data')),
+                               ', ' order by t.n, w.withdraw)
+    into topic_rows
+    from pg_catalog.unnest(topics) with ordinality as t (template, n)
+    cross join (values (false), (true)) as w (withdraw);
+  -- Per changed row (materialized: once, in order) its description (offset 0: called
+  -- once, not again for the filter) and its payload, built once for all its topics.
+  -- Then per row, the topics' rows: the VALUES list is lateral to the row, so it can
+  -- only be the inner side of a nested loop over the rows, which emits rows in order
+  -- and each row's list in its written order (row, topic, notice): the outbox ids
+  -- follow, without a sort that a one-row statement would pay for in setup.
+  return pg_catalog.format($sql$
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', %4$s, 'op', %5$L, 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', %6$s, 'actor', %8$s) as payload
+        from (%1$s) r
+        cross join lateral (select %2$s as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', %3$L) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', %4$s, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values %7$s) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object'$sql$,
+    source,
+    case when nullif(describe, '') is null then '''{}''::jsonb'
+         else pg_catalog.format('%s(%L, r.new_row, r.old_row)', describe::regproc, op) end,
+    case op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end,
+    table_label, op, changed, topic_rows, actor);
+end
+$_$;
+
+--
+-- Name: FUNCTION capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text) IS 'The INSERT that writes one statement''s outbox rows for one trigger event (insert, update or delete), reading the transition tables new_rows/old_rows; table_label and actor are SQL expressions.';
 
 --
 -- Name: cursor_status(bigint); Type: FUNCTION; Schema: events; Owner: -
@@ -1595,13 +1853,22 @@ CREATE FUNCTION events.disable(target regclass) RETURNS void
     SET search_path TO ''
     AS $$
 declare
-  previous regprocedure;
+  previous regprocedure[];
 begin
-  select t.tgfoid::regprocedure into previous from pg_catalog.pg_trigger t
-   where t.tgrelid = target and t.tgname = 'events_capture';
-  execute pg_catalog.format('drop trigger if exists events_capture on %s', target);
-  if previous is not null and previous <> 'events.capture()'::regprocedure then
-    execute pg_catalog.format('drop function %s', previous);
+  select pg_catalog.array_agg(distinct t.tgfoid::regprocedure) into previous from pg_catalog.pg_trigger t
+   where t.tgrelid = target and t.tgname in ('events_insert', 'events_update', 'events_delete', 'events_capture');
+  execute pg_catalog.format('drop trigger if exists events_insert on %s', target);
+  execute pg_catalog.format('drop trigger if exists events_update on %s', target);
+  execute pg_catalog.format('drop trigger if exists events_delete on %s', target);
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'events_capture') then
+    execute pg_catalog.format('drop trigger events_capture on %s', target);  -- platform-2.0's
+  end if;
+  if previous is not null then
+    for i in 1 .. pg_catalog.cardinality(previous) loop
+      if previous[i] <> 'events.capture()'::regprocedure then
+        execute pg_catalog.format('drop function %s', previous[i]);
+      end if;
+    end loop;
   end if;
 end
 $$;
@@ -1621,16 +1888,18 @@ CREATE FUNCTION events.enable(target regclass, topics text[], describe regproced
     SET search_path TO ''
     AS $_$
 declare
-  previous regprocedure;
+  previous regprocedure[];
   capture regprocedure := 'events.capture()'::regprocedure;
+  arguments text;
   name text;
 begin
   if topics is null or pg_catalog.cardinality(topics) = 0 then
     raise exception 'events.enable(%): at least one topic is required', target
       using errcode = 'invalid_parameter_value';
   end if;
-  select t.tgfoid::regprocedure into previous from pg_catalog.pg_trigger t
-   where t.tgrelid = target and t.tgname = 'events_capture';
+  exclude_columns := coalesce(exclude_columns, '{}');
+  select pg_catalog.array_agg(distinct t.tgfoid::regprocedure) into previous from pg_catalog.pg_trigger t
+   where t.tgrelid = target and t.tgname in ('events_insert', 'events_update', 'events_delete', 'events_capture');
   if describe is not null then
     name := events.capture_function_name(target);
     execute pg_catalog.format($template$
@@ -1639,34 +1908,58 @@ begin
       security definer
       set search_path = ''
       as $capture$
+      #variable_conflict use_variable
       declare
-        excluded text[] := coalesce(tg_argv[2]::text[], '{}');
-        new_row jsonb := pg_catalog.to_jsonb(new) - excluded;
-        old_row jsonb := pg_catalog.to_jsonb(old) - excluded;
-        description jsonb := %2$s(pg_catalog.lower(tg_op), new_row, old_row);
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
+        written bigint;
       begin
-        if description is null then
-          return null;
+        if tg_op = 'INSERT' then
+          %2$s;
+        elsif tg_op = 'UPDATE' then
+          %3$s;
+        else
+          %4$s;
         end if;
-        perform events.write_event(tg_argv[0]::text[], pg_catalog.lower(tg_op), tg_table_schema,
-                                   tg_table_name, new_row, old_row, description);
+        get diagnostics written = row_count;
+        if written > 0 then
+          perform pg_catalog.pg_notify('platform_events', '');
+        end if;
         return null;
       end
       $capture$
-      $template$, name, describe::regproc);
+      $template$, name,
+      events.capture_sql('insert', topics, describe::regproc::text, exclude_columns, 'label', 'actor'),
+      events.capture_sql('update', topics, describe::regproc::text, exclude_columns, 'label', 'actor'),
+      events.capture_sql('delete', topics, describe::regproc::text, exclude_columns, 'label', 'actor'));
     execute pg_catalog.format('revoke execute on function events.%I() from public', name);
     execute pg_catalog.format(
       'comment on function events.%I() is %L', name,
-      pg_catalog.format('events.capture() for %s, calling %s directly; written by events.enable().',
+      pg_catalog.format('Change events of %s by statement (calling %s directly); written by events.enable().',
                         target, describe::regproc));
     capture := pg_catalog.format('events.%I()', name)::regprocedure;
   end if;
+  arguments := pg_catalog.format('%L, %L, %L', topics, coalesce(describe::regproc::text, ''), exclude_columns);
+  -- platform-2.0's row trigger, when this table still has it.
+  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'events_capture') then
+    execute pg_catalog.format('drop trigger events_capture on %s', target);
+  end if;
   execute pg_catalog.format(
-    'create or replace trigger events_capture after insert or update or delete on %s '
-    'for each row execute function %s(%L, %L, %L)',
-    target, capture::regproc, topics, coalesce(describe::regproc::text, ''), exclude_columns);
-  if previous is not null and previous not in (capture, 'events.capture()'::regprocedure) then
-    execute pg_catalog.format('drop function %s', previous);
+    'create or replace trigger events_insert after insert on %s referencing new table as new_rows '
+    'for each statement execute function %s(%s)', target, capture::regproc, arguments);
+  execute pg_catalog.format(
+    'create or replace trigger events_update after update on %s '
+    'referencing old table as old_rows new table as new_rows '
+    'for each statement execute function %s(%s)', target, capture::regproc, arguments);
+  execute pg_catalog.format(
+    'create or replace trigger events_delete after delete on %s referencing old table as old_rows '
+    'for each statement execute function %s(%s)', target, capture::regproc, arguments);
+  if previous is not null then
+    for i in 1 .. pg_catalog.cardinality(previous) loop
+      if previous[i] not in (capture, 'events.capture()'::regprocedure) then
+        execute pg_catalog.format('drop function %s', previous[i]);
+      end if;
+    end loop;
   end if;
 end
 $_$;
@@ -1675,7 +1968,7 @@ $_$;
 -- Name: FUNCTION enable(target regclass, topics text[], describe regprocedure, exclude_columns text[]); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.enable(target regclass, topics text[], describe regprocedure, exclude_columns text[]) IS 'Publish a table''s row changes as events on the given topics.';
+COMMENT ON FUNCTION events.enable(target regclass, topics text[], describe regprocedure, exclude_columns text[]) IS 'Publish a table''s row changes as events on the given topics (statement triggers).';
 
 --
 -- Name: is_own_topic(text); Type: FUNCTION; Schema: events; Owner: -
@@ -1967,6 +2260,56 @@ $$;
 COMMENT ON FUNCTION events.sequence_pending(max_events integer) IS 'Number committed, unnumbered events in order (commit order across runs); returns the last seq. Read committed only.';
 
 --
+-- Name: topic_sql(text, text); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.topic_sql(template text, rec text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+declare
+  parts text[] := array[]::text[];
+  literal text := '';
+  rest text := template;
+  open_at integer;
+  close_at integer;
+  name text;
+begin
+  -- The walk of events.render_topic, emitting SQL instead of text.
+  loop
+    open_at := pg_catalog.strpos(rest, '{');
+    exit when open_at = 0;
+    close_at := pg_catalog.strpos(pg_catalog.substr(rest, open_at), '}') + open_at - 1;
+    exit when close_at < open_at;
+    name := pg_catalog.substr(rest, open_at + 1, close_at - open_at - 1);
+    if name ~ '^[a-z_][a-z0-9_]*$' then
+      literal := literal || pg_catalog.left(rest, open_at - 1);
+      if literal <> '' then
+        parts := parts || pg_catalog.quote_literal(literal);
+      end if;
+      parts := parts || pg_catalog.format('coalesce(%s ->> %L, %L)', rec, name, '');
+      literal := '';
+      rest := pg_catalog.substr(rest, close_at + 1);
+    else
+      literal := literal || pg_catalog.left(rest, open_at);
+      rest := pg_catalog.substr(rest, open_at + 1);
+    end if;
+  end loop;
+  literal := literal || rest;
+  if literal <> '' or pg_catalog.cardinality(parts) = 0 then
+    parts := parts || pg_catalog.quote_literal(literal);
+  end if;
+  return '(' || pg_catalog.array_to_string(parts, ' || ') || ')::text';
+end
+$_$;
+
+--
+-- Name: FUNCTION topic_sql(template text, rec text); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.topic_sql(template text, rec text) IS 'The SQL expression rendering a topic template from the jsonb expression rec (same result as events.render_topic).';
+
+--
 -- Name: unregister_topic(text); Type: FUNCTION; Schema: events; Owner: -
 --
 
@@ -2010,55 +2353,6 @@ $$;
 --
 
 COMMENT ON FUNCTION events.withdrawn(type text, before jsonb, after jsonb) IS 'For a describe function: the withdrawal notice ({type, audience: before}) when a change leaves someone of `before` out of `after`; else null.';
-
---
--- Name: write_event(text[], text, text, text, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: events; Owner: -
---
-
-CREATE FUNCTION events.write_event(topics text[], op text, table_schema text, table_name text, new_row jsonb, old_row jsonb, description jsonb) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  row_data jsonb := coalesce(new_row, old_row);
-  topic text;
-begin
-  foreach topic in array topics loop
-    insert into events.outbox (topic, type, payload, audience)
-    values (
-      events.render_topic(topic, row_data),
-      coalesce(description ->> 'type',
-               case op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end),
-      pg_catalog.jsonb_build_object(
-        'table', table_schema || '.' || table_name,
-        'op', op,
-        'record', row_data,
-        'changed', case when op = 'update' then (
-          select pg_catalog.jsonb_agg(n.key order by n.key) from pg_catalog.jsonb_each(new_row) n
-           where n.value is distinct from old_row -> n.key) end,
-        'actor', auth.uid()),
-      coalesce(description -> 'audience', '{"privileges": ["admin"]}'));
-    if pg_catalog.jsonb_typeof(description -> 'withdrawn') = 'object' then
-      insert into events.outbox (topic, type, payload, audience)
-      values (
-        events.render_topic(topic, row_data),
-        description -> 'withdrawn' ->> 'type',
-        pg_catalog.jsonb_build_object(
-          'table', table_schema || '.' || table_name,
-          'op', 'withdraw',
-          'record', pg_catalog.jsonb_build_object('id', row_data -> 'id')),
-        description -> 'withdrawn' -> 'audience');
-    end if;
-  end loop;
-  perform pg_catalog.pg_notify('platform_events', '');
-end
-$$;
-
---
--- Name: FUNCTION write_event(topics text[], op text, table_schema text, table_name text, new_row jsonb, old_row jsonb, description jsonb); Type: COMMENT; Schema: events; Owner: -
---
-
-COMMENT ON FUNCTION events.write_event(topics text[], op text, table_schema text, table_name text, new_row jsonb, old_row jsonb, description jsonb) IS 'Write the outbox rows of one row change (type and audience from its description) and wake the gateway.';
 
 --
 -- Name: activity(); Type: FUNCTION; Schema: monitoring; Owner: -
@@ -5783,22 +6077,40 @@ CREATE INDEX search_words_trgm_idx ON publishing_private.search_words USING gist
 CREATE TRIGGER log_is_append_only BEFORE DELETE OR UPDATE ON audit.log FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
 
 --
--- Name: scoped_roles audit_row; Type: TRIGGER; Schema: auth; Owner: -
+-- Name: scoped_roles audit_delete; Type: TRIGGER; Schema: auth; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON auth.scoped_roles FOR EACH ROW EXECUTE FUNCTION audit.capture('{user_id,scope_kind,role,scope_id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON auth.scoped_roles REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id,scope_kind,role,scope_id}', '{}', '{}');
 
 --
--- Name: user_privileges audit_row; Type: TRIGGER; Schema: auth; Owner: -
+-- Name: user_privileges audit_delete; Type: TRIGGER; Schema: auth; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON auth.user_privileges FOR EACH ROW EXECUTE FUNCTION audit.capture('{user_id,privilege}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON auth.user_privileges REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id,privilege}', '{}', '{}');
 
 --
--- Name: users audit_row; Type: TRIGGER; Schema: auth; Owner: -
+-- Name: users audit_delete; Type: TRIGGER; Schema: auth; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON auth.users FOR EACH ROW EXECUTE FUNCTION audit.capture('{id}', '{password_hash}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON auth.users REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{password_hash}', '{}');
+
+--
+-- Name: scoped_roles audit_insert; Type: TRIGGER; Schema: auth; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON auth.scoped_roles REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id,scope_kind,role,scope_id}', '{}', '{}');
+
+--
+-- Name: user_privileges audit_insert; Type: TRIGGER; Schema: auth; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON auth.user_privileges REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id,privilege}', '{}', '{}');
+
+--
+-- Name: users audit_insert; Type: TRIGGER; Schema: auth; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON auth.users REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{password_hash}', '{}');
 
 --
 -- Name: scoped_roles audit_truncate; Type: TRIGGER; Schema: auth; Owner: -
@@ -5817,6 +6129,24 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON auth.user_privileges FOR EACH ST
 --
 
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON auth.users FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: scoped_roles audit_update; Type: TRIGGER; Schema: auth; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON auth.scoped_roles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id,scope_kind,role,scope_id}', '{}', '{}');
+
+--
+-- Name: user_privileges audit_update; Type: TRIGGER; Schema: auth; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON auth.user_privileges REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id,privilege}', '{}', '{}');
+
+--
+-- Name: users audit_update; Type: TRIGGER; Schema: auth; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON auth.users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{password_hash}', '{}');
 
 --
 -- Name: sessions sessions_notify_ended; Type: TRIGGER; Schema: auth; Owner: -
@@ -5891,70 +6221,136 @@ CREATE TRIGGER articles_keep_revision AFTER UPDATE OF title, excerpt, content ON
 CREATE TRIGGER articles_tag_visibility AFTER UPDATE OF status, deleted_at, published_at ON publishing.articles FOR EACH ROW WHEN ((publishing_private.visible_from(old.*) IS DISTINCT FROM publishing_private.visible_from(new.*))) EXECUTE FUNCTION publishing_private.sync_article_visibility('publishing.article_tags');
 
 --
--- Name: article_authors audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: article_authors audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.article_authors FOR EACH ROW EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.article_authors REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
 
 --
--- Name: article_likes audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: article_likes audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.article_likes FOR EACH ROW EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.article_likes REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
 
 --
--- Name: article_revisions audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: article_revisions audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.article_revisions FOR EACH ROW EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.article_revisions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
 
 --
--- Name: article_tags audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: article_tags audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.article_tags FOR EACH ROW EXECUTE FUNCTION audit.capture('{article_id,tag_id}', '{}', '{article_visible_from}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.article_tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,tag_id}', '{}', '{article_visible_from}');
 
 --
--- Name: articles audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: articles audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.articles FOR EACH ROW EXECUTE FUNCTION audit.capture('{id}', '{search}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.articles REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{search}', '{}');
 
 --
--- Name: categories audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: categories audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.categories FOR EACH ROW EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.categories REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
 
 --
--- Name: comment_moderation audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: comment_moderation audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.comment_moderation FOR EACH ROW EXECUTE FUNCTION audit.capture('{comment_id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.comment_moderation REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{comment_id}', '{}', '{}');
 
 --
--- Name: comments audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: comments audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.comments FOR EACH ROW EXECUTE FUNCTION audit.capture('{id}', '{}', '{article_visible_from}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.comments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{article_visible_from}');
 
 --
--- Name: profiles audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: profiles audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.profiles FOR EACH ROW EXECUTE FUNCTION audit.capture('{user_id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.profiles REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id}', '{}', '{}');
 
 --
--- Name: site_settings audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: site_settings audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.site_settings FOR EACH ROW EXECUTE FUNCTION audit.capture('{key}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.site_settings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{key}', '{}', '{}');
 
 --
--- Name: tags audit_row; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: tags audit_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER audit_row AFTER INSERT OR DELETE OR UPDATE ON publishing.tags FOR EACH ROW EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing.tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: article_authors audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.article_authors REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
+
+--
+-- Name: article_likes audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.article_likes REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
+
+--
+-- Name: article_revisions audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.article_revisions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: article_tags audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.article_tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,tag_id}', '{}', '{article_visible_from}');
+
+--
+-- Name: articles audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.articles REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{search}', '{}');
+
+--
+-- Name: categories audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.categories REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: comment_moderation audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.comment_moderation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{comment_id}', '{}', '{}');
+
+--
+-- Name: comments audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.comments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{article_visible_from}');
+
+--
+-- Name: profiles audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.profiles REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id}', '{}', '{}');
+
+--
+-- Name: site_settings audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.site_settings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{key}', '{}', '{}');
+
+--
+-- Name: tags audit_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing.tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
 
 --
 -- Name: article_authors audit_truncate; Type: TRIGGER; Schema: publishing; Owner: -
@@ -6023,6 +6419,72 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON publishing.site_settings FOR EAC
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON publishing.tags FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
 
 --
+-- Name: article_authors audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.article_authors REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
+
+--
+-- Name: article_likes audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.article_likes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,user_id}', '{}', '{}');
+
+--
+-- Name: article_revisions audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.article_revisions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: article_tags audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.article_tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{article_id,tag_id}', '{}', '{article_visible_from}');
+
+--
+-- Name: articles audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.articles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{search}', '{}');
+
+--
+-- Name: categories audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.categories REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: comment_moderation audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.comment_moderation REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{comment_id}', '{}', '{}');
+
+--
+-- Name: comments audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.comments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{article_visible_from}');
+
+--
+-- Name: profiles audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.profiles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id}', '{}', '{}');
+
+--
+-- Name: site_settings audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.site_settings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{key}', '{}', '{}');
+
+--
+-- Name: tags audit_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing.tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
 -- Name: categories categories_no_cycle; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
@@ -6053,16 +6515,40 @@ CREATE TRIGGER comments_count AFTER INSERT OR DELETE OR UPDATE OF status, delete
 CREATE TRIGGER comments_guard BEFORE INSERT OR UPDATE ON publishing.comments FOR EACH ROW EXECUTE FUNCTION publishing_private.guard_comment();
 
 --
--- Name: articles events_capture; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: articles events_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER events_capture AFTER INSERT OR DELETE OR UPDATE ON publishing.articles FOR EACH ROW EXECUTE FUNCTION events."capture publishing.articles"('{publishing:articles,"publishing:article:{id}",publishing:review,"user:{author_id}"}', 'publishing_private.describe_article', '{search}');
+CREATE TRIGGER events_delete AFTER DELETE ON publishing.articles REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture publishing.articles"('{publishing:articles,"publishing:article:{id}",publishing:review,"user:{author_id}"}', 'publishing_private.describe_article', '{search}');
 
 --
--- Name: comments events_capture; Type: TRIGGER; Schema: publishing; Owner: -
+-- Name: comments events_delete; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
-CREATE TRIGGER events_capture AFTER INSERT OR DELETE OR UPDATE ON publishing.comments FOR EACH ROW EXECUTE FUNCTION events."capture publishing.comments"('{"publishing:article:{article_id}","user:{author_id}"}', 'publishing_private.describe_comment', '{article_visible_from}');
+CREATE TRIGGER events_delete AFTER DELETE ON publishing.comments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture publishing.comments"('{"publishing:article:{article_id}","user:{author_id}"}', 'publishing_private.describe_comment', '{article_visible_from}');
+
+--
+-- Name: articles events_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER events_insert AFTER INSERT ON publishing.articles REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture publishing.articles"('{publishing:articles,"publishing:article:{id}",publishing:review,"user:{author_id}"}', 'publishing_private.describe_article', '{search}');
+
+--
+-- Name: comments events_insert; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER events_insert AFTER INSERT ON publishing.comments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture publishing.comments"('{"publishing:article:{article_id}","user:{author_id}"}', 'publishing_private.describe_comment', '{article_visible_from}');
+
+--
+-- Name: articles events_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER events_update AFTER UPDATE ON publishing.articles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture publishing.articles"('{publishing:articles,"publishing:article:{id}",publishing:review,"user:{author_id}"}', 'publishing_private.describe_article', '{search}');
+
+--
+-- Name: comments events_update; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER events_update AFTER UPDATE ON publishing.comments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture publishing.comments"('{"publishing:article:{article_id}","user:{author_id}"}', 'publishing_private.describe_comment', '{article_visible_from}');
 
 --
 -- Name: profiles profiles_check; Type: TRIGGER; Schema: publishing; Owner: -
@@ -7221,6 +7707,12 @@ REVOKE ALL ON FUNCTION events."capture publishing.comments"() FROM PUBLIC;
 REVOKE ALL ON FUNCTION events.capture_function_name(target regclass) FROM PUBLIC;
 
 --
+-- Name: FUNCTION capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION cursor_status(after bigint); Type: ACL; Schema: events; Owner: -
 --
 
@@ -7302,6 +7794,12 @@ REVOKE ALL ON FUNCTION events.sequence_pending(max_events integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION events.sequence_pending(max_events integer) TO platform_jobs;
 
 --
+-- Name: FUNCTION topic_sql(template text, rec text); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.topic_sql(template text, rec text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION unregister_topic(pattern text); Type: ACL; Schema: events; Owner: -
 --
 
@@ -7319,12 +7817,6 @@ GRANT ALL ON FUNCTION events.wire_message(seq bigint, topic text, type text, pay
 --
 
 REVOKE ALL ON FUNCTION events.withdrawn(type text, before jsonb, after jsonb) FROM PUBLIC;
-
---
--- Name: FUNCTION write_event(topics text[], op text, table_schema text, table_name text, new_row jsonb, old_row jsonb, description jsonb); Type: ACL; Schema: events; Owner: -
---
-
-REVOKE ALL ON FUNCTION events.write_event(topics text[], op text, table_schema text, table_name text, new_row jsonb, old_row jsonb, description jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION armor(bytea); Type: ACL; Schema: extensions; Owner: -

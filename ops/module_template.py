@@ -31,6 +31,11 @@ RESERVED = frozenset({
     "module", "monitoring", "platform", "public", "sqitch", "templates", "tests",
 })  # fmt: skip
 
+#: The capture changes were reworked after this tag (statement triggers), so the plan holds
+#: each twice and a dependency must name one by tag: the released one, which the plan
+#: deploys before the rework, and the rework before any new module.
+CAPTURE_TAG = "platform-2.0"
+
 #: (change folder, template, note, dependencies) in deploy order; NAME is the module.
 CHANGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("schema/{name}/schemas", "schemas",
@@ -45,7 +50,8 @@ CHANGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      ("schema/{name}/items", "functions/core/auth_claims", "functions/core/unfiltered_writes")),
     ("functions/{name}/events", "events",
      "Audit and change events for the {name} module's tables.",
-     ("rls/{name}/items", "functions/core/events_capture", "schema/core/audit_log")),
+     ("rls/{name}/items", f"functions/core/events_capture@{CAPTURE_TAG}",
+      f"schema/core/audit_log@{CAPTURE_TAG}")),
 )  # fmt: skip
 
 #: The plan's author for the new lines (the plan's own convention).

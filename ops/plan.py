@@ -7,7 +7,10 @@ them are deployed. The SQL a pending change will run is its deploy script, read 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,18 +39,41 @@ class Change:
     #: The tag that follows the change in the plan (None after the last tag).
     tag: str | None
     project_dir: Path = DB_DIR
+    #: When a later line of the plan reworks this change (``sqitch rework``): the tags
+    #: between the two, newest first. Its scripts are then ``name@<tag>.sql`` (the first
+    #: that exists), as Sqitch finds them.
+    rework_tags: tuple[str, ...] = ()
+    #: The plan holds the name more than once (it was reworked).
+    ambiguous: bool = False
+
+    @property
+    def reworked(self) -> bool:
+        return bool(self.rework_tags)
+
+    @property
+    def ref(self) -> str:
+        """How Sqitch names this line unambiguously: ``name``, or ``name@tag`` (the tag
+        after it) or ``name@HEAD`` (the last line) once the plan holds the name twice."""
+        if not self.ambiguous:
+            return self.name
+        return f"{self.name}@{self.tag or 'HEAD'}"
+
+    def _script(self, folder: Path) -> Path:
+        base = folder / f"{self.name}.sql"
+        candidates = [base.with_name(f"{base.stem}@{tag}.sql") for tag in self.rework_tags]
+        return next((c for c in candidates if c.exists()), candidates[0] if candidates else base)
 
     @property
     def deploy_script(self) -> Path:
-        return self.project_dir / f"{self.name}.sql"
+        return self._script(self.project_dir)
 
     @property
     def revert_script(self) -> Path:
-        return self.project_dir / "revert" / f"{self.name}.sql"
+        return self._script(self.project_dir / "revert")
 
     @property
     def verify_script(self) -> Path:
-        return self.project_dir / "verify" / f"{self.name}.sql"
+        return self._script(self.project_dir / "verify")
 
 
 def read_plan(project_dir: Path = DB_DIR) -> list[Change]:
@@ -75,11 +101,35 @@ def read_plan(project_dir: Path = DB_DIR) -> list[Change]:
             )
         deps = tuple((change["deps"] or "").split())
         found.append((change["name"], deps, change["note"] or ""))
+    instances: dict[str, list[int]] = {}
+    for index, (name, _, _) in enumerate(found):
+        instances.setdefault(name, []).append(index)
     changes: list[Change] = []
     for index, (name, deps, note) in enumerate(found):
         after = [position for position in tags if position > index]
-        changes.append(Change(name, deps, note, tags[min(after)] if after else None, project_dir))
+        later = [line for line in instances[name] if line > index]
+        # A tag at position p follows the change at p - 1: the rework tags of this line
+        # follow it or a change before the next line of the same name.
+        rework_tags = tuple(
+            tags[p] for p in sorted(tags, reverse=True) if later and index < p <= later[0]
+        )
+        changes.append(Change(name, deps, note, tags[min(after)] if after else None,
+                              project_dir, rework_tags, len(instances[name]) > 1))  # fmt: skip
     return changes
+
+
+def change_ids(project_dir: Path = DB_DIR) -> list[str]:
+    """Sqitch's id of every change of the plan, in plan order (as `read_plan`): a target
+    that names one line even when a rework put its name in the plan twice, and that the
+    database's registry resolves before the tags after it are deployed."""
+    argv = ["sqitch", "--chdir", str(project_dir), "plan", "--no-headers", "--format", "format:%H"]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False,
+                          env={**os.environ, "SQITCH_PAGER": "cat"})  # fmt: skip
+    if done.returncode != 0:
+        raise OpsError(
+            f"sqitch plan failed: {done.stderr.strip()[:500]}", "run it by hand to see why"
+        )
+    return done.stdout.split()
 
 
 def project_name(project_dir: Path = DB_DIR) -> str:
@@ -111,22 +161,44 @@ def pending(url: str, to: str | None = None, project_dir: Path = DB_DIR) -> list
     plan = read_plan(project_dir)
     if to is not None:
         plan = plan[: _position(plan, to) + 1]
-    done = set(deployed_names(url, project_name(project_dir)))
-    return [change for change in plan if change.name not in done]
+    # A reworked change is deployed once per line of the plan, in plan order: the first
+    # N lines of a name deployed N times are done.
+    deployed = Counter(deployed_names(url, project_name(project_dir)))
+    waiting = []
+    for change in plan:
+        if deployed[change.name] > 0:
+            deployed[change.name] -= 1
+        else:
+            waiting.append(change)
+    return waiting
 
 
 def _position(plan: list[Change], to: str) -> int:
-    """Index of the last change that ``to`` (a change name or ``@tag``) includes."""
-    if to.startswith("@"):
-        tagged = [i for i, change in enumerate(plan) if change.tag == to[1:]]
+    """Index of the last change that ``to`` includes: a change name (``name@tag`` or
+    ``name@HEAD`` once it is reworked), ``@tag`` or ``@HEAD``."""
+    name, _, tag = to.partition("@")
+    if tag == "HEAD" and not name:
+        return len(plan) - 1
+    tagged = [i for i, change in enumerate(plan) if change.tag == tag] if tag else []
+    if not name:
         if tagged:
             return max(tagged)
     else:
-        for i, change in enumerate(plan):
-            if change.name == to:
-                return i
+        lines = [i for i, change in enumerate(plan) if change.name == name]
+        if lines and not tag and len(lines) > 1:
+            raise OpsError(
+                f"{to!r} is ambiguous: the plan reworks it, so it holds {len(lines)} lines",
+                "name one: " + ", ".join(plan[i].ref for i in lines),
+            )
+        if lines and tag == "HEAD":
+            return lines[-1]
+        if lines and not tag:
+            return lines[0]
+        before = [i for i in lines if tagged and i <= max(tagged)]
+        if before:
+            return before[-1]
     known = sorted({f"@{c.tag}" for c in plan if c.tag})
     raise OpsError(
         f"{to!r} is neither a change nor a tag of db/sqitch.plan",
-        f"name a change (e.g. {plan[-1].name}) or a tag ({', '.join(known) or 'none yet'})",
+        f"name a change (e.g. {plan[-1].ref}) or a tag ({', '.join(known) or 'none yet'})",
     )

@@ -69,24 +69,14 @@ def drops(script: Path) -> set[tuple[str, str]]:
     return {_key(m) for m in _DROP.finditer(_LINE_COMMENT.sub("", script.read_text()))}
 
 
-def deploy_script(change: Change, reworked: bool) -> Path:
-    """The script an instance of a change deploys: ``name@tag.sql`` once it was reworked."""
-    if reworked:
-        base = change.deploy_script
-        for candidate in sorted(base.parent.glob(f"{base.stem}@*.sql")):
-            if change.tag is None or candidate.stem.endswith(f"@{change.tag}"):
-                return candidate
-    return change.deploy_script
-
-
 def redefinitions(plan: list[Change]) -> list[Redefinition]:
     """Deploy scripts that ``create or replace`` (or drop and create again) what an
     earlier, other change created."""
-    last = {change.name: index for index, change in enumerate(plan)}
     owners: dict[tuple[str, str], str] = {}
     found: list[Redefinition] = []
-    for index, change in enumerate(plan):
-        script = deploy_script(change, reworked=last[change.name] != index)
+    for change in plan:
+        # A reworked line's script is name@tag.sql (Change.deploy_script finds it).
+        script = change.deploy_script
         if not script.exists():
             continue
         dropped = drops(script)

@@ -10,7 +10,7 @@ from tests.test_ops_tasks import inv
 
 def test_db_plan_lists_the_pending_changes_in_order_with_their_sql(empty_db: str) -> None:
     changes = plan.read_plan()
-    sqitch.deploy(empty_db, to=changes[-4].name, echo=False)
+    sqitch.deploy(empty_db, to=changes[-4].ref, echo=False)
     name = urlsplit(empty_db).path.lstrip("/")
 
     shown = inv("db.plan", db_name=name)

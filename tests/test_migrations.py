@@ -10,7 +10,7 @@ import pytest
 from core.paths import PROJECT_ROOT
 from ops import database, sqitch
 from ops.backups import checksums
-from ops.plan import read_plan
+from ops.plan import change_ids, read_plan
 from ops.seed import SeedOptions, seed
 from tests.fix_cluster import SECRETS
 
@@ -71,14 +71,14 @@ def test_the_whole_plan_deploys_reverts_completely_and_deploys_again(empty_db: s
 
 
 def test_revert_to_a_change_and_redeploy(empty_db: str) -> None:
-    changes = plan_changes()
+    changes = read_plan()
     sqitch.deploy(empty_db, echo=False)
     middle = changes[len(changes) // 2]
-    sqitch.revert(empty_db, to=middle, echo=False)
+    sqitch.revert(empty_db, to=middle.ref, echo=False)
     status = sqitch.status(empty_db, echo=False)
-    assert middle in status
+    assert middle.name in status
     sqitch.deploy(empty_db, echo=False)
-    assert changes[-1] in sqitch.status(empty_db, echo=False)
+    assert changes[-1].name in sqitch.status(empty_db, echo=False)
 
 
 def test_plan_notes_are_sentences() -> None:
@@ -114,6 +114,10 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
     its revert and redeploy must leave every table exactly as it was; a `schema/`
     change must revert and redeploy cleanly with data present (its own rows go)."""
     changes = read_plan()
+    # Targets by id: a reworked change's name is in the plan twice, and `name@tag` resolves
+    # in the registry only once that tag is deployed.
+    ids = change_ids()
+    assert len(ids) == len(changes)
     schedules = re.compile(r"platform\.schedule_job\('([^']+)'")
     sqitch.deploy(empty_db, echo=False)
     database.configure(empty_db, SECRETS)
@@ -130,10 +134,10 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
         own_jobs = frozenset(schedules.findall(changes[index].deploy_script.read_text()))
         before = table_checksums(empty_db, own_jobs)
         if index:
-            sqitch.rebase(empty_db, onto=changes[index - 1].name, upto=change, echo=False)
+            sqitch.rebase(empty_db, onto=ids[index - 1], upto=ids[index], echo=False)
         else:
             sqitch.revert(empty_db, echo=False)
-            sqitch.deploy(empty_db, to=change, echo=False)
+            sqitch.deploy(empty_db, to=ids[index], echo=False)
         after = table_checksums(empty_db, own_jobs)
         assert set(after) == set(before), f"{change}: redeploy restores the same tables"
         changed = sorted(t for t in before if after[t] != before[t])
@@ -142,7 +146,7 @@ def test_each_change_reverts_and_redeploys_on_data_and_functions_and_policies_ke
         else:
             emptied += [f"{change}: {t}" for t in changed]
         if index:
-            sqitch.revert(empty_db, to=changes[index - 1].name, echo=False)
+            sqitch.revert(empty_db, to=ids[index - 1], echo=False)
         else:
             sqitch.revert(empty_db, echo=False)
     assert emptied, "reverting a schema/ change drops its tables' rows: the walk saw data go"

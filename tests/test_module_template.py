@@ -63,7 +63,8 @@ def project(tmp_path: Path) -> Path:
 def test_a_new_module_deploys_is_served_passes_its_tests_and_reverts_cleanly(
     project: Path, tmp_path: Path, empty_db: str
 ) -> None:
-    last_core_change = read_plan(project)[-1].name
+    # name@HEAD: the newest instance, unambiguous when the change was reworked.
+    last_core_change = read_plan(project)[-1].name + "@HEAD"
     created = module_template.create("example", project, tmp_path / "docs" / "modules")
     plan = [change.name for change in read_plan(project)]
     assert plan[-4:] == list(created.changes), "the module's changes are appended to the plan"

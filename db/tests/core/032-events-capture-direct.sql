@@ -1,5 +1,5 @@
 -- A table with a describe function gets its own capture trigger function
--- (functions/core/events_capture_direct): same events as the generic trigger.
+-- (functions/core/events_capture): same events as the generic trigger.
 begin;
 select plan(10);
 
@@ -13,13 +13,16 @@ language sql immutable as $$
 $$;
 select events.enable('public.pairs', array['demo:pairs', 'demo:pair:{id}'], 'public.describe_pair(text, jsonb, jsonb)', '{secret}');
 
-select is((select tgfoid::regprocedure::text from pg_trigger where tgrelid = 'public.pairs'::regclass and tgname = 'events_capture'),
-  'events."capture public.pairs"()', 'enable() gives the table its own trigger function, named after it');
+select results_eq($$ select tgname::text collate "default", tgfoid::regprocedure::text from pg_trigger
+                     where tgrelid = 'public.pairs'::regclass and not tgisinternal order by tgname $$,
+  $$ values ('events_delete', 'events."capture public.pairs"()'), ('events_insert', 'events."capture public.pairs"()'),
+            ('events_update', 'events."capture public.pairs"()') $$,
+  'enable() gives the table its own trigger function, named after it, on one statement trigger per event');
 select ok((select prosecdef and proconfig @> array['search_path=""'] from pg_proc where oid = 'events."capture public.pairs"()'::regprocedure),
   'the written function is SECURITY DEFINER with an empty search_path');
 select ok(not has_function_privilege('authenticated', 'events."capture public.pairs"()', 'execute')
-          and not has_function_privilege('authenticated', 'events.write_event(text[], text, text, text, jsonb, jsonb, jsonb)', 'execute'),
-  'API roles cannot call the trigger function nor write events directly');
+          and not has_function_privilege('authenticated', 'events.capture_sql(text, text[], text, text[], text, text)', 'execute'),
+  'API roles cannot call the trigger function nor the statement builder');
 
 -- The same changes, once through the written function, once through the generic one.
 create temporary table seen (path text, topic text, type text, payload jsonb, audience jsonb) on commit drop;
@@ -34,8 +37,12 @@ insert into seen select 'direct', topic, type, payload - 'actor', audience from 
 delete from events.outbox;
 delete from public.pairs;
 delete from events.outbox;
-create or replace trigger events_capture after insert or update or delete on public.pairs
-  for each row execute function events.capture('{demo:pairs,"demo:pair:{id}"}', 'public.describe_pair', '{secret}');
+create or replace trigger events_insert after insert on public.pairs referencing new table as new_rows
+  for each statement execute function events.capture('{demo:pairs,"demo:pair:{id}"}', 'public.describe_pair', '{secret}');
+create or replace trigger events_update after update on public.pairs referencing old table as old_rows new table as new_rows
+  for each statement execute function events.capture('{demo:pairs,"demo:pair:{id}"}', 'public.describe_pair', '{secret}');
+create or replace trigger events_delete after delete on public.pairs referencing old table as old_rows
+  for each statement execute function events.capture('{demo:pairs,"demo:pair:{id}"}', 'public.describe_pair', '{secret}');
 select tests.act_as(current_setting('test.paula')::uuid);
 insert into public.pairs values (1, auth.uid(), 'first', 's1');
 update public.pairs set body = 'second' where id = 1;
@@ -54,14 +61,15 @@ select ok((select bool_and(not (payload -> 'record' ? 'secret')) from seen), 'ex
 -- enable() again without a describe function, and disable(), leave no written function behind.
 select events.enable('public.pairs', array['demo:pairs'], 'public.describe_pair(text, jsonb, jsonb)');
 select events.enable('public.pairs', array['demo:pairs']);
-select is((select tgfoid::regprocedure::text from pg_trigger where tgrelid = 'public.pairs'::regclass and tgname = 'events_capture'),
-  'events.capture()', 'without a describe function the generic trigger runs');
+select is((select array_agg(distinct tgfoid::regprocedure::text) from pg_trigger
+            where tgrelid = 'public.pairs'::regclass and tgname in ('events_insert', 'events_update', 'events_delete')),
+  array['events.capture()'], 'without a describe function the generic trigger runs');
 select is(to_regprocedure('events."capture public.pairs"()'), null, 'and the written function is dropped');
 select events.enable('public.pairs', array['demo:pairs'], 'public.describe_pair(text, jsonb, jsonb)');
 select events.disable('public.pairs');
 select is(to_regprocedure('events."capture public.pairs"()'), null, 'disable() drops the written function with the trigger');
-select is((select count(*) from pg_trigger where tgrelid = 'public.pairs'::regclass and tgname = 'events_capture'), 0::bigint,
-  'disable() drops the trigger');
+select is((select count(*) from pg_trigger where tgrelid = 'public.pairs'::regclass and not tgisinternal), 0::bigint,
+  'disable() drops the triggers');
 
 select * from finish();
 rollback;

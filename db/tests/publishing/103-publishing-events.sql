@@ -77,7 +77,7 @@ select results_eq(
   $$ select c.relname::text collate "default" from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname in ('publishing', 'publishing_private') and c.relkind in ('r', 'p')
         and not c.relispartition
-        and not exists (select from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'audit_row')
+        and not exists (select from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'audit_insert')
       order by 1 $$,
   array['article_views', 'search_words'],
   'every table of the module is audited but the raw view log (a log itself) and the title-word index (derived from audited titles)');
