@@ -39,6 +39,9 @@ def report(
             continue
         peers = [(s, r) for s, r in rows if s != "ours"]
         for system, run in peers:
+            if run.rps == 0:  # every request outlived wrk's timeout
+                print(f"  ours / {system:<9} no request of {system} completed")
+                continue
             print(
                 f"  ours / {system:<9} req/s {ours.rps / run.rps:5.2f}x"
                 f"   p99 {ours.result.p99_ms:.1f} vs {run.result.p99_ms:.1f} ms"
@@ -46,8 +49,8 @@ def report(
         if read in extras or not peers:
             continue
         best_system, best = max(peers, key=lambda p: p[1].rps)
-        lowest_p99 = min(r.result.p99_ms for _, r in peers)
-        ratio = ours.rps / best.rps
+        lowest_p99 = min(r.result.p99_ms for _, r in peers if r.rps > 0)
+        ratio = ours.rps / best.rps if best.rps else float("inf")
         met = ratio >= TARGET and ours.result.p99_ms <= lowest_p99
         verdicts.append(
             f"  {read:<14} {ratio:5.2f}x the best peer ({best_system}),"
