@@ -242,15 +242,28 @@ def run_clients(
 
 @contextmanager
 def capture_off(db_url: str) -> Iterator[None]:
-    """Our event capture trigger off ``bench.ticks`` (the Channels runs: a Django app's
-    table has none, its events leave from the app)."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("alter table bench.ticks disable trigger events_capture")
+    """Our event capture triggers off ``bench.ticks`` (the Channels runs: a Django app's
+    table has none, its events leave from the app). By what they run, not by name:
+    ``events.enable()`` names them (events_insert, events_update, events_delete)."""
+    names = """select t.tgname from pg_catalog.pg_trigger t
+                join pg_catalog.pg_proc p on p.oid = t.tgfoid
+                join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+               where t.tgrelid = 'bench.ticks'::regclass and n.nspname = 'events'"""
+
+    def switch(action: str) -> None:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            for (name,) in conn.execute(names).fetchall():
+                conn.execute(
+                    sql.SQL("alter table bench.ticks {} trigger {}").format(
+                        sql.SQL(action), sql.Identifier(name)
+                    )
+                )
+
+    switch("disable")
     try:
         yield
     finally:
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            conn.execute("alter table bench.ticks enable trigger events_capture")
+        switch("enable")
 
 
 def channels_producer(db_url: str, env: dict[str, str]) -> Producer:
