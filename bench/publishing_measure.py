@@ -44,19 +44,22 @@ def token(api: httpx.Client) -> str:
     return str(response.json()["access_token"])
 
 
-def wait_idle(url: str, timeout_s: float = 120.0) -> None:
-    """Let PostgREST's queries from the previous wrk run finish (slow ones outlive wrk)."""
+def wait_idle(url: str, timeout_s: float = 120.0, user: str | None = "authenticator") -> None:
+    """Let the previous run's queries finish (slow ones outlive wrk): those of ``user``
+    (PostgREST's role), or of every client when None (the peers log in as others)."""
     deadline = time.monotonic() + timeout_s
     with psycopg.connect(url, autocommit=True) as conn:
         while time.monotonic() < deadline:
             row = conn.execute(
                 """select count(*) from pg_stat_activity
-                    where datname = current_database() and usename = 'authenticator'
-                      and state = 'active'"""
+                    where datname = current_database() and state = 'active'
+                      and backend_type = 'client backend' and pid <> pg_backend_pid()
+                      and (%(user)s::name is null or usename = %(user)s::name)""",
+                {"user": user},
             ).fetchone()
             if row is None or row[0] == 0:
                 return
-            time.sleep(0.5)
+            time.sleep(0.25)
 
 
 def throughput(

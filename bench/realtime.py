@@ -46,7 +46,6 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 import httpx
 import psycopg
@@ -54,8 +53,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 
 from bench.auth import with_database
-from bench.cpu import process_seconds
-from bench.peers import Context, channels
+from bench.cpu import process_seconds, rss_kib
+from bench.peers import Context, channels, wait_http
 from core.paths import PROJECT_ROOT
 from core.settings import EVENT_LOOPS, Settings
 from ops import database, sqitch
@@ -144,17 +143,6 @@ def process(args: list[str], env: dict[str, str] | None = None) -> Iterator[subp
         proc.wait(timeout=30)
 
 
-def wait_http(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
-
-
 def send_lag(metrics_url: str) -> tuple[float, float]:
     """The gateway's own commit-to-send histogram so far: (count, sum of seconds)."""
     samples = {
@@ -167,13 +155,6 @@ def send_lag(metrics_url: str) -> tuple[float, float]:
         samples.get("realtime_commit_to_send_seconds_count", 0.0),
         samples.get("realtime_commit_to_send_seconds_sum", 0.0),
     )
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def produce(url: str, bare: bool, shards: int, events_per_second: float, seconds: float) -> int:

@@ -24,6 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
+from bench.cpu import descendants
+
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".tools" / "peers"
 PEER_PYTHON = TOOLS / "venv" / "bin" / "python"
@@ -86,7 +90,7 @@ class Server:
         roots = [self.process.pid, *(p.pid for p in self.extra)]
         found: list[int] = []
         for root in roots:
-            found += [root, *_descendants(root)]
+            found += [root, *descendants(root)]
         return found
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -109,27 +113,10 @@ def _leads_group(proc: subprocess.Popen[bytes]) -> bool:
         return False
 
 
-def _descendants(pid: int) -> list[int]:
-    children: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            child = int(entry.name)
-            children += [child, *_descendants(child)]
-    return children
-
-
 def wait_http(
     url: str, timeout_s: float = 60.0, proc: subprocess.Popen[bytes] | None = None
 ) -> None:
     """Wait until ``url`` answers any HTTP status (or fail, naming the log to read)."""
-    import httpx
-
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:

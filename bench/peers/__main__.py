@@ -41,9 +41,10 @@ import psycopg
 
 from bench.auth import with_database
 from bench.peers import READS, ROOT, WRITE, Context, Fixtures, Request, fixtures, ours
-from bench.peers.measure import Run, timed, wait_idle
+from bench.peers.measure import Run, timed
 from bench.peers.report import report
 from bench.publishing_data import prepare
+from bench.publishing_measure import wait_idle
 from core.settings import Settings
 from ops import database
 from ops.net import free_port
@@ -205,7 +206,7 @@ def main() -> None:
                 if beside in reads and not args.no_extras
             ]
             for read, system in pairs:
-                wait_idle(url)
+                wait_idle(url, user=None)  # the peers log in as other roles
                 run = timed(
                     system.url,
                     system.request(read, fx),

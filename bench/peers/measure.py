@@ -3,15 +3,12 @@ the server and the database spent on it and for the server's memory."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-
 from bench import wrk
-from bench.cpu import process_seconds
-from bench.peers import Request, _descendants
+from bench.cpu import descendants, process_seconds, rss_kib
+from bench.peers import Request
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ def cluster_pids(pgdata: Path | None) -> list[int]:
         postmaster = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
     except (OSError, ValueError):
         return []
-    return [postmaster, *_descendants(postmaster)]
+    return [postmaster, *descendants(postmaster)]
 
 
 def _cpu(pids: list[int]) -> dict[int, float]:
@@ -53,30 +50,7 @@ def _spent(before: dict[int, float], after: dict[int, float]) -> float:
 
 
 def rss_mb(pids: list[int]) -> float:
-    total_kb = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-        except OSError:
-            continue
-    return total_kb / 1024
-
-
-def wait_idle(url: str, timeout_s: float = 120.0) -> None:
-    """Let the previous run's slow statements finish before the next run starts."""
-    deadline = time.monotonic() + timeout_s
-    with psycopg.connect(url, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            row = conn.execute(
-                """select count(*) from pg_stat_activity
-                    where datname = current_database() and state = 'active'
-                      and pid <> pg_backend_pid()"""
-            ).fetchone()
-            if row is None or row[0] == 0:
-                return
-            time.sleep(0.25)
+    return sum(rss_kib(pid) for pid in pids) / 1024
 
 
 def timed(
