@@ -20,8 +20,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.errors import OpsError
+from ops.frontdoor.config import FrontdoorConfig
 
 logger = logging.getLogger(__name__)
+
+
+def prepare(config: FrontdoorConfig) -> list[str]:
+    """What ``config``'s workers serve and write made reachable (`grant_reading`)."""
+    return grant_reading(
+        config.worker_user,
+        served=(config.web_dir, config.storage_dir / "public", config.storage_dir / "private"),
+        traversed=(config.folder,),
+    )
 
 
 def grant_reading(user: str | None, served: Iterable[Path], traversed: Iterable[Path]) -> list[str]:

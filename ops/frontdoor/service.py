@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.settings import Settings
-from ops.frontdoor import certs
-from ops.frontdoor.access import grant_reading
+from ops.frontdoor import access, certs
 from ops.frontdoor.config import FrontdoorConfig
 from ops.frontdoor.process import Nginx
 
@@ -51,11 +50,7 @@ class Frontdoor:
         config = self.config()
         changed = config.write()
         nginx = self.nginx(config)
-        for line in grant_reading(
-            config.worker_user,
-            served=(config.web_dir, config.storage_dir / "public", config.storage_dir / "private"),
-            traversed=(config.folder,),
-        ):
+        for line in access.prepare(config):
             say(f"front door: granted {config.worker_user} the right to {line}")
         if nginx.is_running():
             if changed or tls.action != "reused":
