@@ -14,6 +14,7 @@ gateway): nginx starts in milliseconds.
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 import threading
 import time
@@ -29,6 +30,7 @@ import psycopg
 import pytest
 from psycopg import sql
 from pytest_postgresql.executors.noop import NoopExecutor
+from websockets.sync.client import ClientConnection, connect
 
 from core.settings import Settings
 from ops.frontdoor import access, certs
@@ -49,25 +51,23 @@ STORAGE_DIR = TEST_DATA_DIR / "frontdoor-storage"
 TEST_FUNCTIONS = """
 create function api.fd_request_headers() returns json
 language sql stable as $$ select current_setting('request.headers', true)::json $$;
-create function api.fd_now() returns json
-language sql volatile as $$ select json_build_object('at', clock_timestamp()) $$;
-create function api.fd_private() returns json
+create function api.fd_now(tag text default '') returns json
+language sql stable as $$ select json_build_object('tag', tag, 'at', clock_timestamp()) $$;
+create function api.fd_private(tag text default '') returns json
 language plpgsql stable as $$
 begin
   perform set_config('response.headers', '[{"Cache-Control": "private"}]', true);
-  return json_build_object('at', clock_timestamp());
+  return json_build_object('tag', tag, 'at', clock_timestamp());
 end $$;
-create function api.fd_cookie() returns json
+create function api.fd_cookie(tag text default '') returns json
 language plpgsql stable as $$
 begin
   perform set_config('response.headers', '[{"Set-Cookie": "fd=1; Path=/; Secure; HttpOnly"}]',
                      true);
-  return json_build_object('at', clock_timestamp());
+  return json_build_object('tag', tag, 'at', clock_timestamp());
 end $$;
-create function api.fd_stable_now() returns json
-language sql stable as $$ select json_build_object('at', clock_timestamp()) $$;
-grant execute on function api.fd_request_headers(), api.fd_now(), api.fd_private(),
-  api.fd_cookie(), api.fd_stable_now() to anon, authenticated;
+grant execute on function api.fd_request_headers(), api.fd_now(text), api.fd_private(text),
+  api.fd_cookie(text) to anon, authenticated;
 """
 
 
@@ -230,6 +230,26 @@ def door_config(
         key=tls.key,
         **changes,
     )
+
+
+@contextmanager
+def websocket(
+    door: Door, source: str = "127.0.0.1", origin: str | None = None
+) -> Iterator[ClientConnection]:
+    """A WebSocket to ``/realtime`` through ``door``, its socket from ``source``."""
+    sock = socket.create_connection(
+        ("127.0.0.1", door.config.https_port), timeout=10, source_address=(source, 0)
+    )
+    with connect(
+        door.realtime_url,
+        sock=sock,
+        ssl=door.ssl_context(),
+        server_hostname="127.0.0.1",
+        origin=origin,  # type: ignore[arg-type]
+        compression=None,
+        open_timeout=10,
+    ) as ws:
+        yield ws
 
 
 @contextmanager

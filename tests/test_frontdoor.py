@@ -12,8 +12,16 @@ import httpx
 import pytest
 
 from ops.net import free_port
-from tests.fix_frontdoor import LISTED_ORIGIN, STORAGE_DIR, Door, Upstreams, serving_frontdoor
-from tests.publishing_client import create_user, login
+from tests.fix_frontdoor import (
+    LISTED_ORIGIN,
+    STORAGE_DIR,
+    Door,
+    Upstreams,
+    serving_frontdoor,
+    websocket,
+)
+from tests.gateway_process import Client
+from tests.publishing_client import create_user, json_of, login
 
 PUBLISHING = {"Accept-Profile": "publishing"}
 SECURITY_HEADERS = (
@@ -327,3 +335,29 @@ def test_the_storage_body_cap_is_its_own(door: httpx.Client, upstreams: Upstream
     assert door.put("/storage/object/avatars/two.bin", content=two_mb).status_code == 200
     assert upstreams.storage.last().body_length == len(two_mb)
     assert door.post("/rest/rpc/fd_now", content=two_mb).status_code == 413
+
+
+# --- realtime -----------------------------------------------------------------------------
+
+
+def test_realtime_through_the_front_door_delivers_an_event(
+    frontdoor: Door, upstreams: Upstreams
+) -> None:
+    with httpx.Client(base_url=upstreams.postgrest.url) as direct:
+        editor = login(direct, create_user(upstreams.postgrest.db_url, ["editor"], "live"))
+    with websocket(frontdoor, origin=frontdoor.url) as ws, frontdoor.client() as api:
+        reader = Client(ws)
+        reader.subscribe("publishing:articles")
+        article = json_of(
+            api.post(
+                "/rest/articles",
+                headers={**editor, "Prefer": "return=representation"},
+                json={"title": "Live through nginx"},
+            )
+        )[0]
+        publish = {"article_id": article["id"]}
+        json_of(api.post("/rest/rpc/publish_article", headers=editor, json=publish))
+        got = reader.until(
+            lambda m: m["op"] == "event" and m["data"]["record"]["id"] == article["id"]
+        )
+    assert got[-1]["type"] == "article.published"
