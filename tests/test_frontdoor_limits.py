@@ -63,7 +63,7 @@ def test_a_32kb_nested_filter_gets_414_at_once_and_never_reaches_postgrest(
     assert answer.status_code == 414
     assert error_code(answer) == "frontdoor.uri_too_long"
     assert_secure(answer)
-    assert elapsed < 0.5, f"answered in {elapsed:.2f}s, not after PostgREST parsed it"
+    assert elapsed < 1.0, f"answered in {elapsed:.2f}s, not after PostgREST parsed it"
     assert cpu_ticks(upstreams.postgrest_pid) - before <= 5, (
         "PostgREST spent no CPU on it (it spends about 6 s on this URL)"
     )

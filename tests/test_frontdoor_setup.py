@@ -8,6 +8,7 @@ import ipaddress
 import os
 import socket
 import ssl
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from core.errors import OpsError, SettingsError
 from core.settings import Settings
-from ops.frontdoor import certs
+from ops.frontdoor import access, certs
 from ops.frontdoor.config import FrontdoorConfig
 from ops.frontdoor.service import Frontdoor
 from ops.net import free_port
@@ -112,6 +113,31 @@ def test_the_operators_own_certificate_is_checked(tmp_path: Path) -> None:
         certs.own(mine.cert, theirs.key)
     with pytest.raises(OpsError, match="cannot read"):
         certs.own(tmp_path / "missing.pem", mine.key)
+
+
+# --- root and the workers ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root starts workers as another user")
+def test_root_lets_the_worker_user_read_a_folder_under_a_private_one(tmp_path: Path) -> None:
+    served = tmp_path / "private-parent" / "web"
+    served.mkdir(parents=True)
+    (served / "index.html").write_text("hello")
+    tmp_path.chmod(0o700)
+    (served / "secret.txt").write_text("no")
+    assert not can_read("www-data", served / "index.html"), "private to begin with"
+    granted = access.grant_reading("www-data", served=[served], traversed=[])
+    assert any(line.startswith("traverse") for line in granted), granted
+    assert can_read("www-data", served / "index.html")
+    (served / "later.html").write_text("new files inherit the default ACL")
+    assert can_read("www-data", served / "later.html")
+    assert not can_read("nobody", served / "index.html"), "granted to www-data only"
+    assert access.grant_reading("www-data", served=[served], traversed=[]) == [], "once"
+
+
+def can_read(user: str, path: Path) -> bool:
+    probe = ["runuser", "-u", user, "--", "cat", str(path)]
+    return subprocess.run(probe, capture_output=True, check=False, cwd="/").returncode == 0
 
 
 # --- settings and config ----------------------------------------------------------------
