@@ -132,6 +132,7 @@ _TYPE_NAMES: dict[object, str] = {
     str: "text",
     str | None: "text",
     Path: "path",
+    Path | None: "path",
 }
 
 
@@ -143,7 +144,7 @@ def type_name(kind: object) -> str:
 def _parse(kind: object, env: str, raw: str) -> object:
     if kind in (str, str | None):
         return raw
-    if kind is Path:
+    if kind in (Path, Path | None):
         return Path(raw).resolve()
     if kind is bool:
         value = raw.strip().lower()

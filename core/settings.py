@@ -38,7 +38,7 @@ from core.secrets import (
     Secrets,
     jwt_secret_is_long_enough,
 )
-from core.urls import is_postgres_url, url_host, with_credentials
+from core.urls import are_origins, is_postgres_url, origins, url_host, with_credentials
 
 SUPERUSER = "postgres"
 
@@ -47,6 +47,9 @@ EVENT_LOOPS = ("uvloop", "asyncio")
 
 _DATABASE_URL = Rule("a URL like postgresql://user:password@host:5432/dbname", is_postgres_url)
 _JWT_SECRET = Rule(f"at least {MIN_JWT_SECRET_LENGTH} characters", jwt_secret_is_long_enough)
+_ORIGINS = Rule(
+    "comma-separated origins like https://app.example.com (scheme, host, port only)", are_origins
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,29 @@ class Settings:
     postgrest_cores: int = setting(0, "PLATFORM_POSTGREST_CORES", "Cores PostgREST's runtime uses (+RTS -N); 0: half the machine's, at least 1 (docs/decisions/0015)", NOT_NEGATIVE)
     scheduler_tick_seconds: float = setting(5.0, "PLATFORM_SCHEDULER_TICK", "Seconds between the gateway's runs of due jobs (0: no scheduler)", NOT_NEGATIVE)
     gateway_event_loop: str = setting("uvloop", "PLATFORM_GATEWAY_EVENT_LOOP", "The gateway's asyncio event loop (uvloop: libuv's, written in C)", choice(*EVENT_LOOPS))
+    # The front door (ops/frontdoor): nginx, the one HTTPS origin; see docs/frontdoor.md.
+    frontdoor_host: str = setting("127.0.0.1", "PLATFORM_FRONTDOOR_HOST", "Address the front door (nginx) listens on")
+    frontdoor_port: int = setting(8443, "PLATFORM_FRONTDOOR_PORT", "The front door's HTTPS port: /rest/, /realtime, /storage/, /healthz and the web/ folder", PORT)
+    frontdoor_http_port: int = setting(8080, "PLATFORM_FRONTDOOR_HTTP_PORT", "The front door's plain HTTP port (it only redirects to HTTPS)", PORT)
+    frontdoor_user: str = setting("www-data", "PLATFORM_FRONTDOOR_USER", "OS user nginx's workers run as when the platform runs as root (they read web/ and the storage folder)")
+    frontdoor_workers: int = setting(0, "PLATFORM_FRONTDOOR_WORKERS", "nginx worker processes (0: one per core)", NOT_NEGATIVE)
+    frontdoor_worker_connections: int = setting(4096, "PLATFORM_FRONTDOOR_WORKER_CONNECTIONS", "Connections one nginx worker holds (a proxied WebSocket takes two)", POSITIVE)
+    tls_cert: Path | None = setting(None, "PLATFORM_TLS_CERT", "Your own certificate (PEM, chain after it) for the front door; unset: a local CA's, made into var/secrets/tls", shown_default="unset")
+    tls_key: Path | None = setting(None, "PLATFORM_TLS_KEY", "The private key (PEM) of PLATFORM_TLS_CERT", shown_default="unset")
+    frontdoor_hsts_seconds: int = setting(31_536_000, "PLATFORM_FRONTDOOR_HSTS_SECONDS", "Strict-Transport-Security max-age (browsers ignore it for IP addresses; 0 tells them to forget it)", NOT_NEGATIVE)
+    cors_origins: str = setting("", "PLATFORM_CORS_ORIGINS", "Other origins whose pages may call the API with credentials, comma-separated (empty: same origin only)", _ORIGINS)
+    frontdoor_rate: int = setting(20, "PLATFORM_FRONTDOOR_RATE", "Requests per second one client address may make (a token bucket)", POSITIVE)
+    frontdoor_burst: int = setting(100, "PLATFORM_FRONTDOOR_BURST", "Requests one address may make at once above PLATFORM_FRONTDOOR_RATE", NOT_NEGATIVE)
+    frontdoor_auth_rate: int = setting(10, "PLATFORM_FRONTDOOR_AUTH_RATE", "Calls per minute one address may make to login, register, refresh and change_password", POSITIVE)
+    frontdoor_auth_burst: int = setting(5, "PLATFORM_FRONTDOOR_AUTH_BURST", "Calls to those functions one address may make at once above the rate", NOT_NEGATIVE)
+    frontdoor_websockets_per_address: int = setting(20, "PLATFORM_FRONTDOOR_WEBSOCKETS_PER_ADDRESS", "Open /realtime WebSockets one client address may hold through the front door", POSITIVE)
+    frontdoor_max_header_bytes: int = setting(8192, "PLATFORM_FRONTDOOR_MAX_HEADER_BYTES", "Longest request line (URL) or header line; longer gets 414 or 400", between(1024, 65536))
+    frontdoor_rest_max_body: int = setting(1 << 20, "PLATFORM_FRONTDOOR_REST_MAX_BODY", "Largest request body to /rest/ in bytes (413 above)", POSITIVE)
+    frontdoor_storage_max_body: int = setting(50 << 20, "PLATFORM_FRONTDOOR_STORAGE_MAX_BODY", "Largest upload to /storage/ in bytes (413 above)", POSITIVE)
+    frontdoor_cache_seconds: int = setting(1, "PLATFORM_FRONTDOOR_CACHE_SECONDS", "Seconds an anonymous GET on /rest/ is cached (0: no micro-cache)", NOT_NEGATIVE)
+    # Storage: the service and the folder the front door routes to (the storage service's own settings).
+    storage_port: int = setting(3003, "PLATFORM_STORAGE_PORT", "Port of the storage service (inside the gateway process)", PORT)
+    storage_dir: Path = setting(PROJECT_ROOT / "var" / "storage", "PLATFORM_STORAGE_DIR", "Folder of the stored files: public/ (served by the front door) and private/", shown_default="var/storage in the project")
     # Realtime (gateway/realtime.py and friends); see docs/realtime.md.
     events_retention_hours: float = setting(24.0, "PLATFORM_EVENTS_RETENTION_HOURS", "Hours events stay in the outbox (what `since` can replay)", POSITIVE)
     realtime_client_buffer_bytes: int = setting(1 << 20, "PLATFORM_REALTIME_CLIENT_BUFFER", "Bytes queued for one client before it is resynced", POSITIVE)
@@ -208,3 +234,33 @@ class Settings:
     @property
     def realtime_url(self) -> str:
         return f"ws://{url_host(self.gateway_host)}:{self.gateway_port}/realtime"
+
+    @property
+    def storage_url(self) -> str:
+        """The storage service, direct (loopback; the front door routes /storage/ to it)."""
+        return f"http://{url_host(self.gateway_host)}:{self.storage_port}"
+
+    @property
+    def frontdoor_url(self) -> str:
+        """The one origin browsers use: ``https://host:port`` (no trailing slash)."""
+        return f"https://{url_host(self.frontdoor_host)}:{self.frontdoor_port}"
+
+    @property
+    def frontdoor_dir(self) -> Path:
+        """nginx's config, pid, temporary files and cache."""
+        return self.data_dir / "frontdoor"
+
+    @property
+    def tls_dir(self) -> Path:
+        """The local CA and the front door's certificate made by the set-up."""
+        return self.secrets_dir / "tls"
+
+    @property
+    def web_dir(self) -> Path:
+        """The static folder the front door serves at ``/``."""
+        return self.project_root / "web"
+
+    @property
+    def cors_origin_list(self) -> tuple[str, ...]:
+        """``PLATFORM_CORS_ORIGINS`` as a tuple of origins (empty: same origin only)."""
+        return origins(self.cors_origins)

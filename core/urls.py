@@ -34,3 +34,34 @@ def is_postgres_url(url: str) -> bool:
     """True for ``postgresql://...`` (or ``postgres://``) URLs that name a database."""
     parts = urlsplit(url)
     return parts.scheme in ("postgresql", "postgres") and bool(parts.path.strip("/"))
+
+
+def origins(text: str) -> tuple[str, ...]:
+    """The comma-separated web origins of ``text``, lower-cased, without duplicates."""
+    found: list[str] = []
+    for item in text.split(","):
+        origin = item.strip().lower()
+        if origin and origin not in found:
+            found.append(origin)
+    return tuple(found)
+
+
+def is_origin(origin: str) -> bool:
+    """True for a web origin as browsers send it: ``http(s)://host[:port]``, nothing more."""
+    parts = urlsplit(origin)
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and origin == f"{parts.scheme}://{parts.netloc}"
+        and "@" not in parts.netloc
+        and not any(c in origin for c in " \"\\;{}*$'")
+    )
+
+
+def are_origins(text: str) -> bool:
+    """True when every comma-separated item of ``text`` is a web origin (`is_origin`)."""
+    return all(is_origin(origin) for origin in origins(text))

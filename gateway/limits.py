@@ -10,8 +10,11 @@ with a close code: no WebSocket is set up for a connection that will not be serv
 websockets' ``process_request`` makes it one return. 503 ``server_full`` when the
 gateway holds ``max_total`` connections (another gateway may have room; retry later),
 429 ``too_many_connections`` when the client's address holds ``max_per_address``.
-Behind a reverse proxy every client has the proxy's address: raise the per-address cap
-there, or cap per address at the proxy.
+
+The client's address is the ``X-Real-IP`` header the front door (nginx) sets on every
+request it proxies, and the peer's address when there is none (a client of the direct
+port, which listens on loopback for ops and tests only): behind the front door every
+peer is nginx itself. nginx also caps WebSockets per address before they get here.
 """
 
 from __future__ import annotations
@@ -73,5 +76,9 @@ class Limits:
 
 
 def _address(connection: ServerConnection) -> str:
+    request = connection.request
+    forwarded = None if request is None else request.headers.get("X-Real-IP")
+    if forwarded:
+        return forwarded.strip()
     remote = connection.remote_address
     return str(remote[0]) if isinstance(remote, tuple) and remote else str(remote)

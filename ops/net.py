@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from core.errors import OpsError
 
@@ -27,12 +29,16 @@ def ensure_port_free(host: str, port: int, what: str, env_var: str) -> None:
         )
 
 
-def http_status(url: str, timeout: float = 2.0) -> int | None:
-    """The HTTP status ``url`` answers a GET with, or None when nothing answers."""
+def http_status(url: str, timeout: float = 2.0, cafile: Path | None = None) -> int | None:
+    """The HTTP status ``url`` answers a GET with, or None when nothing answers.
+
+    ``cafile``: the certificate authority an HTTPS URL's certificate must come from
+    (default: the system's)."""
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"not an HTTP URL: {url}")
+    context = ssl.create_default_context(cafile=None if cafile is None else str(cafile))
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:  # noqa: S310
             status: int = response.status
             return status
     except urllib.error.HTTPError as exc:

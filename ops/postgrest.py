@@ -49,6 +49,8 @@ class PostgrestConfig:
     #: Seconds PostgREST 12 caches a verified JWT (capped by its exp). Revocation is
     #: unaffected (the pre-request check runs in SQL); a secret rotation needs a restart.
     jwt_cache_max_lifetime: int = 900
+    #: The address the OpenAPI description gives as the API's (the front door's /rest).
+    openapi_server_proxy_uri: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, secrets: Secrets | None = None) -> PostgrestConfig:
@@ -62,6 +64,7 @@ class PostgrestConfig:
             port=settings.postgrest_port,
             admin_port=settings.postgrest_admin_port,
             cores=settings.postgrest_cores,
+            openapi_server_proxy_uri=f"{settings.frontdoor_url}/rest",
         )
 
     def items(self) -> dict[str, ConfValue]:
@@ -86,6 +89,8 @@ class PostgrestConfig:
         }
         if self.pre_request:
             items["db-pre-request"] = self.pre_request
+        if self.openapi_server_proxy_uri:
+            items["openapi-server-proxy-uri"] = self.openapi_server_proxy_uri
         return items
 
     def render(self) -> str:

@@ -1,4 +1,5 @@
-"""The whole stack in order: cluster → Sqitch deploy → configure → PostgREST → gateway.
+"""The whole stack in order: cluster → Sqitch deploy → configure → PostgREST → gateway →
+front door (nginx).
 
 `Stack` is what ``inv up``, ``inv down`` and ``inv status`` drive. Each step says what
 it does through ``say`` and leaves alone what already runs, so ``up`` is cheap to repeat.
@@ -19,6 +20,8 @@ from ops import database, sqitch
 from ops.backups.pgbackrest import Repo
 from ops.cluster import Cluster
 from ops.embedded import backup_repo, embedded_cluster
+from ops.frontdoor.certs import Certificates
+from ops.frontdoor.service import Frontdoor
 from ops.net import ensure_port_free, http_status
 from ops.postgrest import Postgrest, PostgrestConfig
 from ops.processes import BackgroundProcess, wait_until
@@ -65,14 +68,19 @@ class Stack:
             marker="-m gateway",
         )
 
+    def frontdoor(self) -> Frontdoor:
+        return Frontdoor(self.settings)
+
     @property
     def healthz_url(self) -> str:
         return f"{self.settings.gateway_url}/healthz"
 
     # --- up -----------------------------------------------------------------------
 
-    def up(self) -> None:
-        """Start whatever is not running yet, deploying and configuring the database."""
+    def up(self) -> Certificates:
+        """Start whatever is not running yet, deploying and configuring the database.
+
+        Returns the front door's certificates (the CA file a client trusts)."""
         s = self.settings
         secrets = s.secrets
         if s.embedded:
@@ -95,6 +103,7 @@ class Stack:
         self.say("postgrest: starting" if not postgrest.is_running() else "postgrest: running")
         postgrest.start()
         self.start_gateway()
+        return self.frontdoor().up(self.say)
 
     def start_cluster(self) -> None:
         s = self.settings
@@ -182,7 +191,8 @@ class Stack:
     # --- down ---------------------------------------------------------------------
 
     def down(self) -> None:
-        """Stop the gateway, PostgREST and (when embedded) the cluster."""
+        """Stop the front door, the gateway, PostgREST and (when embedded) the cluster."""
+        self.say("front door: stopped" if self.frontdoor().down() else "front door: not running")
         self.say("gateway: stopped" if self.gateway().stop() else "gateway: not running")
         self.say("postgrest: stopped" if self.postgrest().stop() else "postgrest: not running")
         if not self.settings.embedded:
@@ -213,7 +223,15 @@ class Stack:
             )
         postgrest = self.postgrest()
         gateway = self.gateway()
+        nginx = self.frontdoor().nginx()
         return [
+            Component(
+                "front door",
+                "yes" if nginx.is_running() else "no",
+                f"{s.frontdoor_host}:{s.frontdoor_port} (HTTP {s.frontdoor_http_port})",
+                self._frontdoor_healthz() == 200,
+                f"{s.frontdoor_url}/healthz",
+            ),
             pg,
             Component(
                 "postgrest",
@@ -233,6 +251,12 @@ class Stack:
 
     def _healthz(self) -> int | None:
         return http_status(self.healthz_url, timeout=3.0)
+
+    def _frontdoor_healthz(self) -> int | None:
+        """``/healthz`` through the front door, trusting the local CA (or the system's)."""
+        ca = self.settings.tls_dir / "ca.pem"
+        trust = ca if self.settings.tls_cert is None and ca.exists() else None
+        return http_status(f"{self.settings.frontdoor_url}/healthz", timeout=3.0, cafile=trust)
 
 
 def _pg_isready(url: str) -> bool:

@@ -10,11 +10,17 @@ from invoke.tasks import task
 from core.errors import OpsError
 from core.settings import Settings
 from ops import jobs
+from ops.frontdoor.certs import Certificates
 from ops.stack import Stack
 from ops.tasks._common import print_table, reports_errors, say, settings
 from ops.tasks.jobs import print_jobs
 
-LOG_FILES = {"postgres": "postgresql.log", "postgrest": "postgrest.log", "gateway": "gateway.log"}
+LOG_FILES = {
+    "frontdoor": "frontdoor.log",
+    "postgres": "postgresql.log",
+    "postgrest": "postgrest.log",
+    "gateway": "gateway.log",
+}
 
 EXAMPLE_REGISTER = '{"email":"ada@example.com","password":"correct horse battery","username":"ada"}'
 
@@ -22,16 +28,16 @@ EXAMPLE_REGISTER = '{"email":"ada@example.com","password":"correct horse battery
 @task
 @reports_errors
 def up(c: Context) -> None:
-    """Start cluster, deploy, PostgREST, gateway (safe to repeat)."""
+    """Start cluster, deploy, PostgREST, gateway, front door (safe to repeat)."""
     s = settings()
-    Stack(s, say).up()
-    print(_summary(s))
+    tls = Stack(s, say).up()
+    print(_summary(s, tls))
 
 
 @task
 @reports_errors
 def down(c: Context) -> None:
-    """Stop the gateway, PostgREST and the embedded cluster."""
+    """Stop the front door, the gateway, PostgREST and the embedded cluster."""
     Stack(settings(), say).down()
 
 
@@ -58,7 +64,7 @@ def status(c: Context) -> None:
 @task(
     help={
         "follow": "keep printing new lines as they arrive (Ctrl-C to stop)",
-        "service": "only this service's log: postgres, postgrest or gateway",
+        "service": "only this service's log: frontdoor, postgres, postgrest or gateway",
         "lines": "how many lines to show from the end of each log (default 50)",
     }
 )
@@ -76,18 +82,32 @@ def logs(c: Context, follow: bool = False, service: str | None = None, lines: in
     c.run(shlex.join(argv), pty=follow)
 
 
-def _summary(s: Settings) -> str:
+def _summary(s: Settings, tls: Certificates) -> str:
+    door = s.frontdoor_url
+    trust = (
+        f"  Certificate         {tls.cert} (yours)"
+        if tls.ca is None
+        else f"  Trust this CA       {tls.ca}   (curl --cacert, httpx verify=)"
+    )
+    cacert = "" if tls.ca is None else f"--cacert {tls.ca} "
     return "\n".join(
         [
             "",
-            "Platform is up.",
-            f"  API (PostgREST)     {s.api_url}/   (OpenAPI description at /)",
-            f"  Gateway health      {s.gateway_url}/healthz",
-            f"  Realtime WebSocket  {s.realtime_url}",
-            f"  Database for DBAs   DATABASE_URL={s.superuser_url}",
+            f"Platform is up at {door}/",
+            "",
+            f"  Front door          {door}/   (the one origin for browsers)",
+            f"    API               {door}/rest/",
+            f"    Realtime          wss://{door.removeprefix('https://')}/realtime",
+            f"    Files             {door}/storage/",
+            trust,
+            "  Direct, loopback only (ops and tests):",
+            f"    API (PostgREST)   {s.api_url}/   (OpenAPI description at /)",
+            f"    Gateway health    {s.gateway_url}/healthz",
+            f"    Realtime          {s.realtime_url}",
+            f"    Database          DATABASE_URL={s.superuser_url}",
             "",
             "Try it:",
-            f"  curl -s {s.api_url}/rpc/register -H 'Content-Type: application/json' "
+            f"  curl -s {cacert}{door}/rest/rpc/register -H 'Content-Type: application/json' "
             f"-d '{EXAMPLE_REGISTER}'",
             "",
             "Stop with `inv down` (or `make down`); `inv status` shows what runs.",
