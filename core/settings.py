@@ -38,7 +38,7 @@ from core.secrets import (
     Secrets,
     jwt_secret_is_long_enough,
 )
-from core.urls import is_postgres_url, url_host, with_credentials
+from core.urls import are_origins, is_postgres_url, origins, url_host, with_credentials
 
 SUPERUSER = "postgres"
 
@@ -47,6 +47,7 @@ EVENT_LOOPS = ("uvloop", "asyncio")
 
 _DATABASE_URL = Rule("a URL like postgresql://user:password@host:5432/dbname", is_postgres_url)
 _JWT_SECRET = Rule(f"at least {MIN_JWT_SECRET_LENGTH} characters", jwt_secret_is_long_enough)
+_ORIGINS = Rule("comma-separated origins like https://app.example.com:8443 (scheme://host[:port], no path)", are_origins)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Settings:
     postgrest_pool: int = setting(10, "PLATFORM_POSTGREST_POOL", "PostgREST's connection pool size")
     postgrest_cores: int = setting(0, "PLATFORM_POSTGREST_CORES", "Cores PostgREST's runtime uses (+RTS -N); 0: half the machine's, at least 1 (docs/decisions/0015)", NOT_NEGATIVE)
     scheduler_tick_seconds: float = setting(5.0, "PLATFORM_SCHEDULER_TICK", "Seconds between the gateway's runs of due jobs (0: no scheduler)", NOT_NEGATIVE)
+    cors_origins: str = setting("", "PLATFORM_CORS_ORIGINS", "Origins (comma-separated) whose pages may call the API with credentials: cookie sessions and WebSocket upgrades by cookie (docs/auth.md)", _ORIGINS)
     gateway_event_loop: str = setting("uvloop", "PLATFORM_GATEWAY_EVENT_LOOP", "The gateway's asyncio event loop (uvloop: libuv's, written in C)", choice(*EVENT_LOOPS))
     # Realtime (gateway/realtime.py and friends); see docs/realtime.md.
     events_retention_hours: float = setting(24.0, "PLATFORM_EVENTS_RETENTION_HOURS", "Hours events stay in the outbox (what `since` can replay)", POSITIVE)
@@ -208,3 +210,9 @@ class Settings:
     @property
     def realtime_url(self) -> str:
         return f"ws://{url_host(self.gateway_host)}:{self.gateway_port}/realtime"
+
+    @property
+    def session_origins(self) -> tuple[str, ...]:
+        """The origins whose pages may use cookie sessions (``auth.config.allowed_origins``,
+        written by `ops.database.configure`): ``PLATFORM_CORS_ORIGINS``."""
+        return origins(self.cors_origins)

@@ -1,7 +1,8 @@
-"""libpq URLs: credentials swapped in, passwords hidden, hosts bracketed."""
+"""libpq URLs: credentials swapped in, passwords hidden, hosts bracketed; web origins."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
 
@@ -34,3 +35,17 @@ def is_postgres_url(url: str) -> bool:
     """True for ``postgresql://...`` (or ``postgres://``) URLs that name a database."""
     parts = urlsplit(url)
     return parts.scheme in ("postgresql", "postgres") and bool(parts.path.strip("/"))
+
+
+#: A web origin as browsers send it in ``Origin``: scheme://host[:port], no path.
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
+
+
+def origins(text: str) -> tuple[str, ...]:
+    """The origins of a comma-separated list, lower case, blanks and empties dropped."""
+    return tuple(item.strip().lower() for item in text.split(",") if item.strip())
+
+
+def are_origins(text: str) -> bool:
+    """True when every item of the comma-separated ``text`` is a web origin."""
+    return all(_ORIGIN.fullmatch(item) for item in origins(text))
