@@ -47,7 +47,10 @@ EVENT_LOOPS = ("uvloop", "asyncio")
 
 _DATABASE_URL = Rule("a URL like postgresql://user:password@host:5432/dbname", is_postgres_url)
 _JWT_SECRET = Rule(f"at least {MIN_JWT_SECRET_LENGTH} characters", jwt_secret_is_long_enough)
-_ORIGINS = Rule("comma-separated origins like https://app.example.com:8443 (scheme://host[:port], no path)", are_origins)
+_ORIGINS = Rule(
+    "comma-separated origins like https://app.example.com:8443 (scheme://host[:port], no path)",
+    are_origins,
+)
 
 
 @dataclass(frozen=True)
