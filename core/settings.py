@@ -48,7 +48,8 @@ EVENT_LOOPS = ("uvloop", "asyncio")
 _DATABASE_URL = Rule("a URL like postgresql://user:password@host:5432/dbname", is_postgres_url)
 _JWT_SECRET = Rule(f"at least {MIN_JWT_SECRET_LENGTH} characters", jwt_secret_is_long_enough)
 _ORIGINS = Rule(
-    "comma-separated origins like https://app.example.com (scheme, host, port only)", are_origins
+    "comma-separated origins like https://app.example.com:8443 (scheme://host[:port], no path)",
+    are_origins,
 )
 
 
@@ -86,7 +87,7 @@ class Settings:
     tls_cert: Path | None = setting(None, "PLATFORM_TLS_CERT", "Your own certificate (PEM, chain after it) for the front door; unset: a local CA's, made into var/secrets/tls", shown_default="unset")
     tls_key: Path | None = setting(None, "PLATFORM_TLS_KEY", "The private key (PEM) of PLATFORM_TLS_CERT", shown_default="unset")
     frontdoor_hsts_seconds: int = setting(31_536_000, "PLATFORM_FRONTDOOR_HSTS_SECONDS", "Strict-Transport-Security max-age (browsers ignore it for IP addresses; 0 tells them to forget it)", NOT_NEGATIVE)
-    cors_origins: str = setting("", "PLATFORM_CORS_ORIGINS", "Other origins whose pages may call the API with credentials, comma-separated (empty: same origin only)", _ORIGINS)
+    cors_origins: str = setting("", "PLATFORM_CORS_ORIGINS", "Other origins whose pages may call the API with credentials (CORS, cookie sessions, WebSocket upgrades by cookie), comma-separated (empty: the front door's own origin only)", _ORIGINS)
     frontdoor_rate: int = setting(20, "PLATFORM_FRONTDOOR_RATE", "Requests per second one client address may make (a token bucket)", POSITIVE)
     frontdoor_burst: int = setting(100, "PLATFORM_FRONTDOOR_BURST", "Requests one address may make at once above PLATFORM_FRONTDOOR_RATE", NOT_NEGATIVE)
     frontdoor_auth_rate: int = setting(10, "PLATFORM_FRONTDOOR_AUTH_RATE", "Calls per minute one address may make to login, register, refresh and change_password", POSITIVE)
@@ -264,3 +265,11 @@ class Settings:
     def cors_origin_list(self) -> tuple[str, ...]:
         """``PLATFORM_CORS_ORIGINS`` as a tuple of origins (empty: same origin only)."""
         return origins(self.cors_origins)
+
+    @property
+    def session_origins(self) -> tuple[str, ...]:
+        """The origins whose pages may use cookie sessions (``auth.config.allowed_origins``,
+        written by `ops.database.configure`): the front door's own, then
+        ``PLATFORM_CORS_ORIGINS``."""
+        own = self.frontdoor_url.lower()
+        return (own, *(o for o in self.cors_origin_list if o != own))

@@ -1,4 +1,4 @@
-"""libpq URLs: credentials swapped in, passwords hidden, hosts bracketed."""
+"""libpq URLs: credentials swapped in, passwords hidden, hosts bracketed; web origins."""
 
 from __future__ import annotations
 

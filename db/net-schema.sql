@@ -184,6 +184,8 @@ CREATE FUNCTION api.change_password(current_password text, new_password text) RE
     SET search_path TO ''
     AS $$
 declare
+  address inet := auth.request_address();
+  mode text := auth.session_mode();
   usr auth.users;
   locked json;
 begin
@@ -193,13 +195,13 @@ begin
   if usr.id is null then
     perform platform.raise_error(401, 'auth.not_authenticated', 'the account no longer exists');
   end if;
-  locked := auth.throttled(usr.email);
+  locked := auth.throttled(usr.email, address);
   if locked is not null then
     return locked;
   end if;
   if current_password is null
      or usr.password_hash <> extensions.crypt(current_password, usr.password_hash) then
-    perform auth.note_failed_login(usr.email);
+    perform auth.note_failed_login(usr.email, address);
     return platform.error_response(403, 'auth.wrong_password', 'current_password is incorrect');
   end if;
   perform auth.validate_password(new_password, 'new_password');
@@ -215,8 +217,8 @@ begin
   update auth.sessions
      set revoked_at = pg_catalog.now(), revoked_reason = 'password_change'
    where user_id = usr.id and revoked_at is null;
-  perform auth.clear_failed_logins(usr.email);
-  return auth.start_session(usr.id);
+  perform auth.clear_failed_logins(usr.email, address);
+  return auth.deliver_tokens(auth.start_session(usr.id), mode);
 end
 $$;
 
@@ -224,7 +226,7 @@ $$;
 -- Name: FUNCTION change_password(current_password text, new_password text); Type: COMMENT; Schema: api; Owner: -
 --
 
-COMMENT ON FUNCTION api.change_password(current_password text, new_password text) IS 'Change the password: every existing session is revoked and fresh tokens are returned.';
+COMMENT ON FUNCTION api.change_password(current_password text, new_password text) IS 'Change the password: every existing session is revoked and fresh tokens are returned (as cookies to a cookie session).';
 
 --
 -- Name: login(text, text); Type: FUNCTION; Schema: api; Owner: -
@@ -236,12 +238,15 @@ CREATE FUNCTION api.login(email text, password text) RETURNS json
     AS $$
 declare
   typed extensions.citext;
+  address inet := auth.request_address();
+  mode text;
   usr auth.users;
   locked json;
 begin
   perform auth.check_account_lengths(email, password);
+  mode := auth.session_mode();
   typed := coalesce(auth.normalize_email(email), '');
-  locked := auth.throttled(typed);
+  locked := auth.throttled(typed, address);
   if locked is not null then
     return locked;
   end if;
@@ -250,10 +255,10 @@ begin
     -- Unknown email: spend the same bcrypt work, then fail like a wrong password.
     perform auth.hash_password(coalesce(password, ''));
   elsif password is not null and usr.password_hash = extensions.crypt(password, usr.password_hash) then
-    perform auth.clear_failed_logins(typed);
-    return auth.start_session(usr.id);
+    perform auth.clear_failed_logins(typed, address);
+    return auth.deliver_tokens(auth.start_session(usr.id), mode);
   end if;
-  perform auth.note_failed_login(typed);
+  perform auth.note_failed_login(typed, address);
   return platform.error_response(401, 'auth.invalid_credentials', 'email or password is incorrect',
     null, 'check both fields; after repeated failures the email is locked for a while');
 end
@@ -263,7 +268,7 @@ $$;
 -- Name: FUNCTION login(email text, password text); Type: COMMENT; Schema: api; Owner: -
 --
 
-COMMENT ON FUNCTION api.login(email text, password text) IS 'Sign in with email and password: answers {access_token, token_type, expires_in, refresh_token, user}.';
+COMMENT ON FUNCTION api.login(email text, password text) IS 'Sign in with email and password: answers {access_token, token_type, expires_in, refresh_token, user}, or the tokens as cookies with X-Session: cookie.';
 
 --
 -- Name: logout(boolean); Type: FUNCTION; Schema: api; Owner: -
@@ -284,6 +289,9 @@ begin
      and s.user_id = caller
      and (s.id = this_session or coalesce(everywhere, false));
   get diagnostics revoked = row_count;
+  if auth.session_mode() = 'cookie' then
+    perform auth.expire_session_cookies();
+  end if;
   return pg_catalog.json_build_object('sessions_revoked', revoked);
 end
 $$;
@@ -292,7 +300,7 @@ $$;
 -- Name: FUNCTION logout(everywhere boolean); Type: COMMENT; Schema: api; Owner: -
 --
 
-COMMENT ON FUNCTION api.logout(everywhere boolean) IS 'End this session (or every session of the user with everywhere = true); its tokens stop working at once.';
+COMMENT ON FUNCTION api.logout(everywhere boolean) IS 'End this session (or every session of the user with everywhere = true); its tokens stop working at once, its cookies are cleared.';
 
 --
 -- Name: me(); Type: FUNCTION; Schema: api; Owner: -
@@ -331,18 +339,33 @@ COMMENT ON FUNCTION api.me() IS 'The signed-in user: {id, email, username, privi
 -- Name: refresh(text); Type: FUNCTION; Schema: api; Owner: -
 --
 
-CREATE FUNCTION api.refresh(refresh_token text) RETURNS json
+CREATE FUNCTION api.refresh(refresh_token text DEFAULT NULL::text) RETURNS json
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
+  from_cookie boolean := refresh_token is null;
+  presented text := refresh_token;
+  cookies jsonb;
+  mode text;
   token auth.refresh_tokens;
   sess auth.sessions;
 begin
   -- longer than any token issued: a field error, before any work
   perform auth.check_length(refresh_token, 'refresh_token', 200);
+  if from_cookie then
+    cookies := coalesce(nullif(pg_catalog.current_setting('request.cookies', true), '')::jsonb, '{}');
+    presented := cookies ->> '__Secure-refresh';
+    perform auth.check_length(presented, 'refresh_token', 200);
+    if presented is null then
+      perform platform.raise_error(401, 'auth.invalid_refresh_token',
+        'refresh_token is required: in the body, or as the __Secure-refresh cookie', null,
+        'log in again');
+    end if;
+  end if;
+  mode := case when from_cookie then 'cookie' else auth.session_mode() end;
   select * into token from auth.refresh_tokens t
-   where t.token_hash = extensions.digest(coalesce(refresh_token, ''), 'sha256')
+   where t.token_hash = extensions.digest(presented, 'sha256')
      for update;
   if token.session_id is not null then
     select * into sess from auth.sessions s where s.id = token.session_id for update;
@@ -350,6 +373,12 @@ begin
   if sess.id is null or sess.revoked_at is not null or sess.expires_at <= pg_catalog.now() then
     perform platform.raise_error(401, 'auth.invalid_refresh_token',
       'refresh_token is invalid or its session has ended', null, 'log in again');
+  end if;
+  if from_cookie then
+    -- a cookie is sent by the browser whoever asks: the page must prove it is ours
+    perform auth.check_origin(auth.request_header('origin'), false);
+    perform auth.check_csrf(sess.id,
+      coalesce(nullif(pg_catalog.current_setting('request.headers', true), '')::jsonb, '{}'), cookies);
   end if;
   if token.rotated_at is not null then
     update auth.sessions
@@ -361,7 +390,7 @@ begin
   end if;
   update auth.refresh_tokens set rotated_at = pg_catalog.now() where token_hash = token.token_hash;
   update auth.sessions set refreshed_at = pg_catalog.now() where id = sess.id;
-  return auth.issue_tokens(sess.user_id, sess.id);
+  return auth.deliver_tokens(auth.issue_tokens(sess.user_id, sess.id), mode);
 end
 $$;
 
@@ -369,7 +398,7 @@ $$;
 -- Name: FUNCTION refresh(refresh_token text); Type: COMMENT; Schema: api; Owner: -
 --
 
-COMMENT ON FUNCTION api.refresh(refresh_token text) IS 'Exchange a refresh token for new tokens (rotation; reuse of a spent token revokes the session).';
+COMMENT ON FUNCTION api.refresh(refresh_token text) IS 'Exchange a refresh token (body, or the __Secure-refresh cookie with X-CSRF-Token) for new tokens; reuse of a spent token revokes the session.';
 
 --
 -- Name: register(text, text, text); Type: FUNCTION; Schema: api; Owner: -
@@ -380,6 +409,8 @@ CREATE FUNCTION api.register(email text, password text, username text) RETURNS j
     SET search_path TO ''
     AS $$
 declare
+  mode text;
+  locked json;
   new_id uuid;
   err_state text;
   err_constraint text;
@@ -388,6 +419,18 @@ declare
 begin
   perform auth.check_account_lengths(email, password, username);
   perform auth.validate_password(password, 'password');
+  mode := auth.session_mode();
+  locked := auth.throttled(null, auth.request_address());
+  if locked is not null then
+    return locked;
+  end if;
+  if exists (select from auth.users u where u.email_skeleton = auth.email_skeleton(auth.normalize_email(register.email))) then
+    perform auth.raise_account_error('23505', 'users_email_skeleton_key', 'email', null);
+  end if;
+  if exists (select from auth.users u
+              where u.username operator(extensions.=) pg_catalog.btrim(register.username)::extensions.citext) then
+    perform auth.raise_account_error('23505', 'users_username_key', 'username', null);
+  end if;
   begin
     insert into auth.users (email, username, password_hash)
     values (auth.normalize_email(email), pg_catalog.btrim(username), auth.hash_password(password))
@@ -397,7 +440,7 @@ begin
                             err_column = column_name, err_message = message_text;
     perform auth.raise_account_error(err_state, err_constraint, err_column, err_message);
   end;
-  return auth.start_session(new_id);
+  return auth.deliver_tokens(auth.start_session(new_id), mode);
 end
 $$;
 
@@ -405,7 +448,7 @@ $$;
 -- Name: FUNCTION register(email text, password text, username text); Type: COMMENT; Schema: api; Owner: -
 --
 
-COMMENT ON FUNCTION api.register(email text, password text, username text) IS 'Create an account and sign in: answers {access_token, token_type, expires_in, refresh_token, user}.';
+COMMENT ON FUNCTION api.register(email text, password text, username text) IS 'Create an account and sign in: answers {access_token, token_type, expires_in, refresh_token, user}, or the tokens as cookies with X-Session: cookie.';
 
 --
 -- Name: capture(); Type: FUNCTION; Schema: audit; Owner: -
@@ -567,21 +610,46 @@ end
 $$;
 
 --
+-- Name: add_response_headers(jsonb); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.add_response_headers(headers jsonb) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.set_config('response.headers',
+    (coalesce(nullif(pg_catalog.current_setting('response.headers', true), '')::pg_catalog.jsonb,
+              '[]'::pg_catalog.jsonb) operator(pg_catalog.||) headers)::text, true)
+$$;
+
+--
 -- Name: base64url(bytea); Type: FUNCTION; Schema: auth; Owner: -
 --
 
 CREATE FUNCTION auth.base64url(data bytea) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path TO ''
-    AS $$
-  select pg_catalog.translate(pg_catalog.rtrim(pg_catalog.encode(data, 'base64'), '='), E'+/\n', '-_')
-$$;
+    RETURN translate(rtrim(encode(data, 'base64'::text), '='::text), '+/
+'::text, '-_'::text);
 
 --
 -- Name: FUNCTION base64url(data bytea); Type: COMMENT; Schema: auth; Owner: -
 --
 
 COMMENT ON FUNCTION auth.base64url(data bytea) IS 'Base64url without padding (RFC 7515).';
+
+--
+-- Name: base64url_decode(text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.base64url_decode(data text) RETURNS bytea
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN ((data ~ '^[A-Za-z0-9_-]*$'::text) AND ((length(data) % 4) <> 1)) THEN decode(rpad(translate(data, '-_'::text, '+/'::text), (4 * ((length(data) + 3) / 4)), '='::text), 'base64'::text) ELSE NULL::bytea END;
+
+--
+-- Name: FUNCTION base64url_decode(data text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.base64url_decode(data text) IS 'Base64url (RFC 7515, no padding) decoded; null when not base64url.';
 
 --
 -- Name: check_account_lengths(text, text, text); Type: FUNCTION; Schema: auth; Owner: -
@@ -597,6 +665,39 @@ begin
   perform auth.check_length(username, 'username', 32);
 end
 $$;
+
+--
+-- Name: check_csrf(uuid, jsonb, jsonb); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.check_csrf(session_id uuid, headers jsonb, cookies jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  sent text := headers ->> 'x-csrf-token';
+  secret text;
+begin
+  if sent is null then
+    perform platform.raise_error(403, 'auth.csrf_failed',
+      'X-CSRF-Token is required: a request signed in by cookie that changes anything must send it',
+      null, 'send the value of the __Host-csrf cookie (or the login answer''s csrf_token) in X-CSRF-Token');
+  end if;
+  select c.jwt_secret into secret from auth.config c;
+  if sent is distinct from cookies ->> '__Host-csrf'
+     or not auth.same_secret(sent, auth.csrf_token(session_id, secret), secret) then
+    perform platform.raise_error(403, 'auth.csrf_failed',
+      'X-CSRF-Token does not match this session''s __Host-csrf cookie', null,
+      'send the current value of the __Host-csrf cookie; log in again if it is gone');
+  end if;
+end
+$$;
+
+--
+-- Name: FUNCTION check_csrf(session_id uuid, headers jsonb, cookies jsonb); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.check_csrf(session_id uuid, headers jsonb, cookies jsonb) IS 'Refuse (403 auth.csrf_failed) a state-changing cookie request without the session''s X-CSRF-Token.';
 
 --
 -- Name: check_length(text, text, integer, boolean); Type: FUNCTION; Schema: auth; Owner: -
@@ -622,6 +723,38 @@ $$;
 COMMENT ON FUNCTION auth.check_length(value text, field text, max_length integer, bytes boolean) IS 'Refuse an argument longer than any valid value with 422 auth.<field>_too_long, before any other work.';
 
 --
+-- Name: check_origin(text, boolean); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.check_origin(origin text, required boolean) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if origin is null then
+    if required then
+      perform platform.raise_error(403, 'auth.csrf_failed',
+        'a WebSocket upgrade signed in by cookie must send an Origin header', null,
+        'connect from a page of an allowed origin, or send the token (?token=) instead of the cookie');
+    end if;
+    return;
+  end if;
+  if not exists (select from auth.config c
+                  where pg_catalog.lower(origin) operator(pg_catalog.=) any (c.allowed_origins)) then
+    perform platform.raise_error(403, 'auth.csrf_failed',
+      pg_catalog.format('origin %s may not use cookie sessions', pg_catalog.left(origin, 200)), null,
+      'add the origin to PLATFORM_CORS_ORIGINS and run `inv up`, or use a Bearer token');
+  end if;
+end
+$$;
+
+--
+-- Name: FUNCTION check_origin(origin text, required boolean); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.check_origin(origin text, required boolean) IS 'Refuse (403 auth.csrf_failed) a cookie request from an origin not in auth.config.allowed_origins.';
+
+--
 -- Name: check_password_length(text, text); Type: FUNCTION; Schema: auth; Owner: -
 --
 
@@ -643,29 +776,59 @@ COMMENT ON FUNCTION auth.check_password_length(password text, field text) IS 'Re
 --
 
 CREATE FUNCTION auth.check_request() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  claims jsonb := auth.claims();
+  cookies text;
+begin
+  if auth.claims_principal(claims) <> 'anonymous' then
+    perform auth.check_session(claims);
+    return;
+  end if;
+  cookies := pg_catalog.current_setting('request.cookies', true);
+  if cookies is null or pg_catalog.strpos(cookies, '"__Host-access"') = 0 then
+    return;
+  end if;
+  claims := auth.request_claims(pg_catalog.current_setting('request.method', true),
+                                pg_catalog.current_setting('request.headers', true)::jsonb,
+                                cookies::jsonb);
+  if claims is not null then
+    perform pg_catalog.set_config('request.jwt.claims', claims::text, true);
+    perform pg_catalog.set_config('auth.session_via', 'cookie', true);
+    perform pg_catalog.set_config('role', claims ->> 'role', true);
+  end if;
+end
+$$;
+
+--
+-- Name: FUNCTION check_request(); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.check_request() IS 'PostgREST db-pre-request: refuse tokens without exp/sid or of revoked sessions; accept the access cookie (CSRF checked).';
+
+--
+-- Name: check_session(jsonb); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.check_session(claims jsonb) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $_$
 declare
-  claims jsonb := auth.claims();
-  session_id text;
+  session_id text := claims ->> 'sid';
   live boolean;
 begin
-  case auth.claims_principal(claims)
-    when 'anonymous' then
-      return;
-    when 'invalid' then
-      perform platform.raise_error(401, 'auth.token_incomplete',
-        'the access token must have the role authenticated and name a user (sub)', null,
-        'log in to get a complete token');
-    else
-      null;  -- a user's token: check it below
-  end case;
+  if auth.claims_principal(claims) is distinct from 'user' then
+    perform platform.raise_error(401, 'auth.token_incomplete',
+      'the access token must have the role authenticated and name a user (sub)', null,
+      'log in to get a complete token');
+  end if;
   if pg_catalog.jsonb_typeof(claims -> 'exp') is distinct from 'number' then
     perform platform.raise_error(401, 'auth.token_incomplete',
       'the access token has no expiry (exp)', null, 'log in to get a complete token');
   end if;
-  session_id := claims ->> 'sid';
   if session_id is null
      or session_id !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
     perform platform.raise_error(401, 'auth.token_incomplete',
@@ -685,10 +848,10 @@ end
 $_$;
 
 --
--- Name: FUNCTION check_request(); Type: COMMENT; Schema: auth; Owner: -
+-- Name: FUNCTION check_session(claims jsonb); Type: COMMENT; Schema: auth; Owner: -
 --
 
-COMMENT ON FUNCTION auth.check_request() IS 'PostgREST db-pre-request: refuse tokens without exp/sid and tokens of revoked sessions.';
+COMMENT ON FUNCTION auth.check_session(claims jsonb) IS 'Refuse a user''s token without exp/sid, or of an ended session (401); Bearer and cookie alike.';
 
 --
 -- Name: claims(); Type: FUNCTION; Schema: auth; Owner: -
@@ -719,21 +882,63 @@ CREATE FUNCTION auth.claims_principal(claims jsonb) RETURNS text
 COMMENT ON FUNCTION auth.claims_principal(claims jsonb) IS 'Who a token''s claims make the caller: anonymous, user, or invalid (refused by auth.check_request).';
 
 --
--- Name: clear_failed_logins(extensions.citext); Type: FUNCTION; Schema: auth; Owner: -
+-- Name: clear_failed_logins(extensions.citext, inet); Type: FUNCTION; Schema: auth; Owner: -
 --
 
-CREATE FUNCTION auth.clear_failed_logins(email extensions.citext) RETURNS void
-    LANGUAGE sql
+CREATE FUNCTION auth.clear_failed_logins(email extensions.citext, address inet) RETURNS void
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
-  delete from auth.login_failures f where f.email operator(extensions.=) clear_failed_logins.email
+begin
+  if address is null then
+    delete from auth.login_failures_by_address f
+     where f.address is null and f.email operator(extensions.=) clear_failed_logins.email;
+  else
+    delete from auth.login_failures_by_address f
+     where f.address = clear_failed_logins.address
+       and f.email operator(extensions.=) clear_failed_logins.email;
+  end if;
+end
 $$;
 
 --
--- Name: FUNCTION clear_failed_logins(email extensions.citext); Type: COMMENT; Schema: auth; Owner: -
+-- Name: FUNCTION clear_failed_logins(email extensions.citext, address inet); Type: COMMENT; Schema: auth; Owner: -
 --
 
-COMMENT ON FUNCTION auth.clear_failed_logins(email extensions.citext) IS 'Forget failed logins after a success.';
+COMMENT ON FUNCTION auth.clear_failed_logins(email extensions.citext, address inet) IS 'Forget the failed logins of an e-mail from an address after a success there.';
+
+--
+-- Name: count_login_failure(inet, extensions.citext, integer); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.count_login_failure(address inet, email extensions.citext, max_failures integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  cfg auth.config;
+begin
+  select * into cfg from auth.config;
+  insert into auth.login_failures_by_address as f (address, email, failures, last_failed_at)
+  values (count_login_failure.address, count_login_failure.email, 1, pg_catalog.now())
+  on conflict on constraint login_failures_by_address_key do update
+     set failures = case when f.last_failed_at < pg_catalog.now() - cfg.lockout_max
+                         then 1 else f.failures + 1 end,
+         last_failed_at = pg_catalog.now(),
+         locked_until = case
+           when f.last_failed_at >= pg_catalog.now() - cfg.lockout_max
+            and f.failures + 1 >= max_failures
+           then pg_catalog.now() + least(cfg.lockout_max,
+                  cfg.lockout_base * pg_catalog.power(2, least(f.failures + 1 - max_failures, 20)))
+         end;
+end
+$$;
+
+--
+-- Name: FUNCTION count_login_failure(address inet, email extensions.citext, max_failures integer); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.count_login_failure(address inet, email extensions.citext, max_failures integer) IS 'Count a failure of an address (email null) or of an e-mail from an address; lock past max_failures.';
 
 --
 -- Name: create_user(text, text, text, text[]); Type: FUNCTION; Schema: auth; Owner: -
@@ -772,6 +977,68 @@ $$;
 --
 
 COMMENT ON FUNCTION auth.create_user(email text, password text, username text, privileges text[]) IS 'Create an account with privileges (ops: inv users.create).';
+
+--
+-- Name: csrf_token(uuid, text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.csrf_token(session_id uuid, secret text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN auth.base64url(extensions.hmac(convert_to(('csrf:'::text || (session_id)::text), 'UTF8'::name), convert_to(secret, 'UTF8'::name), 'sha256'::text));
+
+--
+-- Name: FUNCTION csrf_token(session_id uuid, secret text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.csrf_token(session_id uuid, secret text) IS 'The session''s anti-CSRF token (HMAC of its id): the __Host-csrf cookie and the X-CSRF-Token header.';
+
+--
+-- Name: deliver_tokens(json, text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.deliver_tokens(answer json, mode text) RETURNS json
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  access text := answer ->> 'access_token';
+  session_id uuid;
+  session_left integer;
+  csrf text;
+  flags text := '; Secure; SameSite=Lax';
+begin
+  if mode is distinct from 'cookie' or access is null then
+    return answer;
+  end if;
+  session_id := (pg_catalog.convert_from(auth.base64url_decode(pg_catalog.split_part(access, '.', 2)),
+                                         'UTF8')::jsonb ->> 'sid')::uuid;
+  select greatest(0, pg_catalog.floor(extract(epoch from s.expires_at - pg_catalog.now())))::integer
+    into session_left
+    from auth.sessions s where s.id = session_id;
+  csrf := auth.csrf_token(session_id, (select c.jwt_secret from auth.config c));
+  perform auth.add_response_headers(pg_catalog.jsonb_build_array(
+    pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+      '__Host-access=%s; Path=/; Max-Age=%s; HttpOnly%s', access, answer ->> 'expires_in', flags)),
+    pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+      '__Secure-refresh=%s; Path=/rest/rpc/refresh; Max-Age=%s; HttpOnly%s',
+      answer ->> 'refresh_token', session_left, flags)),
+    pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+      '__Host-csrf=%s; Path=/; Max-Age=%s%s', csrf, session_left, flags)),
+    pg_catalog.jsonb_build_object('Cache-Control', 'no-store')));
+  return pg_catalog.json_build_object(
+    'token_type', 'cookie',
+    'expires_in', answer -> 'expires_in',
+    'session_expires_in', session_left,
+    'csrf_token', csrf,
+    'user', answer -> 'user');
+end
+$$;
+
+--
+-- Name: FUNCTION deliver_tokens(answer json, mode text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.deliver_tokens(answer json, mode text) IS 'Tokens as the client asked: the JSON body (bearer), or Set-Cookie and a body without them (cookie).';
 
 --
 -- Name: effective_privileges(uuid); Type: FUNCTION; Schema: auth; Owner: -
@@ -851,6 +1118,27 @@ $$;
 --
 
 COMMENT ON FUNCTION auth.ended_sessions(ids uuid[]) IS 'Which of these sessions are revoked, expired or gone.';
+
+--
+-- Name: expire_session_cookies(); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.expire_session_cookies() RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select auth.add_response_headers(pg_catalog.jsonb_build_array(
+    pg_catalog.jsonb_build_object('Set-Cookie', '__Host-access=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax'),
+    pg_catalog.jsonb_build_object('Set-Cookie',
+      '__Secure-refresh=; Path=/rest/rpc/refresh; Max-Age=0; HttpOnly; Secure; SameSite=Lax'),
+    pg_catalog.jsonb_build_object('Set-Cookie', '__Host-csrf=; Path=/; Max-Age=0; Secure; SameSite=Lax')))
+$$;
+
+--
+-- Name: FUNCTION expire_session_cookies(); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.expire_session_cookies() IS 'Clear the three session cookies (Max-Age=0).';
 
 --
 -- Name: grant_privilege(text, text); Type: FUNCTION; Schema: auth; Owner: -
@@ -1049,10 +1337,10 @@ $$;
 COMMENT ON FUNCTION auth.normalize_email(email text) IS 'An email as stored and looked up: NFKC, trimmed (a full-width address is its plain one).';
 
 --
--- Name: note_failed_login(extensions.citext); Type: FUNCTION; Schema: auth; Owner: -
+-- Name: note_failed_login(extensions.citext, inet); Type: FUNCTION; Schema: auth; Owner: -
 --
 
-CREATE FUNCTION auth.note_failed_login(email extensions.citext) RETURNS void
+CREATE FUNCTION auth.note_failed_login(email extensions.citext, address inet) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -1060,26 +1348,33 @@ declare
   cfg auth.config;
 begin
   select * into cfg from auth.config;
+  if address is not null then
+    perform auth.count_login_failure(address, null, cfg.max_failed_logins_per_address);
+  end if;
+  if email is null then
+    return;
+  end if;
+  perform auth.count_login_failure(address, email, cfg.max_failed_logins);
   insert into auth.login_failures as f (email, failures, last_failed_at)
   values (note_failed_login.email, 1, pg_catalog.now())
   on conflict on constraint login_failures_pkey do update
      set failures = case when f.last_failed_at < pg_catalog.now() - cfg.lockout_max
                          then 1 else f.failures + 1 end,
          last_failed_at = pg_catalog.now(),
+         -- past the ceiling: only known addresses, until a quiet lockout_max
          locked_until = case
            when f.last_failed_at >= pg_catalog.now() - cfg.lockout_max
-            and f.failures + 1 >= cfg.max_failed_logins
-           then pg_catalog.now() + least(cfg.lockout_max,
-                  cfg.lockout_base * pg_catalog.power(2, least(f.failures + 1 - cfg.max_failed_logins, 20)))
+            and f.failures + 1 >= cfg.email_failure_ceiling
+           then pg_catalog.now() + cfg.lockout_max
          end;
 end
 $$;
 
 --
--- Name: FUNCTION note_failed_login(email extensions.citext); Type: COMMENT; Schema: auth; Owner: -
+-- Name: FUNCTION note_failed_login(email extensions.citext, address inet); Type: COMMENT; Schema: auth; Owner: -
 --
 
-COMMENT ON FUNCTION auth.note_failed_login(email extensions.citext) IS 'Count a failed login; lock the email past the limit.';
+COMMENT ON FUNCTION auth.note_failed_login(email extensions.citext, address inet) IS 'Count a failed login for the address, the e-mail from it and the e-mail everywhere; lock past the limits.';
 
 --
 -- Name: notify_session_ended(); Type: FUNCTION; Schema: auth; Owner: -
@@ -1139,6 +1434,77 @@ $$;
 --
 
 COMMENT ON FUNCTION auth.raise_account_error(sql_state text, constraint_name text, column_name text, message text) IS 'Translate an account constraint violation into a client error naming the field.';
+
+--
+-- Name: request_address(); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.request_address() RETURNS inet
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  raw text := auth.request_header('x-real-ip');
+begin
+  if raw is null or pg_catalog.length(raw) > 64 then
+    return null;
+  end if;
+  return raw::inet;
+exception when invalid_text_representation then
+  return null;  -- only a direct client can send a malformed one
+end
+$$;
+
+--
+-- Name: FUNCTION request_address(); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.request_address() IS 'The client address nginx put in X-Real-IP; null on the direct (loopback) ports.';
+
+--
+-- Name: request_claims(text, jsonb, jsonb); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.request_claims(method text, headers jsonb, cookies jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  claims jsonb;
+  websocket boolean := pg_catalog.lower(headers ->> 'upgrade') = 'websocket';
+begin
+  if headers ? 'authorization' or cookies ->> '__Host-access' is null then
+    return null;
+  end if;
+  claims := auth.verify_token(cookies ->> '__Host-access');
+  perform auth.check_session(claims);
+  perform auth.check_origin(headers ->> 'origin', coalesce(websocket, false));
+  if pg_catalog.upper(coalesce(method, '')) not in ('GET', 'HEAD', 'OPTIONS') then
+    perform auth.check_csrf((claims ->> 'sid')::uuid, headers, cookies);
+  end if;
+  return claims;
+end
+$$;
+
+--
+-- Name: FUNCTION request_claims(method text, headers jsonb, cookies jsonb); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.request_claims(method text, headers jsonb, cookies jsonb) IS 'The claims of a request authenticated by the access cookie (null: not by cookie), after the CSRF and Origin rule.';
+
+--
+-- Name: request_header(text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.request_header(name text) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN ((NULLIF(current_setting('request.headers'::text, true), ''::text))::jsonb ->> name);
+
+--
+-- Name: FUNCTION request_header(name text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.request_header(name text) IS 'A header of the current PostgREST request (lower-case name), or null.';
 
 --
 -- Name: require_user(); Type: FUNCTION; Schema: auth; Owner: -
@@ -1226,6 +1592,20 @@ $$;
 COMMENT ON FUNCTION auth.revoke_scoped_role(email text, scope_kind text, scope_id bigint, role text) IS 'Withdraw a role on a group (ops: inv users.revoke-scope); it applies to the user''s next statement.';
 
 --
+-- Name: same_secret(text, text, text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.same_secret(given text, expected text, secret text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((given IS NOT NULL) AND (expected IS NOT NULL) AND (extensions.hmac(given, secret, 'sha256'::text) = extensions.hmac(expected, secret, 'sha256'::text)));
+
+--
+-- Name: FUNCTION same_secret(given text, expected text, secret text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.same_secret(given text, expected text, secret text) IS 'Whether two secrets are equal, compared through an HMAC with the key (no timing hint about the expected one).';
+
+--
 -- Name: scopes_with_role(text, text[]); Type: FUNCTION; Schema: auth; Owner: -
 --
 
@@ -1245,6 +1625,69 @@ $$;
 --
 
 COMMENT ON FUNCTION auth.scopes_with_role(scope_kind text, roles text[]) IS 'Ids of the groups of this kind on which the caller holds one of the roles (any role when null). In policies: col in (select auth.scopes_with_role(kind, roles)).';
+
+--
+-- Name: session_mode(); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.session_mode() RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  asked text := pg_catalog.lower(pg_catalog.btrim(auth.request_header('x-session')));
+begin
+  if pg_catalog.current_setting('auth.session_via', true) = 'cookie' then
+    return 'cookie';
+  end if;
+  if asked is null or asked = 'bearer' then
+    return 'bearer';
+  end if;
+  if asked <> 'cookie' then
+    perform platform.raise_error(422, 'auth.invalid_session_mode',
+      'the X-Session header must be cookie or bearer', null,
+      'send X-Session: cookie to receive the tokens as cookies');
+  end if;
+  perform auth.check_origin(auth.request_header('origin'), false);
+  return 'cookie';
+end
+$$;
+
+--
+-- Name: FUNCTION session_mode(); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.session_mode() IS '''cookie'' when the request came by cookie or sends X-Session: cookie (allowed Origin), else ''bearer''.';
+
+--
+-- Name: set_allowed_origins(text[]); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.set_allowed_origins(origins text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  bad text;
+begin
+  select o into bad from pg_catalog.unnest(origins) o
+   where o is null or o operator(pg_catalog.!~) '^https?://[A-Za-z0-9.:\[\]-]+$' limit 1;
+  if found then
+    perform platform.raise_error(422, 'auth.invalid_origin',
+      pg_catalog.format('origin %s is not scheme://host[:port]', coalesce(pg_catalog.quote_literal(bad), 'null')),
+      null, 'write origins as browsers send them, e.g. https://app.example.com:8443 (no path, no trailing slash)');
+  end if;
+  update auth.config
+     set allowed_origins = coalesce((select pg_catalog.array_agg(distinct pg_catalog.lower(o) order by pg_catalog.lower(o))
+                                       from pg_catalog.unnest(origins) o), '{}');
+end
+$_$;
+
+--
+-- Name: FUNCTION set_allowed_origins(origins text[]); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.set_allowed_origins(origins text[]) IS 'Set the origins whose pages may use cookie sessions (owner only; `inv up` calls it).';
 
 --
 -- Name: set_jwt_secret(text); Type: FUNCTION; Schema: auth; Owner: -
@@ -1312,8 +1755,9 @@ CREATE FUNCTION auth.start_session(user_id uuid) RETURNS json
 declare
   session_id uuid;
 begin
-  insert into auth.sessions (user_id, expires_at)
-  values (start_session.user_id, pg_catalog.now() + (select c.refresh_token_ttl from auth.config c))
+  insert into auth.sessions (user_id, expires_at, created_from)
+  values (start_session.user_id, pg_catalog.now() + (select c.refresh_token_ttl from auth.config c),
+          auth.request_address())
   returning id into session_id;
   return auth.issue_tokens(start_session.user_id, session_id);
 end
@@ -1323,38 +1767,68 @@ $$;
 -- Name: FUNCTION start_session(user_id uuid); Type: COMMENT; Schema: auth; Owner: -
 --
 
-COMMENT ON FUNCTION auth.start_session(user_id uuid) IS 'Open a session for a user and issue its first tokens.';
+COMMENT ON FUNCTION auth.start_session(user_id uuid) IS 'Open a session for a user (recording the client address) and issue its first tokens.';
 
 --
--- Name: throttled(extensions.citext); Type: FUNCTION; Schema: auth; Owner: -
+-- Name: throttled(extensions.citext, inet); Type: FUNCTION; Schema: auth; Owner: -
 --
 
-CREATE FUNCTION auth.throttled(email extensions.citext) RETURNS json
+CREATE FUNCTION auth.throttled(email extensions.citext, address inet) RETURNS json
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  locked_until timestamptz;
+  address_until timestamptz;
+  pair_until timestamptz;
+  ceiling_until timestamptz;
+  until timestamptz;
+  message text;
   wait_seconds integer;
 begin
-  select f.locked_until into locked_until
-    from auth.login_failures f where f.email operator(extensions.=) throttled.email;
-  if locked_until is null or locked_until <= pg_catalog.now() then
+  if address is not null then
+    select max(f.locked_until) filter (where f.email is null),
+           max(f.locked_until) filter (where f.email is not null)
+      into address_until, pair_until
+      from auth.login_failures_by_address f
+     where f.address = throttled.address
+       and (f.email is null or f.email operator(extensions.=) throttled.email);
+  elsif email is not null then
+    select f.locked_until into pair_until
+      from auth.login_failures_by_address f
+     where f.address is null and f.email operator(extensions.=) throttled.email;
+  end if;
+  if email is not null then
+    select f.locked_until into ceiling_until
+      from auth.login_failures f where f.email operator(extensions.=) throttled.email;
+    if ceiling_until > pg_catalog.now() and address is not null and exists (
+         select from auth.users u join auth.sessions s on s.user_id = u.id
+          where u.email operator(extensions.=) throttled.email
+            and s.created_from = throttled.address
+            and s.created_at > pg_catalog.now() - (select c.refresh_token_ttl from auth.config c)) then
+      ceiling_until := null;  -- an address the account signed in from: still welcome
+    end if;
+  end if;
+  until := greatest(address_until, pair_until, ceiling_until);
+  if until is null or until <= pg_catalog.now() then
     return null;
   end if;
-  wait_seconds := pg_catalog.ceil(extract(epoch from locked_until - pg_catalog.now()))::integer;
-  return platform.error_response(429, 'auth.too_many_attempts',
-    'too many failed attempts for this email; try again later', null,
+  message := case until
+    when address_until then 'too many failed attempts from this address; try again later'
+    when pair_until then 'too many failed attempts for this email; try again later'
+    else 'too many failed attempts for this email from many addresses; sign in from an address'
+         ' you used before, or try again later' end;
+  wait_seconds := pg_catalog.ceil(extract(epoch from until - pg_catalog.now()))::integer;
+  return platform.error_response(429, 'auth.too_many_attempts', message, null,
     pg_catalog.format('retry in %s seconds', wait_seconds),
     pg_catalog.json_build_object('Retry-After', wait_seconds::text));
 end
 $$;
 
 --
--- Name: FUNCTION throttled(email extensions.citext); Type: COMMENT; Schema: auth; Owner: -
+-- Name: FUNCTION throttled(email extensions.citext, address inet); Type: COMMENT; Schema: auth; Owner: -
 --
 
-COMMENT ON FUNCTION auth.throttled(email extensions.citext) IS 'A 429 error response while the email is locked out, else null.';
+COMMENT ON FUNCTION auth.throttled(email extensions.citext, address inet) IS 'A 429 error response while the address, the e-mail from it or (past the ceiling) an unknown address is locked; else null.';
 
 --
 -- Name: uid(); Type: FUNCTION; Schema: auth; Owner: -
@@ -1395,6 +1869,64 @@ $$;
 --
 
 COMMENT ON FUNCTION auth.validate_password(password text, field text) IS 'Password rule: 10 characters to 72 bytes (bcrypt''s limit). Raises auth.weak_password naming the field.';
+
+--
+-- Name: verify_token(text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.verify_token(token text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  secret text;
+  signing_input text;
+  claims jsonb;
+  now_epoch numeric := extract(epoch from pg_catalog.now());
+begin
+  if token is null or pg_catalog.length(token) > 8192
+     or token operator(pg_catalog.!~) '^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' then
+    perform platform.raise_error(401, 'auth.invalid_token', 'the access cookie is not a token',
+      null, 'log in again');
+  end if;
+  select c.jwt_secret into secret from auth.config c;
+  if secret is null then
+    perform platform.raise_error(503, 'platform.not_configured', 'the JWT signing secret is not set',
+      null, 'run `inv up` (or select auth.set_jwt_secret(...) as the owner)');
+  end if;
+  signing_input := pg_catalog.split_part(token, '.', 1) || '.' || pg_catalog.split_part(token, '.', 2);
+  if not auth.same_secret(pg_catalog.split_part(token, '.', 3),
+           auth.base64url(extensions.hmac(pg_catalog.convert_to(signing_input, 'UTF8'),
+                                          pg_catalog.convert_to(secret, 'UTF8'), 'sha256')),
+           secret) then
+    perform platform.raise_error(401, 'auth.invalid_token',
+      'the access cookie''s signature is not valid', null, 'log in again');
+  end if;
+  -- The header auth.sign_jwt writes, {"alg":"HS256","typ":"JWT"}, compared encoded
+  -- (decoding it cost 6 us a request); signed with our secret, the claims are ours.
+  if pg_catalog.split_part(token, '.', 1) <> 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9' then
+    perform platform.raise_error(401, 'auth.invalid_token', 'the access cookie is not an HS256 token',
+      null, 'log in again');
+  end if;
+  claims := pg_catalog.convert_from(auth.base64url_decode(pg_catalog.split_part(token, '.', 2)), 'UTF8')::jsonb;
+  if pg_catalog.jsonb_typeof(claims -> 'exp') = 'number' and (claims ->> 'exp')::numeric + 30 < now_epoch then
+    perform platform.raise_error(401, 'auth.token_expired', 'the access cookie has expired', null,
+      'refresh: POST /rest/rpc/refresh with the X-CSRF-Token header (the refresh cookie goes there)');
+  end if;
+  if (pg_catalog.jsonb_typeof(claims -> 'nbf') = 'number' and (claims ->> 'nbf')::numeric - 30 > now_epoch)
+     or (pg_catalog.jsonb_typeof(claims -> 'iat') = 'number' and (claims ->> 'iat')::numeric - 30 > now_epoch) then
+    perform platform.raise_error(401, 'auth.invalid_token', 'the access cookie is not valid yet',
+      null, 'check the server clock; log in again');
+  end if;
+  return claims;
+end
+$_$;
+
+--
+-- Name: FUNCTION verify_token(token text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.verify_token(token text) IS 'Verify an access token as PostgREST does (HS256, exp/nbf/iat with 30 s skew); answers its claims or raises 401.';
 
 --
 -- Name: audience_allows(jsonb, jsonb); Type: FUNCTION; Schema: events; Owner: -
@@ -4812,10 +5344,16 @@ CREATE TABLE auth.config (
     lockout_base interval DEFAULT '00:00:30'::interval NOT NULL,
     lockout_max interval DEFAULT '00:15:00'::interval NOT NULL,
     bcrypt_cost integer DEFAULT 10 NOT NULL,
+    max_failed_logins_per_address integer DEFAULT 20 NOT NULL,
+    email_failure_ceiling integer DEFAULT 100 NOT NULL,
+    allowed_origins text[] DEFAULT '{}'::text[] NOT NULL,
     CONSTRAINT config_access_token_ttl CHECK (((access_token_ttl > '00:00:00'::interval) AND (access_token_ttl <= '00:15:00'::interval))),
+    CONSTRAINT config_allowed_origins_form CHECK ((array_to_string(allowed_origins, ' '::text) ~ '^(https?://[a-z0-9.:\[\]-]+( |$))*$'::text)),
     CONSTRAINT config_bcrypt_cost CHECK (((bcrypt_cost >= 10) AND (bcrypt_cost <= 15))),
+    CONSTRAINT config_email_failure_ceiling CHECK ((email_failure_ceiling > 0)),
     CONSTRAINT config_jwt_secret_length CHECK ((length(jwt_secret) >= 32)),
     CONSTRAINT config_max_failed_logins CHECK ((max_failed_logins > 0)),
+    CONSTRAINT config_max_failed_logins_per_address CHECK ((max_failed_logins_per_address > 0)),
     CONSTRAINT config_refresh_token_ttl CHECK ((refresh_token_ttl > '00:00:00'::interval)),
     CONSTRAINT config_singleton CHECK (singleton)
 );
@@ -4825,6 +5363,24 @@ CREATE TABLE auth.config (
 --
 
 COMMENT ON TABLE auth.config IS 'Auth settings (one row). jwt_secret is readable by its owner only.';
+
+--
+-- Name: COLUMN config.max_failed_logins_per_address; Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON COLUMN auth.config.max_failed_logins_per_address IS 'Failures from one client address, whatever the e-mails, before the address is locked.';
+
+--
+-- Name: COLUMN config.email_failure_ceiling; Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON COLUMN auth.config.email_failure_ceiling IS 'Failures of one e-mail from all addresses before only addresses it signed in from may try.';
+
+--
+-- Name: COLUMN config.allowed_origins; Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON COLUMN auth.config.allowed_origins IS 'Origins whose pages may use cookie sessions (Origin header); empty: none may.';
 
 --
 -- Name: login_failures; Type: TABLE; Schema: auth; Owner: -
@@ -4843,6 +5399,26 @@ CREATE TABLE auth.login_failures (
 --
 
 COMMENT ON TABLE auth.login_failures IS 'Consecutive failed logins per email; drives throttling.';
+
+--
+-- Name: login_failures_by_address; Type: TABLE; Schema: auth; Owner: -
+--
+
+CREATE TABLE auth.login_failures_by_address (
+    address inet,
+    email extensions.citext,
+    failures integer NOT NULL,
+    last_failed_at timestamp with time zone NOT NULL,
+    locked_until timestamp with time zone,
+    CONSTRAINT login_failures_by_address_positive CHECK ((failures > 0)),
+    CONSTRAINT login_failures_by_address_subject CHECK (((address IS NOT NULL) OR (email IS NOT NULL)))
+);
+
+--
+-- Name: TABLE login_failures_by_address; Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON TABLE auth.login_failures_by_address IS 'Consecutive failed logins per client address (email null) and per e-mail from an address; drives throttling.';
 
 --
 -- Name: privileges; Type: TABLE; Schema: auth; Owner: -
@@ -4910,6 +5486,7 @@ CREATE TABLE auth.sessions (
     expires_at timestamp with time zone NOT NULL,
     revoked_at timestamp with time zone,
     revoked_reason text,
+    created_from inet,
     CONSTRAINT sessions_revocation_complete CHECK (((revoked_at IS NULL) = (revoked_reason IS NULL))),
     CONSTRAINT sessions_revoked_reason CHECK ((revoked_reason = ANY (ARRAY['logout'::text, 'password_change'::text, 'refresh_token_reuse'::text, 'privilege_change'::text, 'admin'::text])))
 );
@@ -4919,6 +5496,12 @@ CREATE TABLE auth.sessions (
 --
 
 COMMENT ON TABLE auth.sessions IS 'Login sessions; access tokens name theirs in the `sid` claim.';
+
+--
+-- Name: COLUMN sessions.created_from; Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON COLUMN auth.sessions.created_from IS 'The client address (X-Real-IP) of the login that opened the session; null when unknown.';
 
 --
 -- Name: user_privileges; Type: TABLE; Schema: auth; Owner: -
@@ -5557,6 +6140,13 @@ ALTER TABLE ONLY audit.log
 
 ALTER TABLE ONLY auth.config
     ADD CONSTRAINT config_pkey PRIMARY KEY (singleton);
+
+--
+-- Name: login_failures_by_address login_failures_by_address_key; Type: CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.login_failures_by_address
+    ADD CONSTRAINT login_failures_by_address_key UNIQUE NULLS NOT DISTINCT (address, email);
 
 --
 -- Name: login_failures login_failures_pkey; Type: CONSTRAINT; Schema: auth; Owner: -
@@ -6810,6 +7400,12 @@ ALTER TABLE auth.config ENABLE ROW LEVEL SECURITY;
 ALTER TABLE auth.login_failures ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: login_failures_by_address; Type: ROW SECURITY; Schema: auth; Owner: -
+--
+
+ALTER TABLE auth.login_failures_by_address ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: privileges; Type: ROW SECURITY; Schema: auth; Owner: -
 --
 
@@ -7448,10 +8044,22 @@ REVOKE ALL ON FUNCTION audit.enable(target regclass, exclude_columns text[], der
 REVOKE ALL ON FUNCTION audit.refuse_change() FROM PUBLIC;
 
 --
+-- Name: FUNCTION add_response_headers(headers jsonb); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.add_response_headers(headers jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION base64url(data bytea); Type: ACL; Schema: auth; Owner: -
 --
 
 REVOKE ALL ON FUNCTION auth.base64url(data bytea) FROM PUBLIC;
+
+--
+-- Name: FUNCTION base64url_decode(data text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.base64url_decode(data text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_account_lengths(email text, password text, username text); Type: ACL; Schema: auth; Owner: -
@@ -7460,10 +8068,22 @@ REVOKE ALL ON FUNCTION auth.base64url(data bytea) FROM PUBLIC;
 REVOKE ALL ON FUNCTION auth.check_account_lengths(email text, password text, username text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION check_csrf(session_id uuid, headers jsonb, cookies jsonb); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.check_csrf(session_id uuid, headers jsonb, cookies jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION check_length(value text, field text, max_length integer, bytes boolean); Type: ACL; Schema: auth; Owner: -
 --
 
 REVOKE ALL ON FUNCTION auth.check_length(value text, field text, max_length integer, bytes boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_origin(origin text, required boolean); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.check_origin(origin text, required boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_password_length(password text, field text); Type: ACL; Schema: auth; Owner: -
@@ -7478,6 +8098,14 @@ REVOKE ALL ON FUNCTION auth.check_password_length(password text, field text) FRO
 REVOKE ALL ON FUNCTION auth.check_request() FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.check_request() TO anon;
 GRANT ALL ON FUNCTION auth.check_request() TO authenticated;
+
+--
+-- Name: FUNCTION check_session(claims jsonb); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.check_session(claims jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.check_session(claims jsonb) TO anon;
+GRANT ALL ON FUNCTION auth.check_session(claims jsonb) TO authenticated;
 
 --
 -- Name: FUNCTION claims(); Type: ACL; Schema: auth; Owner: -
@@ -7498,16 +8126,41 @@ GRANT ALL ON FUNCTION auth.claims_principal(claims jsonb) TO authenticated;
 GRANT ALL ON FUNCTION auth.claims_principal(claims jsonb) TO platform_jobs;
 
 --
--- Name: FUNCTION clear_failed_logins(email extensions.citext); Type: ACL; Schema: auth; Owner: -
+-- Name: FUNCTION clear_failed_logins(email extensions.citext, address inet); Type: ACL; Schema: auth; Owner: -
 --
 
-REVOKE ALL ON FUNCTION auth.clear_failed_logins(email extensions.citext) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth.clear_failed_logins(email extensions.citext, address inet) FROM PUBLIC;
+
+--
+-- Name: FUNCTION count_login_failure(address inet, email extensions.citext, max_failures integer); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.count_login_failure(address inet, email extensions.citext, max_failures integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION create_user(email text, password text, username text, privileges text[]); Type: ACL; Schema: auth; Owner: -
 --
 
 REVOKE ALL ON FUNCTION auth.create_user(email text, password text, username text, privileges text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION hmac(bytea, bytea, text); Type: ACL; Schema: extensions; Owner: -
+--
+
+GRANT ALL ON FUNCTION extensions.hmac(bytea, bytea, text) TO anon;
+GRANT ALL ON FUNCTION extensions.hmac(bytea, bytea, text) TO authenticated;
+
+--
+-- Name: FUNCTION csrf_token(session_id uuid, secret text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.csrf_token(session_id uuid, secret text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION deliver_tokens(answer json, mode text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.deliver_tokens(answer json, mode text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION effective_privileges(user_id uuid); Type: ACL; Schema: auth; Owner: -
@@ -7527,6 +8180,12 @@ REVOKE ALL ON FUNCTION auth.email_skeleton(email text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION auth.ended_sessions(ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.ended_sessions(ids uuid[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION expire_session_cookies(); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.expire_session_cookies() FROM PUBLIC;
 
 --
 -- Name: FUNCTION grant_privilege(email text, privilege text); Type: ACL; Schema: auth; Owner: -
@@ -7576,10 +8235,10 @@ REVOKE ALL ON FUNCTION auth.issue_tokens(user_id uuid, session_id uuid) FROM PUB
 REVOKE ALL ON FUNCTION auth.normalize_email(email text) FROM PUBLIC;
 
 --
--- Name: FUNCTION note_failed_login(email extensions.citext); Type: ACL; Schema: auth; Owner: -
+-- Name: FUNCTION note_failed_login(email extensions.citext, address inet); Type: ACL; Schema: auth; Owner: -
 --
 
-REVOKE ALL ON FUNCTION auth.note_failed_login(email extensions.citext) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth.note_failed_login(email extensions.citext, address inet) FROM PUBLIC;
 
 --
 -- Name: FUNCTION notify_session_ended(); Type: ACL; Schema: auth; Owner: -
@@ -7592,6 +8251,25 @@ REVOKE ALL ON FUNCTION auth.notify_session_ended() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION auth.raise_account_error(sql_state text, constraint_name text, column_name text, message text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION request_address(); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.request_address() FROM PUBLIC;
+
+--
+-- Name: FUNCTION request_claims(method text, headers jsonb, cookies jsonb); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.request_claims(method text, headers jsonb, cookies jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.request_claims(method text, headers jsonb, cookies jsonb) TO anon;
+
+--
+-- Name: FUNCTION request_header(name text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.request_header(name text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION require_user(); Type: ACL; Schema: auth; Owner: -
@@ -7614,12 +8292,37 @@ REVOKE ALL ON FUNCTION auth.revoke_privilege(email text, privilege text) FROM PU
 REVOKE ALL ON FUNCTION auth.revoke_scoped_role(email text, scope_kind text, scope_id bigint, role text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION hmac(text, text, text); Type: ACL; Schema: extensions; Owner: -
+--
+
+GRANT ALL ON FUNCTION extensions.hmac(text, text, text) TO anon;
+GRANT ALL ON FUNCTION extensions.hmac(text, text, text) TO authenticated;
+
+--
+-- Name: FUNCTION same_secret(given text, expected text, secret text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.same_secret(given text, expected text, secret text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION scopes_with_role(scope_kind text, roles text[]); Type: ACL; Schema: auth; Owner: -
 --
 
 REVOKE ALL ON FUNCTION auth.scopes_with_role(scope_kind text, roles text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.scopes_with_role(scope_kind text, roles text[]) TO authenticated;
 GRANT ALL ON FUNCTION auth.scopes_with_role(scope_kind text, roles text[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION session_mode(); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.session_mode() FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_allowed_origins(origins text[]); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.set_allowed_origins(origins text[]) FROM PUBLIC;
 
 --
 -- Name: FUNCTION set_jwt_secret(secret text); Type: ACL; Schema: auth; Owner: -
@@ -7640,10 +8343,10 @@ REVOKE ALL ON FUNCTION auth.sign_jwt(claims jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION auth.start_session(user_id uuid) FROM PUBLIC;
 
 --
--- Name: FUNCTION throttled(email extensions.citext); Type: ACL; Schema: auth; Owner: -
+-- Name: FUNCTION throttled(email extensions.citext, address inet); Type: ACL; Schema: auth; Owner: -
 --
 
-REVOKE ALL ON FUNCTION auth.throttled(email extensions.citext) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth.throttled(email extensions.citext, address inet) FROM PUBLIC;
 
 --
 -- Name: FUNCTION uid(); Type: ACL; Schema: auth; Owner: -
@@ -7659,6 +8362,12 @@ GRANT ALL ON FUNCTION auth.uid() TO platform_jobs;
 --
 
 REVOKE ALL ON FUNCTION auth.validate_password(password text, field text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION verify_token(token text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.verify_token(token text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION audience_allows(audience jsonb, claims jsonb); Type: ACL; Schema: events; Owner: -
@@ -8131,20 +8840,6 @@ GRANT ALL ON FUNCTION extensions.gtrgm_same(extensions.gtrgm, extensions.gtrgm, 
 REVOKE ALL ON FUNCTION extensions.gtrgm_union(internal, internal) FROM PUBLIC;
 GRANT ALL ON FUNCTION extensions.gtrgm_union(internal, internal) TO anon;
 GRANT ALL ON FUNCTION extensions.gtrgm_union(internal, internal) TO authenticated;
-
---
--- Name: FUNCTION hmac(bytea, bytea, text); Type: ACL; Schema: extensions; Owner: -
---
-
-GRANT ALL ON FUNCTION extensions.hmac(bytea, bytea, text) TO anon;
-GRANT ALL ON FUNCTION extensions.hmac(bytea, bytea, text) TO authenticated;
-
---
--- Name: FUNCTION hmac(text, text, text); Type: ACL; Schema: extensions; Owner: -
---
-
-GRANT ALL ON FUNCTION extensions.hmac(text, text, text) TO anon;
-GRANT ALL ON FUNCTION extensions.hmac(text, text, text) TO authenticated;
 
 --
 -- Name: FUNCTION pg_stat_statements(showtext boolean, OUT userid oid, OUT dbid oid, OUT toplevel boolean, OUT queryid bigint, OUT query text, OUT plans bigint, OUT total_plan_time double precision, OUT min_plan_time double precision, OUT max_plan_time double precision, OUT mean_plan_time double precision, OUT stddev_plan_time double precision, OUT calls bigint, OUT total_exec_time double precision, OUT min_exec_time double precision, OUT max_exec_time double precision, OUT mean_exec_time double precision, OUT stddev_exec_time double precision, OUT rows bigint, OUT shared_blks_hit bigint, OUT shared_blks_read bigint, OUT shared_blks_dirtied bigint, OUT shared_blks_written bigint, OUT local_blks_hit bigint, OUT local_blks_read bigint, OUT local_blks_dirtied bigint, OUT local_blks_written bigint, OUT temp_blks_read bigint, OUT temp_blks_written bigint, OUT blk_read_time double precision, OUT blk_write_time double precision, OUT temp_blk_read_time double precision, OUT temp_blk_write_time double precision, OUT wal_records bigint, OUT wal_fpi bigint, OUT wal_bytes numeric, OUT jit_functions bigint, OUT jit_generation_time double precision, OUT jit_inlining_count bigint, OUT jit_inlining_time double precision, OUT jit_optimization_count bigint, OUT jit_optimization_time double precision, OUT jit_emission_count bigint, OUT jit_emission_time double precision); Type: ACL; Schema: extensions; Owner: -

@@ -1,12 +1,16 @@
 """The ``/realtime`` WebSocket service: one session per connection, plus its background loops.
 
-A connection starts anonymous or with ``?token=``; ``auth`` replaces its identity on the
-same socket (every subscription is authorized again). ``subscribe`` is authorized by SQL
-as the caller (`gateway.rights`); with ``since`` the missed events of that topic are
-replayed from the outbox (or ``resync`` is sent when they were pruned) before live ones.
-SQL chooses what a replay sends (``events.replay``, given the caller's keys): only rows
-the caller may still see now, and withdrawal notices for those it no longer may.
-Connections are capped in all and per client address at the upgrade (`gateway.limits`).
+A connection starts anonymous, with ``?token=`` (or an ``Authorization`` header), or
+signed in by the access cookie of a cookie session, from an allowed Origin
+(`gateway.request_auth`: SQL's cookie rule); ``auth`` replaces its identity on the same
+socket (every subscription is authorized again). A cookie session's socket closes when its
+access token expires, like any other: the page refreshes its cookies and reconnects with
+``since``. ``subscribe`` is authorized by SQL as the caller (`gateway.rights`); with
+``since`` the missed events of that topic are replayed from the outbox (or ``resync`` is
+sent when they were pruned) before live ones. SQL chooses what a replay sends
+(``events.replay``, given the caller's keys): only rows the caller may still see now, and
+withdrawal notices for those it no longer may. Connections are capped in all and per
+client address at the upgrade (`gateway.limits`).
 
 Background loops: the outbox listener and reader (`gateway.outbox`), and the session
 sweep, which closes sockets whose session was revoked (at once, on NOTIFY
@@ -27,11 +31,11 @@ import time
 import weakref
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import psycopg
 from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request
 
 from core.settings import Settings
 from gateway import protocol
@@ -40,8 +44,8 @@ from gateway.limits import ANSWERS, Limits
 from gateway.metrics import Metrics
 from gateway.outbox import BATCH, Outbox
 from gateway.protocol import ProtocolError
+from gateway.request_auth import RequestAuth, http_status
 from gateway.rights import Principal, Rights
-from gateway.tokens import Token, verify
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +76,13 @@ class Realtime:
             settings.realtime_max_connections_per_address,
         )
         self.rights = Rights(authenticator_url)
+        self.auth = RequestAuth(self.rights, jwt_secret)
         self.outbox = Outbox(
             jobs_url,
             self.hub,
             poll_seconds=settings.realtime_poll_seconds,
             read_interval_seconds=settings.realtime_read_interval_seconds,
         )
-        self._jwt_secret = jwt_secret
         self._tasks: list[asyncio.Task[None]] = []
         # Weak: a connection whose upgrade fails after the check never reaches `serve`.
         self._handshakes: weakref.WeakKeyDictionary[ServerConnection, Principal] = (
@@ -134,9 +138,11 @@ class Realtime:
 
     # --- handshake and connection -----------------------------------------------------
 
-    async def handshake(self, connection: ServerConnection, path: str) -> tuple[int, str] | None:
-        """Check the connection caps and ``?token=`` before the upgrade; an (HTTP status,
-        body) pair refuses it."""
+    async def handshake(
+        self, connection: ServerConnection, request: Request
+    ) -> tuple[int, str] | None:
+        """Check the connection caps and who the caller is before the upgrade; an (HTTP
+        status, body) pair refuses it."""
         if self.stopping:
             return 503, protocol.error("unavailable", "the gateway is shutting down")
         refusal = self.limits.admit(connection)  # before any await: no overshoot
@@ -147,14 +153,12 @@ class Realtime:
             else:
                 message = f"at most {self.limits.max_per_address} connections per client address"
             return status, protocol.error(code, message)
-        tokens = parse_qs(urlsplit(path).query).get("token")
         try:
-            token = self._verify(tokens[0]) if tokens else None
+            token = await self.auth.authenticate("GET", request.path, request.headers.raw_items())
             self._handshakes[connection] = await self.rights.principal(token)
         except ProtocolError as exc:
             self.metrics.errors.labels(exc.code).inc()
-            status = 503 if exc.code == "unavailable" else 401
-            return status, protocol.error(exc.code, exc.message)
+            return http_status(exc), protocol.error(exc.code, exc.message)
         return None
 
     async def serve(self, connection: ServerConnection) -> None:
@@ -195,14 +199,8 @@ class Realtime:
 
     # --- auth -------------------------------------------------------------------------
 
-    def _verify(self, raw: str) -> Token:
-        secret = self._jwt_secret()
-        if secret is None:
-            raise ProtocolError("unavailable", "the gateway has no JWT secret yet")
-        return verify(raw, secret)
-
     async def _authenticate(self, client: Client, raw: str) -> None:
-        principal = await self.rights.principal(self._verify(raw))
+        principal = await self.rights.principal(self.auth.verify(raw))
         self.hub.set_principal(client, principal)
         self._schedule_expiry(client)
         for topic in list(client.subscriptions):

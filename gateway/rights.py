@@ -9,7 +9,9 @@ PostgREST) and then asks:
 * ``events.principal_keys(auth.claims())``: the delivery keys the caller holds, matched
   against each event's audience keys (`gateway.hub`);
 * ``events.authorize_subscription(topic)``: which registered topic pattern matches, and
-  whether its authorizer, run under the caller's row-level security, allows it.
+  whether its authorizer, run under the caller's row-level security, allows it;
+* ``auth.request_claims(method, headers, cookies)``, as anon: who a request signed in by
+  the access cookie is, after SQL's CSRF and Origin rule (`gateway.request_auth`).
 
 No rule lives here: this module only translates answers and driver errors.
 """
@@ -19,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg import errors
+from psycopg.types.json import Jsonb
 
 from gateway.backoff import close_quietly
 from gateway.protocol import ProtocolError
@@ -38,8 +41,15 @@ QUESTION_SECONDS = 5
 
 AsyncConn = psycopg.AsyncConnection[tuple[Any, ...]]
 
-#: check_request's stable codes (functions/core/auth_check_request) → the protocol's.
-_HOOK_CODES = {"auth.session_revoked": "session_revoked", "auth.token_incomplete": "invalid_token"}
+#: The stable codes of check_request and the cookie rule (functions/core/auth_check_request,
+#: functions/core/auth_cookies) → the protocol's.
+_HOOK_CODES = {
+    "auth.session_revoked": "session_revoked",
+    "auth.token_incomplete": "invalid_token",
+    "auth.invalid_token": "invalid_token",
+    "auth.token_expired": "token_expired",
+    "auth.csrf_failed": "csrf_failed",
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,19 @@ class Rights:
         """The caller's delivery keys; `ProtocolError` when the hook refuses the token."""
         row = await self._ask(token, "select events.principal_keys(auth.claims())", ())
         return Principal(keys=frozenset(row[0]), token=token)
+
+    async def cookie_claims(
+        self, method: str, headers: Mapping[str, str], cookies: Mapping[str, str]
+    ) -> dict[str, Any] | None:
+        """SQL's cookie rule, ``auth.request_claims``, asked as anon: the access cookie's
+        verified claims, or None when the request is not signed in by cookie;
+        `ProtocolError` when it refuses it (token, session, CSRF header, Origin)."""
+        (claims,) = await self._ask(
+            None,
+            "select auth.request_claims(%s, %s, %s)",
+            (method, Jsonb(dict(headers)), Jsonb(dict(cookies))),
+        )
+        return None if claims is None else dict(claims)
 
     async def authorize(self, token: Token | None, topic: str) -> str:
         """The pattern ``topic`` matches, if the caller may follow it; else `ProtocolError`."""

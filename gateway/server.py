@@ -161,7 +161,7 @@ class Gateway:
                     f"{METRICS_PATH}",
                 },
             )
-        refused = await self.realtime.handshake(connection, request.path)
+        refused = await self.realtime.handshake(connection, request)
         if refused is not None:
             code, text = refused
             response = connection.respond(code, text + "\n")

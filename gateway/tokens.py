@@ -68,6 +68,11 @@ def verify(raw: str, secret: str) -> Token:
         raise ProtocolError("token_expired", "the access token has expired; refresh it") from None
     except jwt.InvalidTokenError as exc:
         raise ProtocolError("invalid_token", f"the access token is not valid: {exc}") from None
+    return from_claims(claims)
+
+
+def from_claims(claims: dict[str, Any]) -> Token:
+    """A `Token` of claims already verified (by `verify`, or by SQL for a cookie)."""
     role = claims.get("role", ANON_ROLE)
     if not isinstance(role, str) or not role:
         raise ProtocolError("invalid_token", "the access token's `role` claim is not a role name")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import psycopg
@@ -40,12 +40,21 @@ def jobs_url(superuser_url: str, secrets: Secrets) -> str:
     return with_credentials(superuser_url, JOBS_ROLE, secrets.platform_jobs_password)
 
 
-def configure(superuser_url: str, secrets: Secrets, *, retention_hours: float = 24.0) -> None:
-    """Set the login roles' passwords, the JWT secret and the event retention, then reload
-    PostgREST's config (the exposed schemas come from the module registry) and schema.
+def configure(
+    superuser_url: str,
+    secrets: Secrets,
+    *,
+    retention_hours: float = 24.0,
+    origins: Sequence[str] | None = None,
+) -> None:
+    """Set the login roles' passwords, the JWT secret, the event retention and the origins
+    that may use cookie sessions, then reload PostgREST's config (the exposed schemas come
+    from the module registry) and schema.
 
     One transaction; run it after every deploy (``inv up``, ``inv db.deploy`` do).
-    ``retention_hours`` is how long realtime clients can resume (``events.config``).
+    ``retention_hours`` is how long realtime clients can resume (``events.config``);
+    ``origins`` replace ``auth.config.allowed_origins`` (docs/auth.md); None leaves them
+    as they are (a restore keeps the backup's).
     """
     doing = "configure the database"
     with translate_errors(doing), connect(superuser_url, doing) as conn:
@@ -59,6 +68,10 @@ def configure(superuser_url: str, secrets: Secrets, *, retention_hours: float = 
                 )
             )
         conn.execute("select auth.set_jwt_secret(%s)", (secrets.jwt_secret,))
+        row = conn.execute("select to_regprocedure('auth.set_allowed_origins(text[])')").fetchone()
+        # absent when deployed only up to a tag
+        if origins is not None and row is not None and row[0] is not None:
+            conn.execute("select auth.set_allowed_origins(%s)", (list(origins),))
         row = conn.execute("select to_regclass('events.config') is not null").fetchone()
         if row is not None and row[0]:  # absent when deployed only up to @core-1.0
             conn.execute(

@@ -163,11 +163,15 @@ class Stack:
         self.configure()
 
     def configure(self) -> None:
-        self.say("database: setting role passwords, the JWT secret and the event retention")
+        self.say(
+            "database: setting role passwords, the JWT secret, the event retention and the "
+            "origins that may use cookie sessions"
+        )
         database.configure(
             self.settings.superuser_url,
             self.settings.secrets,
             retention_hours=self.settings.events_retention_hours,
+            origins=self.settings.session_origins,
         )
 
     def start_gateway(self, timeout: float = 15.0) -> None:

@@ -82,3 +82,19 @@ def test_a_wrong_secret_is_never_echoed() -> None:
         Settings.from_env({"DATABASE_URL": url})
     assert "hunter2" not in str(caught.value)
     assert "hunter2" not in repr(Settings(database_url="postgresql://u:hunter2@h/db"))
+
+
+def test_cors_origins_are_origins_split_and_lower_cased() -> None:
+    settings = Settings.from_env(
+        {"PLATFORM_CORS_ORIGINS": " https://App.example:8443 , http://127.0.0.1:8443,"}
+    )
+    assert settings.cors_origin_list == ("https://app.example:8443", "http://127.0.0.1:8443")
+    assert settings.session_origins == (
+        "https://127.0.0.1:8443",
+        "https://app.example:8443",
+        "http://127.0.0.1:8443",
+    ), "the front door's own origin first, then the listed ones"
+    assert Settings.from_env({}).session_origins == ("https://127.0.0.1:8443",)
+    for bad in ("https://app.example/", "app.example", "https://a.example, ftp://b.example"):
+        with pytest.raises(SettingsError, match="PLATFORM_CORS_ORIGINS"):
+            Settings.from_env({"PLATFORM_CORS_ORIGINS": bad})

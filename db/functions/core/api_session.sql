@@ -1,72 +1,24 @@
 -- Deploy platform:functions/core/api_session to pg
--- requires: functions/core/auth_tokens
--- requires: functions/core/auth_throttle
--- requires: functions/core/auth_claims
+-- requires: functions/core/api_session@platform-2.0
+-- requires: functions/core/auth_cookies
 --
--- What a signed-in user does with their own account:
---   GET  /rpc/me               200 {id, email, username, privileges, created_at}
---                              (privileges as the access token carries them)
---   POST /rpc/logout           200 {sessions_revoked}; {"everywhere": true}
---                              ends every session of the user
---   POST /rpc/change_password {current_password, new_password}
---        200 new tokens (every earlier session is revoked)
---        403 auth.wrong_password (counts as a failed login) | 429 | 422
--- Anonymous callers get PostgREST's 401 (no EXECUTE for anon).
+-- Rework (issue 21):
+--   POST /rpc/logout          a cookie session (or `X-Session: cookie`) also gets
+--                             the three cookies cleared (Set-Cookie, Max-Age=0)
+--   POST /rpc/change_password throttled by client address as well as by e-mail
+--                             (auth.throttled before bcrypt; a wrong current
+--                             password counts as a failed login from that
+--                             address); a cookie session gets its fresh
+--                             tokens as cookies (auth.deliver_tokens)
+-- api.me and auth.require_user are unchanged.
 
 begin;
 
 set local search_path = '';
+set local lock_timeout = '5s';
+set local statement_timeout = '5min';
 
-create function auth.require_user() returns uuid
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  user_id uuid := auth.uid();
-begin
-  if user_id is null then
-    perform platform.raise_error(401, 'auth.not_authenticated', 'an access token is required');
-  end if;
-  return user_id;
-end
-$$;
-comment on function auth.require_user() is 'The caller''s user id; raises 401 when anonymous.';
-grant execute on function auth.require_user() to anon, authenticated;
-select platform.declare_api_function('core', 'auth.require_user()',
-  array['anon', 'authenticated'],
-  'Caller-run functions refuse anonymous callers with 401 through it.');
-
-create function api.me() returns json
-language plpgsql stable
-security definer
-set search_path = ''
-as $$
-declare
-  result json;
-begin
-  -- privileges: those of the caller's token, i.e. what SQL grants this request
-  -- (auth.has_privilege reads the same claim); a grant shows after a refresh.
-  select pg_catalog.json_build_object(
-           'id', u.id, 'email', u.email::text, 'username', u.username::text,
-           'privileges', coalesce(auth.claims() operator(pg_catalog.->) 'privileges', '[]'),
-           'created_at', u.created_at)
-    into result
-    from auth.users u
-   where u.id = auth.require_user();
-  if result is null then
-    perform platform.raise_error(401, 'auth.not_authenticated', 'the account no longer exists');
-  end if;
-  return result;
-end
-$$;
-comment on function api.me() is 'The signed-in user: {id, email, username, privileges, created_at}.';
-revoke execute on function api.me() from public;
-grant execute on function api.me() to authenticated;
-select platform.declare_api_function('core', 'api.me()',
-  array['authenticated'],
-  'GET /rpc/me: a signed-in user reads their own account (definer: auth.users is private).');
-
-create function api.logout(everywhere boolean default false) returns json
+create or replace function api.logout(everywhere boolean default false) returns json
 language plpgsql volatile
 security definer
 set search_path = ''
@@ -82,23 +34,24 @@ begin
      and s.user_id = caller
      and (s.id = this_session or coalesce(everywhere, false));
   get diagnostics revoked = row_count;
+  if auth.session_mode() = 'cookie' then
+    perform auth.expire_session_cookies();
+  end if;
   return pg_catalog.json_build_object('sessions_revoked', revoked);
 end
 $$;
 comment on function api.logout(boolean) is
-  'End this session (or every session of the user with everywhere = true); its tokens stop working at once.';
-revoke execute on function api.logout(boolean) from public;
-grant execute on function api.logout(boolean) to authenticated;
-select platform.declare_api_function('core', 'api.logout(boolean)',
-  array['authenticated'],
-  'POST /rpc/logout: a signed-in user ends their own session(s) (definer: auth.sessions is private).');
+  'End this session (or every session of the user with everywhere = true); its tokens stop working at once, '
+  'its cookies are cleared.';
 
-create function api.change_password(current_password text, new_password text) returns json
+create or replace function api.change_password(current_password text, new_password text) returns json
 language plpgsql volatile
 security definer
 set search_path = ''
 as $$
 declare
+  address inet := auth.request_address();
+  mode text := auth.session_mode();
   usr auth.users;
   locked json;
 begin
@@ -108,13 +61,13 @@ begin
   if usr.id is null then
     perform platform.raise_error(401, 'auth.not_authenticated', 'the account no longer exists');
   end if;
-  locked := auth.throttled(usr.email);
+  locked := auth.throttled(usr.email, address);
   if locked is not null then
     return locked;
   end if;
   if current_password is null
      or usr.password_hash <> extensions.crypt(current_password, usr.password_hash) then
-    perform auth.note_failed_login(usr.email);
+    perform auth.note_failed_login(usr.email, address);
     return platform.error_response(403, 'auth.wrong_password', 'current_password is incorrect');
   end if;
   perform auth.validate_password(new_password, 'new_password');
@@ -130,16 +83,11 @@ begin
   update auth.sessions
      set revoked_at = pg_catalog.now(), revoked_reason = 'password_change'
    where user_id = usr.id and revoked_at is null;
-  perform auth.clear_failed_logins(usr.email);
-  return auth.start_session(usr.id);
+  perform auth.clear_failed_logins(usr.email, address);
+  return auth.deliver_tokens(auth.start_session(usr.id), mode);
 end
 $$;
 comment on function api.change_password(text, text) is
-  'Change the password: every existing session is revoked and fresh tokens are returned.';
-revoke execute on function api.change_password(text, text) from public;
-grant execute on function api.change_password(text, text) to authenticated;
-select platform.declare_api_function('core', 'api.change_password(text, text)',
-  array['authenticated'],
-  'POST /rpc/change_password: a signed-in user changes their own password, knowing the current one (definer).');
+  'Change the password: every existing session is revoked and fresh tokens are returned (as cookies to a cookie session).';
 
 commit;

@@ -1,77 +1,68 @@
 -- Deploy platform:functions/core/auth_check_request to pg
--- requires: schema/core/auth_sessions
--- requires: functions/core/auth_claims
--- requires: functions/core/platform_errors
+-- requires: functions/core/auth_check_request@platform-2.0
+-- requires: functions/core/auth_cookies
 --
--- PostgREST's `db-pre-request` hook: runs before every request, after the
--- JWT signature and `exp` were checked and the role was switched.
--- PostgREST 12 does not require `exp` nor know about sessions, so this does:
---   * anonymous requests pass; who a token makes the caller is decided by
---     auth.claims_principal (functions/auth_claims), the rule the realtime
---     gateway shares: a token that is neither anonymous nor a user's
---     (e.g. `sub` and `sid` under role anon) is refused (401
---     auth.token_incomplete);
---   * any token must carry a numeric `exp` and a session id `sid`
---     (401 auth.token_incomplete);
---   * the session must be live and belong to `sub` (401 auth.session_revoked):
---     logout, password change and refresh-token reuse take effect on the
---     very next request, not when the access token expires.
--- One primary-key lookup; SECURITY DEFINER because API roles cannot read
--- auth.sessions.
+-- Rework (issue 21): the pre-request hook also accepts the access cookie.
+-- PostgREST verifies only the Authorization header's JWT; a request that sends
+-- the __Host-access cookie instead reaches the hook as an anonymous one (role
+-- anon, claims {"role": "anon"}). The hook then asks auth.request_claims (the
+-- one cookie rule, shared with the gateway: signature and claims verified in
+-- SQL, live session, X-CSRF-Token on state-changing methods, Origin) and
+-- switches to the token's role and claims exactly as PostgREST does for a
+-- Bearer token, so row-level security sees the user:
+--     set_config('request.jwt.claims', claims), set_config('role', 'authenticated')
+-- both transaction-local. It marks the request `auth.session_via = cookie`,
+-- so login, refresh and change_password answer with cookies.
+--   * A Bearer token (any claims PostgREST verified) is checked as before, by
+--     auth.check_session: a user's token needs exp, sid and a live session
+--     (401 auth.token_incomplete, auth.session_revoked); cookies are ignored.
+--   * Anonymous without the cookie: one setting read and one string search.
+-- No longer SECURITY DEFINER: PostgreSQL refuses `set role` inside a definer
+-- function. The definer work (sessions, the secret) is in auth.check_session
+-- and auth.request_claims. The SET clause (search_path) does not undo the role
+-- change: only the clause's own setting is restored when the function returns.
+-- A cookie request refused for lack of a privilege answers 401, not 403:
+-- PostgREST decides that from the role it started with (anon).
 
 begin;
 
 set local search_path = '';
+set local lock_timeout = '5s';
+set local statement_timeout = '5min';
 
-create function auth.check_request() returns void
-language plpgsql stable
-security definer
+create or replace function auth.check_request() returns void
+language plpgsql volatile
+security invoker
 set search_path = ''
 as $$
 declare
   claims jsonb := auth.claims();
-  session_id text;
-  live boolean;
+  cookies text;
 begin
-  case auth.claims_principal(claims)
-    when 'anonymous' then
-      return;
-    when 'invalid' then
-      perform platform.raise_error(401, 'auth.token_incomplete',
-        'the access token must have the role authenticated and name a user (sub)', null,
-        'log in to get a complete token');
-    else
-      null;  -- a user's token: check it below
-  end case;
-  if pg_catalog.jsonb_typeof(claims -> 'exp') is distinct from 'number' then
-    perform platform.raise_error(401, 'auth.token_incomplete',
-      'the access token has no expiry (exp)', null, 'log in to get a complete token');
+  if auth.claims_principal(claims) <> 'anonymous' then
+    perform auth.check_session(claims);
+    return;
   end if;
-  session_id := claims ->> 'sid';
-  if session_id is null
-     or session_id !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
-    perform platform.raise_error(401, 'auth.token_incomplete',
-      'the access token names no session (sid)', null, 'log in to get a complete token');
+  cookies := pg_catalog.current_setting('request.cookies', true);
+  if cookies is null or pg_catalog.strpos(cookies, '"__Host-access"') = 0 then
+    return;
   end if;
-  select s.revoked_at is null
-         and s.expires_at > pg_catalog.now()
-         and s.user_id::text = claims ->> 'sub'
-    into live
-    from auth.sessions s
-   where s.id = session_id::uuid;
-  if live is distinct from true then
-    perform platform.raise_error(401, 'auth.session_revoked',
-      'the session of this access token has ended', null, 'log in again');
+  claims := auth.request_claims(pg_catalog.current_setting('request.method', true),
+                                pg_catalog.current_setting('request.headers', true)::jsonb,
+                                cookies::jsonb);
+  if claims is not null then
+    perform pg_catalog.set_config('request.jwt.claims', claims::text, true);
+    perform pg_catalog.set_config('auth.session_via', 'cookie', true);
+    perform pg_catalog.set_config('role', claims ->> 'role', true);
   end if;
 end
 $$;
 comment on function auth.check_request() is
-  'PostgREST db-pre-request: refuse tokens without exp/sid and tokens of revoked sessions.';
+  'PostgREST db-pre-request: refuse tokens without exp/sid or of revoked sessions; accept the access cookie (CSRF checked).';
 
-revoke execute on function auth.check_request() from public;
-grant execute on function auth.check_request() to anon, authenticated;
+select platform.forget_api_function('auth.check_request()');
 select platform.declare_api_function('core', 'auth.check_request()',
   array['anon', 'authenticated'],
-  'PostgREST''s db-pre-request runs it as the caller on every request (definer: reads auth.sessions).');
+  'PostgREST''s db-pre-request runs it as the caller on every request (invoker: it switches role for cookie sessions).');
 
 commit;

@@ -177,6 +177,57 @@ begin
 end
 $$;
 
+-- One HTTP request as PostgREST 12 sets it up, up to its pre-request hook: a fresh
+-- response (no status, no headers), request.method, request.path, request.headers (names
+-- in lower case; PostgREST leaves Cookie out of them) and request.cookies; role anon
+-- with claims {"role": "anon"} without a Bearer token, or with one the token's role and
+-- claims and an `authorization` header; then auth.check_request(), as PostgREST runs
+-- it (a cookie session switches role and claims there). Raises what the hook raises.
+create function tests.request(
+  method text, path text default '/', headers jsonb default '{}', cookies jsonb default '{}',
+  bearer text default null
+) returns void
+language plpgsql volatile
+as $$
+declare
+  claims jsonb := case when bearer is null then '{"role": "anon"}' else tests.jwt_claims(bearer) end;
+begin
+  perform set_config('role', 'none', true);
+  perform set_config('response.status', '', true);
+  perform set_config('response.headers', '', true);
+  perform set_config('auth.session_via', '', true);
+  perform set_config('request.method', upper(method), true);
+  perform set_config('request.path', path, true);
+  perform set_config('request.headers',
+    (case when bearer is null then headers
+          else headers || jsonb_build_object('authorization', 'Bearer ' || bearer) end)::text, true);
+  perform set_config('request.cookies', cookies::text, true);
+  perform set_config('request.jwt.claims', claims::text, true);
+  perform set_config('role', coalesce(claims ->> 'role', 'anon'), true);
+  perform auth.check_request();
+end
+$$;
+
+-- The Set-Cookie headers of the current response (response.headers), one row each:
+-- the cookie's name, value and attributes ("Path=/; Max-Age=900; HttpOnly; ...").
+create function tests.set_cookies() returns table (name text, value text, attributes text)
+language sql stable
+as $$
+  select split_part(c.pair, '=', 1), substr(c.pair, strpos(c.pair, '=') + 1), c.attributes
+    from jsonb_array_elements(coalesce(nullif(current_setting('response.headers', true), '')::jsonb, '[]')) h,
+         lateral (select split_part(h ->> 'Set-Cookie', '; ', 1) as pair,
+                         substr(h ->> 'Set-Cookie', strpos(h ->> 'Set-Cookie', '; ') + 2) as attributes) c
+   where h ? 'Set-Cookie'
+$$;
+
+-- The cookies the current response set, as a browser would send them back: name ->
+-- value (cleared ones left out), ready for tests.request(..., cookies => ...).
+create function tests.cookie_jar() returns jsonb
+language sql stable
+as $$
+  select coalesce(jsonb_object_agg(name, value), '{}') from tests.set_cookies() where value <> ''
+$$;
+
 -- Every helper above, and every module's (loaded after this file), runs as the caller.
 grant execute on all functions in schema tests to public;
 alter default privileges in schema tests grant execute on functions to public;

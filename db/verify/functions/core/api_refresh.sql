@@ -6,5 +6,7 @@ select 1 / pg_catalog.has_function_privilege('anon', 'api.refresh(text)', 'execu
 select 1 / (select pg_catalog.count(*) from pg_catalog.pg_proc
              where oid = 'api.refresh(text)'::regprocedure
                and prosecdef and proconfig @> array['search_path=""'])::int;
+-- `{}` (the refresh cookie) finds it: the argument has a default
+select 1 / (select pronargdefaults from pg_catalog.pg_proc where oid = 'api.refresh(text)'::regprocedure)::int;
 
 rollback;
