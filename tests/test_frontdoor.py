@@ -236,7 +236,7 @@ def test_preflights_are_answered_by_nginx(door: httpx.Client, upstreams: Upstrea
     assert "POST" in cors["access-control-allow-methods"][0]
     allowed_headers = cors["access-control-allow-headers"][0]
     for name in ("Authorization", "Content-Type", "Prefer", "Accept-Profile", "Content-Profile",
-                 "Range", "X-CSRF-Token", "X-Client-Info"):  # fmt: skip
+                 "Range", "X-CSRF-Token", "X-Session", "X-Client-Info"):  # fmt: skip
         assert name in allowed_headers, name
     assert_secure(allowed)
 
