@@ -85,6 +85,15 @@ class Settings:
     realtime_read_interval_seconds: float = setting(0.025, "PLATFORM_REALTIME_READ_INTERVAL", "Seconds between outbox reads under load (0: no wait)", between(0, 10, high_included=False))
     realtime_session_check_seconds: float = setting(5.0, "PLATFORM_REALTIME_SESSION_CHECK", "Seconds between checks that signed-in sockets' sessions still exist", POSITIVE)
     realtime_drain_seconds: float = setting(5.0, "PLATFORM_REALTIME_DRAIN", "Seconds the gateway drains clients on shutdown", POSITIVE)
+    # Storage (gateway/storage/); see docs/storage.md.
+    storage_port: int = setting(3003, "PLATFORM_STORAGE_PORT", "Port of the gateway's storage service (/storage/object/..., /storage/public/...), on the gateway's address", PORT)
+    storage_dir_setting: str | None = setting(None, "PLATFORM_STORAGE_DIR", "Folder of uploaded files (public/, private/ and .tmp/ inside); default: <data folder>/storage", shown_default="var/storage")
+    storage_max_pixels: int = setting(50_000_000, "PLATFORM_STORAGE_MAX_PIXELS", "Largest image accepted, in pixels (width x height): bigger ones are refused as decompression bombs", POSITIVE)
+    storage_variant_workers: int = setting(2, "PLATFORM_STORAGE_VARIANT_WORKERS", "Image variants made at once (threads running Pillow)", POSITIVE)
+    storage_variant_queue: int = setting(100, "PLATFORM_STORAGE_VARIANT_QUEUE", "Images waiting for their variants in the gateway; the rest wait in SQL (variants_status pending)", POSITIVE)
+    storage_db_pool: int = setting(4, "PLATFORM_STORAGE_DB_POOL", "Connections the storage service keeps to ask SQL as the caller", POSITIVE)
+    storage_sweep_seconds: float = setting(3600.0, "PLATFORM_STORAGE_SWEEP_SECONDS", "Seconds between orphan sweeps of the storage folder (files no row holds; 0: never)", NOT_NEGATIVE)
+    storage_orphan_grace_seconds: float = setting(600.0, "PLATFORM_STORAGE_ORPHAN_GRACE", "A file (or temporary upload) younger than this is never swept", NOT_NEGATIVE)
     # Monitoring (gateway/monitor.py, ops/monitoring.py); see docs/monitoring.md.
     monitor_cache_seconds: float = setting(10.0, "PLATFORM_MONITOR_CACHE_SECONDS", "Seconds one reading of the statistics serves /metrics and /healthz (0: every time)", NOT_NEGATIVE)
     monitor_statement_timeout_seconds: float = setting(2.0, "PLATFORM_MONITOR_STATEMENT_TIMEOUT", "Statement timeout of the monitoring queries, in seconds", POSITIVE)
@@ -148,6 +157,13 @@ class Settings:
         return self.data_dir / "backups"
 
     @property
+    def storage_dir(self) -> Path:
+        """Uploaded files: ``public/<bucket>/<path>``, ``private/<bucket>/<path>``, ``.tmp``."""
+        if self.storage_dir_setting is not None:
+            return Path(self.storage_dir_setting).resolve()
+        return self.data_dir / "storage"
+
+    @property
     def tools_dir(self) -> Path:
         return self.project_root / ".tools"
 
@@ -204,6 +220,10 @@ class Settings:
     @property
     def gateway_url(self) -> str:
         return f"http://{url_host(self.gateway_host)}:{self.gateway_port}"
+
+    @property
+    def storage_url(self) -> str:
+        return f"http://{url_host(self.gateway_host)}:{self.storage_port}"
 
     @property
     def realtime_url(self) -> str:

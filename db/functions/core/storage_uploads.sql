@@ -15,6 +15,7 @@
 --       403 storage.forbidden         the bucket's write rule says no (default: only
 --                                     under your own folder <user id>/...)
 --       415 storage.type_not_allowed  the type read from the file's magic bytes
+--       400 storage.extension_mismatch  the path's extension does not match that type
 --       413 storage.too_large         the declared size (Content-Length) is over the limit
 --       409 storage.object_exists     POST on a taken path (PUT replaces your own)
 --     then reserves the path: a pending row owned by the caller (or, for PUT, the
@@ -61,6 +62,27 @@ as $$
 $$;
 comment on function storage_private.lock_files(text, text) is
   'Take the locks a file change holds until commit: the shared files lock (backups) and the object path''s lock.';
+
+-- A file's name must not lie about its content: its extension matches the type read
+-- from its magic bytes (a PNG named x.html would be served as HTML by anything that
+-- goes by the name). Other types may not take an extension browsers run.
+create function storage_private.extension_allowed(path text, content_type text) returns boolean
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select case content_type
+           when 'image/png' then e.ext is not distinct from 'png'
+           when 'image/jpeg' then e.ext in ('jpg', 'jpeg')
+           when 'image/gif' then e.ext is not distinct from 'gif'
+           when 'image/webp' then e.ext is not distinct from 'webp'
+           when 'application/pdf' then e.ext is not distinct from 'pdf'
+           else e.ext is null or e.ext <> all (array['html', 'htm', 'xhtml', 'shtml', 'svg', 'svgz', 'xml',
+                                                   'xsl', 'js', 'mjs', 'css', 'php', 'swf'])
+         end
+    from (select pg_catalog.lower(pg_catalog.substring(path, '\.([A-Za-z0-9]+)$')) as ext) e
+$$;
+comment on function storage_private.extension_allowed(text, text) is
+  'Whether a path''s extension agrees with the content type read from the file (.png for image/png...).';
 
 create function storage_private.error_details(field text, extra jsonb default '{}') returns text
 language sql immutable parallel safe
@@ -149,6 +171,11 @@ begin
       pg_catalog.format('content type %s is not allowed in bucket %s', coalesce(content_type, 'unknown'), bucket),
       storage_private.error_details('content_type', pg_catalog.jsonb_build_object('allowed', rules.allowed_types)),
       'the type is read from the file''s content, not its name');
+  end if;
+  if not storage_private.extension_allowed(path, content_type) then
+    perform platform.raise_error(400, 'storage.extension_mismatch',
+      pg_catalog.format('path %s does not end with an extension of its content type %s', path, content_type),
+      storage_private.error_details('path'), 'name the file after its content (.png for a PNG...)');
   end if;
   if declared_size > rules.max_bytes then
     perform platform.raise_error(413, 'storage.too_large',
@@ -322,7 +349,7 @@ revoke execute on function storage_private.reserve_object(text, text, boolean),
   storage_private.abort_upload(uuid), storage_private.object_by_rule(text, text),
   storage_private.lock_files(text, text) from public;
 grant execute on function storage_private.file_of(boolean, text, text),
-  storage_private.error_details(text, jsonb), storage_private.path_is_valid(text),
+  storage_private.error_details(text, jsonb), storage_private.extension_allowed(text, text), storage_private.path_is_valid(text),
   storage_private.authorize_read(text, text), storage_private.object_by_rule(text, text)
   to anon, authenticated;
 grant execute on function storage_private.begin_upload(text, text, text, bigint, boolean),
@@ -337,6 +364,8 @@ select platform.declare_api_function('storage', 'storage_private.file_of(boolean
   array['anon', 'authenticated'], 'Where an object''s file lives, for the caller-run storage functions; reads no data.');
 select platform.declare_api_function('storage', 'storage_private.error_details(text, jsonb)',
   array['anon', 'authenticated'], 'The details of a storage error (the field), for caller-run functions; reads no data.');
+select platform.declare_api_function('storage', 'storage_private.extension_allowed(text, text)',
+  array['anon', 'authenticated'], 'The file-name rule (extension agrees with the content type), for begin_upload; reads no data.');
 select platform.declare_api_function('storage', 'storage_private.path_is_valid(text)',
   array['anon', 'authenticated'], 'The object path rule, checked by caller-run storage functions; reads no data.');
 select platform.declare_api_function('storage', 'storage_private.authorize_read(text, text)',

@@ -5,6 +5,7 @@ begin;
 select platform.forget_api_function(f::regprocedure) from unnest(array[
   'storage_private.file_of(boolean, text, text)', 'storage_private.error_details(text, jsonb)',
   'storage_private.path_is_valid(text)', 'storage_private.authorize_read(text, text)',
+  'storage_private.extension_allowed(text, text)',
   'storage_private.object_by_rule(text, text)',
   'storage_private.begin_upload(text, text, text, bigint, boolean)',
   'storage_private.reserve_object(text, text, boolean)',
@@ -20,6 +21,7 @@ drop function storage_private.finish_upload(uuid, bigint, text, text, integer, i
 drop function storage_private.begin_upload(text, text, text, bigint, boolean);
 drop function storage_private.reserve_object(text, text, boolean);
 drop function storage_private.error_details(text, jsonb);
+drop function storage_private.extension_allowed(text, text);
 drop function storage_private.lock_files(text, text);
 drop function storage_private.file_of(boolean, text, text);
 
