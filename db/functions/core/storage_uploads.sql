@@ -222,6 +222,11 @@ begin
       pg_catalog.format('content type %s is not allowed in bucket %s', coalesce(content_type, 'unknown'), rules.id),
       storage_private.error_details('content_type', pg_catalog.jsonb_build_object('allowed', rules.allowed_types)));
   end if;
+  if not storage_private.extension_allowed(o.path, content_type) then
+    perform platform.raise_error(400, 'storage.extension_mismatch',
+      pg_catalog.format('path %s does not end with an extension of its content type %s', o.path, content_type),
+      storage_private.error_details('path'));
+  end if;
   perform storage_private.lock_files(o.bucket_id, o.path);
   -- A replaced object's variants are named after its old content: they go.
   if o.status = 'ready' and o.variants <> '{}' then
@@ -352,6 +357,9 @@ grant execute on function storage_private.file_of(boolean, text, text),
   storage_private.error_details(text, jsonb), storage_private.extension_allowed(text, text), storage_private.path_is_valid(text),
   storage_private.authorize_read(text, text), storage_private.object_by_rule(text, text)
   to anon, authenticated;
+-- begin_upload and delete_object answer anonymous callers 401 themselves.
+grant execute on function storage_private.begin_upload(text, text, text, bigint, boolean),
+  storage_private.delete_object(text, text) to anon;
 grant execute on function storage_private.begin_upload(text, text, text, bigint, boolean),
   storage_private.reserve_object(text, text, boolean),
   storage_private.finish_upload(uuid, bigint, text, text, integer, integer),
@@ -373,7 +381,7 @@ select platform.declare_api_function('storage', 'storage_private.authorize_read(
 select platform.declare_api_function('storage', 'storage_private.object_by_rule(text, text)',
   array['anon', 'authenticated'], 'Definer: the object authorize_read may serve once the bucket''s read rule, run as the caller, said yes.');
 select platform.declare_api_function('storage', 'storage_private.begin_upload(text, text, text, bigint, boolean)',
-  array['authenticated'], 'The gateway asks, as the uploader, whether they may upload there (the bucket''s rules) and reserves the path.');
+  array['anon', 'authenticated'], 'The gateway asks, as the uploader, whether they may upload there (the bucket''s rules) and reserves the path.');
 select platform.declare_api_function('storage', 'storage_private.reserve_object(text, text, boolean)',
   array['authenticated'], 'Definer: writes the caller''s pending row once begin_upload applied the rules; never exposed by PostgREST.');
 select platform.declare_api_function('storage', 'storage_private.finish_upload(uuid, bigint, text, text, integer, integer)',
@@ -381,7 +389,7 @@ select platform.declare_api_function('storage', 'storage_private.finish_upload(u
 select platform.declare_api_function('storage', 'storage_private.abort_upload(uuid)',
   array['authenticated'], 'Definer: the gateway drops the caller''s own pending row after a failed upload.');
 select platform.declare_api_function('storage', 'storage_private.delete_object(text, text)',
-  array['authenticated'], 'The gateway deletes an object as the caller, under the delete policy.');
+  array['anon', 'authenticated'], 'The gateway deletes an object as the caller, under the delete policy.');
 select platform.declare_api_function('storage', 'storage_private.lock_files(text, text)',
   array['authenticated'], 'finish_upload locks the object''s file until commit (advisory locks only).');
 
