@@ -168,6 +168,8 @@ class Stack:
             self.say(f"gateway: running on {s.gateway_url}")
         else:
             ensure_port_free(s.gateway_host, s.gateway_port, "the gateway", "PLATFORM_GATEWAY_PORT")
+            storage = "the gateway's storage service"
+            ensure_port_free(s.gateway_host, s.storage_port, storage, "PLATFORM_STORAGE_PORT")
             gateway.start()
             self.say(f"gateway: started on {s.gateway_url}")
         healthy = wait_until(lambda: self._healthz() == 200 or gateway.exited_early(), timeout)

@@ -35,6 +35,8 @@ Message = dict[str, Any]
 class GatewayProcess:
     url: str
     process: subprocess.Popen[bytes]
+    storage_url: str = ""
+    storage_dir: Path = Path()
 
     @property
     def realtime_url(self) -> str:
@@ -61,12 +63,16 @@ def gateway(
     the realtime reader has read the outbox (events committed later are delivered live).
     """
     port = port or free_port()
+    storage_port = free_port()
     env = {
         **os.environ,
         "PLATFORM_DATA_DIR": str(TEST_DATA_DIR),
         "PLATFORM_PG_PORT": str(TEST_PG_PORT),
         "PLATFORM_DB_NAME": db_name,
         "PLATFORM_GATEWAY_PORT": str(port),
+        # Every test gateway has its storage service on a port and in a folder of its own.
+        "PLATFORM_STORAGE_PORT": str(storage_port),
+        "PLATFORM_STORAGE_DIR": str(TEST_DATA_DIR / "storage" / f"{db_name}-{port}"),
         "PLATFORM_SCHEDULER_TICK": "0",
         **(extra_env or {}),
     }
@@ -80,7 +86,12 @@ def gateway(
         stdout=output,
         stderr=output,
     )
-    running = GatewayProcess(f"http://127.0.0.1:{port}", process)
+    running = GatewayProcess(
+        f"http://127.0.0.1:{port}",
+        process,
+        storage_url=f"http://127.0.0.1:{env['PLATFORM_STORAGE_PORT']}",
+        storage_dir=Path(env["PLATFORM_STORAGE_DIR"]),
+    )
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -186,9 +186,11 @@ class Keeper:
         with contextlib.suppress(FileNotFoundError):
             for entry in os.scandir(root / TMP):
                 with contextlib.suppress(FileNotFoundError):
-                    # ctime: a hard link kept while a file is replaced is new, its mtime old
+                    # A hard link kept while a file is replaced (tree.Placed) is new but
+                    # has the old file's mtime: its ctime tells its age.
                     stat = entry.stat()
-                    if entry.is_file() and max(stat.st_mtime, stat.st_ctime) < cutoff:
+                    age = stat.st_ctime if entry.name.endswith(".previous") else stat.st_mtime
+                    if entry.is_file() and age < cutoff:
                         temps.append(Path(entry.path))
         return found, temps
 

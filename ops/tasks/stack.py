@@ -84,6 +84,7 @@ def _summary(s: Settings) -> str:
             f"  API (PostgREST)     {s.api_url}/   (OpenAPI description at /)",
             f"  Gateway health      {s.gateway_url}/healthz",
             f"  Realtime WebSocket  {s.realtime_url}",
+            f"  Storage (uploads)   {s.storage_url}/storage/object/<bucket>/<path>",
             f"  Database for DBAs   DATABASE_URL={s.superuser_url}",
             "",
             "Try it:",
