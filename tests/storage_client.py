@@ -41,7 +41,7 @@ class Db:
 
     def run(self, query: str, *params: object) -> list[tuple[Any, ...]]:
         with psycopg.connect(self.url, autocommit=True) as conn:
-            cur = conn.execute(query, params)
+            cur = conn.execute(query, params or None)
             return cur.fetchall() if cur.description else []
 
     def user(self) -> tuple[str, str]:

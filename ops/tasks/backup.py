@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from invoke.context import Context
 from invoke.tasks import task
@@ -43,7 +44,12 @@ def create(c: Context, kind: str = "logical", verify: bool = True, jobs: int = J
         manifest = physical.create(backup_repo(s), store, s.db_name, say=say)
     else:
         manifest = logical.create(
-            s.superuser_url, store, compress=s.backup_compress, jobs=int(jobs), say=say
+            s.superuser_url,
+            store,
+            compress=s.backup_compress,
+            jobs=int(jobs),
+            say=say,
+            storage_dir=s.storage_dir,
         )
     if verify:
         _verify(manifest, store, int(jobs))
@@ -99,6 +105,8 @@ def verify(c: Context, backup: str | None = None, jobs: int = JOBS) -> None:
         "database": "the database to restore into (default: PLATFORM_DB_NAME, the platform's)",
         "force": "replace the database even if it is live (sessions or tables): its data is lost",
         "jobs": JOBS_HELP,
+        "files_dir": "where the stored files go (default: PLATFORM_STORAGE_DIR for the platform "
+        "database, <data folder>/storage-<database> for another)",
     }
 )
 @reports_errors
@@ -108,9 +116,17 @@ def restore(
     database: str | None = None,
     force: bool = False,
     jobs: int = JOBS,
+    files_dir: str | None = None,
 ) -> None:
-    """Restore a logical backup; a live database needs --force."""
+    """Restore a logical backup (rows and stored files); a live database needs --force."""
     s = settings()
+    target = database or s.db_name
+    if files_dir is not None:
+        into = Path(files_dir).resolve()
+    elif target == s.db_name:
+        into = s.storage_dir
+    else:
+        into = s.data_dir / f"storage-{target}"
     store = _store()
     if backup is None:
         manifest = store.latest("logical")
@@ -118,8 +134,8 @@ def restore(
             raise OpsError("no good logical backup to restore", "take one: inv backup.create")
     else:
         manifest = store.get(backup)
-    restore_backup(manifest, store, s.superuser_url, database or s.db_name, s.secrets,
-                   force=force, jobs=int(jobs), say=say)  # fmt: skip
+    restore_backup(manifest, store, s.superuser_url, target, s.secrets,
+                   force=force, jobs=int(jobs), say=say, files_dir=into)  # fmt: skip
 
 
 @task(
