@@ -231,6 +231,14 @@ class Stack:
                 self._healthz() == 200,
                 self.healthz_url,
             ),
+            Component(
+                "storage",
+                "yes" if gateway.is_running() else "no",
+                f"{s.gateway_host}:{s.storage_port} (in the gateway)",
+                # Any JSON answer of the service (404 for a file that is not there) is alive.
+                http_status(f"{s.storage_url}/storage/public/-/-", timeout=3.0) == 404,
+                str(s.storage_dir),
+            ),
         ]
 
     def _healthz(self) -> int | None:
