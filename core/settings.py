@@ -89,7 +89,7 @@ class Settings:
     storage_port: int = setting(3003, "PLATFORM_STORAGE_PORT", "Port of the gateway's storage service (/storage/object/..., /storage/public/...), on the gateway's address", PORT)
     storage_dir_setting: str | None = setting(None, "PLATFORM_STORAGE_DIR", "Folder of uploaded files (public/, private/ and .tmp/ inside); default: <data folder>/storage", shown_default="var/storage")
     storage_max_pixels: int = setting(50_000_000, "PLATFORM_STORAGE_MAX_PIXELS", "Largest image accepted, in pixels (width x height): bigger ones are refused as decompression bombs", POSITIVE)
-    storage_variant_workers: int = setting(2, "PLATFORM_STORAGE_VARIANT_WORKERS", "Image variants made at once (threads running Pillow)", POSITIVE)
+    storage_variant_workers: int = setting(2, "PLATFORM_STORAGE_VARIANT_WORKERS", "Images decoded at once (Pillow threads, shared by uploads and variants: bounds their memory)", POSITIVE)
     storage_variant_queue: int = setting(100, "PLATFORM_STORAGE_VARIANT_QUEUE", "Images waiting for their variants in the gateway; the rest wait in SQL (variants_status pending)", POSITIVE)
     storage_db_pool: int = setting(4, "PLATFORM_STORAGE_DB_POOL", "Connections the storage service keeps to ask SQL as the caller", POSITIVE)
     storage_sweep_seconds: float = setting(3600.0, "PLATFORM_STORAGE_SWEEP_SECONDS", "Seconds between orphan sweeps of the storage folder (files no row holds; 0: never)", NOT_NEGATIVE)

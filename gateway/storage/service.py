@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -92,10 +93,16 @@ class StorageService:
             sweep_seconds=settings.storage_sweep_seconds,
             grace_seconds=settings.storage_orphan_grace_seconds,
         )
+        # Pillow's threads, for uploads and variants alike: their number bounds the
+        # images decoded at once, so memory stays bounded whatever the traffic.
+        self.pillow = ThreadPoolExecutor(
+            max_workers=settings.storage_variant_workers, thread_name_prefix="pillow"
+        )
         self.variants = Variants(
             self.jobs,
             self.tree,
             metrics,
+            self.pillow,
             workers=settings.storage_variant_workers,
             queue_size=settings.storage_variant_queue,
             max_pixels=settings.storage_max_pixels,
@@ -152,7 +159,7 @@ class StorageService:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self.variants.close()
+        self.pillow.shutdown(wait=False, cancel_futures=True)
         await self.as_caller.close()
         await self.jobs.close()
 
@@ -217,7 +224,8 @@ class StorageService:
             if content_type in sniff.IMAGE_TYPES:
                 clean = self.tree.temp()
                 temps.append(clean)
-                facts = await asyncio.to_thread(
+                facts = await asyncio.get_running_loop().run_in_executor(
+                    self.pillow,
                     images.sanitize,
                     received.path,
                     clean,

@@ -54,6 +54,7 @@ class Variants:
         jobs: JobsDb,
         tree: Tree,
         metrics: Metrics,
+        pillow: ThreadPoolExecutor,
         *,
         workers: int,
         queue_size: int,
@@ -67,7 +68,8 @@ class Variants:
         self.queue: asyncio.Queue[Job] = asyncio.Queue(maxsize=queue_size)
         self._queued: set[str] = set()
         self._wake = asyncio.Event()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="variants")
+        #: Shared with the uploads' image checks: at most this many images in memory.
+        self._pool = pillow
         self.made = 0
 
     def nudge(self) -> None:
@@ -174,6 +176,3 @@ class Variants:
         elif current:
             self.made += 1
         return current
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
