@@ -131,8 +131,10 @@ def compare_with_rows(manifest: Manifest, url: str) -> list[str]:
                 f"stored file {name}: the backup's copy ({copy.bytes:,} bytes, sha256 "
                 f"{copy.sha256[:16]}…) differs from its object ({size:,} bytes, {sha[:16]}…)"
             )
-    problems += [f"stored file {name} is in the backup but no restored object holds it"
-                 for name in sorted(copies)]  # fmt: skip
+    problems += [
+        f"stored file {name} is in the backup but no restored object holds it"
+        for name in sorted(copies)
+    ]
     return problems
 
 
@@ -167,3 +169,48 @@ def missing_files_error(missing: list[str], storage_dir: Path) -> OpsError:
         "is PLATFORM_STORAGE_DIR right? If the files are lost, delete their objects "
         "(DELETE /storage/object/...) or put the files back, then take the backup again",
     )
+
+
+def check_copies(manifest: Manifest, folder: Path) -> list[str]:
+    """Problems with the backup's copies of stored files against the manifest's SHA-256."""
+    problems: list[str] = []
+    for name, want in manifest.files.items():
+        if not name.startswith(f"{FILES}/"):
+            continue
+        path = folder / name
+        if not path.exists():
+            problems.append(f"{name} is missing from {folder}")
+        elif sha256_of(path).sha256 != want.sha256:
+            problems.append(f"{name}: sha256 differs from the manifest's: the copy is damaged")
+    return problems
+
+
+def bring_back(
+    url: str, storage_dir: Path, backups: list[tuple[Manifest, Path]], say: Say
+) -> list[str]:
+    """After a point-in-time recovery: put back, from the backups' copies (newest first),
+    the files the recovered rows hold that the storage folder lacks; the files still
+    missing."""
+    doing = "list the recovered objects' files"
+    with translate_errors(doing), connect(url, doing) as conn:
+        rows = listed(conn)
+    missing: list[str] = []
+    restored = 0
+    for name, _size, sha in rows:
+        target = storage_dir / name
+        if target.exists():
+            continue
+        for manifest, folder in backups:
+            entry = manifest.files.get(f"{FILES}/{name}")
+            if entry is not None and entry.sha256 == sha:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(folder / FILES / name, target)
+                restored += 1
+                break
+        else:
+            missing.append(name)
+    say(
+        f"pitr: {len(rows):,} stored files held by the recovered objects; {restored:,} put back "
+        f"from physical backups, {len(missing):,} missing"
+    )
+    return missing

@@ -11,7 +11,7 @@ from invoke.context import Context
 from invoke.tasks import task
 
 from core.errors import OpsError
-from ops.backups import logical, physical, retention
+from ops.backups import files, logical, physical, retention
 from ops.backups.manifest import KINDS, Manifest, Store
 from ops.backups.restore import restore as restore_backup
 from ops.backups.verify import raise_if_bad, verify_logical
@@ -41,7 +41,9 @@ def create(c: Context, kind: str = "logical", verify: bool = True, jobs: int = J
     s = settings()
     store = _store()
     if kind == "physical":
-        manifest = physical.create(backup_repo(s), store, s.db_name, say=say)
+        manifest = physical.create(
+            backup_repo(s), store, s.db_name, say=say, storage_dir=s.storage_dir
+        )
     else:
         manifest = logical.create(
             s.superuser_url,
@@ -134,8 +136,17 @@ def restore(
             raise OpsError("no good logical backup to restore", "take one: inv backup.create")
     else:
         manifest = store.get(backup)
-    restore_backup(manifest, store, s.superuser_url, target, s.secrets,
-                   force=force, jobs=int(jobs), say=say, files_dir=into)  # fmt: skip
+    restore_backup(
+        manifest,
+        store,
+        s.superuser_url,
+        target,
+        s.secrets,
+        force=force,
+        jobs=int(jobs),
+        say=say,
+        files_dir=into,
+    )
 
 
 @task(
@@ -164,6 +175,18 @@ def pitr(c: Context, target_time: str, yes: bool = False) -> None:
         )
     seconds = physical.pitr(backup_repo(s), target.isoformat(sep=" "), say=say)
     say(f"pitr: recovery took {seconds:.1f} s; the cluster is on a new timeline and archives")
+    # The storage folder is not rewound: put back what the recovered rows hold from the
+    # physical backups' copies; the rest is reported (files.bring_back).
+    store = _store()
+    copies = [(m, store.folder(m)) for m in reversed(before)]
+    missing = files.bring_back(s.superuser_url, s.storage_dir, copies, say)
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        say(
+            f"pitr: WARNING {len(missing)} stored files of recovered objects are in no backup: "
+            f"{shown} (they answer 404 storage.file_missing; delete those objects or put "
+            "the files back)"
+        )
 
 
 @task(help={"keep_days": "keep backups this many days (default: PLATFORM_BACKUP_KEEP_DAYS)"})
