@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -58,6 +59,8 @@ def gateway(
 ) -> Iterator[GatewayProcess]:
     """The real gateway process on a free port, serving ``db_name``; stopped with SIGTERM.
 
+    Its storage service gets a free port and a folder of its own, removed afterwards
+    (unless ``extra_env`` names ``PLATFORM_STORAGE_DIR``).
     ``extra_env`` adds settings (e.g. ``PLATFORM_SCHEDULER_TICK``); ``log`` receives its
     output instead of the test's captured output. With ``wait_realtime`` it yields once
     the realtime reader has read the outbox (events committed later are delivered live).
@@ -109,6 +112,8 @@ def gateway(
             assert code == 0, "the gateway stops cleanly on SIGTERM"
         if output is not None:
             output.close()
+        if "PLATFORM_STORAGE_DIR" not in (extra_env or {}):
+            shutil.rmtree(running.storage_dir, ignore_errors=True)  # the folder made for it
 
 
 @dataclass

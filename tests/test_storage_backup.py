@@ -68,8 +68,8 @@ def wait_for(done: object, timeout: float = 20) -> None:
 
 def test_a_backup_restores_rows_and_files_together(db: Db, restored: Db, tmp_path: Path) -> None:
     uid, token = db.user()
-    with gateway(db.name) as gw:
-        storage_dir = gw.storage_dir
+    storage_dir = tmp_path / "storage"
+    with gateway(db.name, {"PLATFORM_STORAGE_DIR": str(storage_dir)}) as gw:
 
         def put(bucket: str, name: str, body: bytes) -> str:
             answer = httpx.post(
