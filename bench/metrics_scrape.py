@@ -62,6 +62,7 @@ def gateway(settings: Settings, dbname: str, cache_seconds: float) -> Iterator[G
         **os.environ,
         "PLATFORM_DB_NAME": dbname,
         "PLATFORM_GATEWAY_PORT": str(port),
+        "PLATFORM_STORAGE_PORT": str(free_port()),
         "PLATFORM_SCHEDULER_TICK": "0",
         "PLATFORM_MONITOR_CACHE_SECONDS": str(cache_seconds),
     }

@@ -297,6 +297,7 @@ def main() -> None:
     counts = [int(c) for c in args.clients.split(",")]
     gw_port, bare_port = free_port(), free_port()
     gw_env = {"PLATFORM_DB_NAME": BENCH_DB, "PLATFORM_GATEWAY_PORT": str(gw_port),
+              "PLATFORM_STORAGE_PORT": str(free_port()),
               "PLATFORM_SCHEDULER_TICK": "0", "PLATFORM_GATEWAY_EVENT_LOOP": args.loop}  # fmt: skip
     if args.read_interval is not None:
         gw_env["PLATFORM_REALTIME_READ_INTERVAL"] = str(args.read_interval)

@@ -97,9 +97,6 @@ class Settings:
     frontdoor_rest_max_body: int = setting(1 << 20, "PLATFORM_FRONTDOOR_REST_MAX_BODY", "Largest request body to /rest/ in bytes (413 above)", POSITIVE)
     frontdoor_storage_max_body: int = setting(50 << 20, "PLATFORM_FRONTDOOR_STORAGE_MAX_BODY", "Largest upload to /storage/ in bytes (413 above)", POSITIVE)
     frontdoor_cache_seconds: int = setting(1, "PLATFORM_FRONTDOOR_CACHE_SECONDS", "Seconds an anonymous GET on /rest/ is cached (0: no micro-cache)", NOT_NEGATIVE)
-    # Storage: the service and the folder the front door routes to (the storage service's own settings).
-    storage_port: int = setting(3003, "PLATFORM_STORAGE_PORT", "Port of the storage service (inside the gateway process)", PORT)
-    storage_dir: Path = setting(PROJECT_ROOT / "var" / "storage", "PLATFORM_STORAGE_DIR", "Folder of the stored files: public/ (served by the front door) and private/", shown_default="var/storage in the project")
     # Realtime (gateway/realtime.py and friends); see docs/realtime.md.
     events_retention_hours: float = setting(24.0, "PLATFORM_EVENTS_RETENTION_HOURS", "Hours events stay in the outbox (what `since` can replay)", POSITIVE)
     realtime_client_buffer_bytes: int = setting(1 << 20, "PLATFORM_REALTIME_CLIENT_BUFFER", "Bytes queued for one client before it is resynced", POSITIVE)
@@ -112,6 +109,15 @@ class Settings:
     realtime_read_interval_seconds: float = setting(0.025, "PLATFORM_REALTIME_READ_INTERVAL", "Seconds between outbox reads under load (0: no wait)", between(0, 10, high_included=False))
     realtime_session_check_seconds: float = setting(5.0, "PLATFORM_REALTIME_SESSION_CHECK", "Seconds between checks that signed-in sockets' sessions still exist", POSITIVE)
     realtime_drain_seconds: float = setting(5.0, "PLATFORM_REALTIME_DRAIN", "Seconds the gateway drains clients on shutdown", POSITIVE)
+    # Storage (gateway/storage/); see docs/storage.md.
+    storage_port: int = setting(3003, "PLATFORM_STORAGE_PORT", "Port of the gateway's storage service (/storage/object/..., /storage/public/...), on the gateway's address", PORT)
+    storage_dir_setting: str | None = setting(None, "PLATFORM_STORAGE_DIR", "Folder of uploaded files (public/, private/ and .tmp/ inside); default: <data folder>/storage", shown_default="var/storage")
+    storage_max_pixels: int = setting(50_000_000, "PLATFORM_STORAGE_MAX_PIXELS", "Largest image accepted, in pixels (width x height): bigger ones are refused as decompression bombs", POSITIVE)
+    storage_variant_workers: int = setting(2, "PLATFORM_STORAGE_VARIANT_WORKERS", "Images decoded at once (Pillow threads, shared by uploads and variants: bounds their memory)", POSITIVE)
+    storage_variant_queue: int = setting(100, "PLATFORM_STORAGE_VARIANT_QUEUE", "Images waiting for their variants in the gateway; the rest wait in SQL (variants_status pending)", POSITIVE)
+    storage_db_pool: int = setting(4, "PLATFORM_STORAGE_DB_POOL", "Connections the storage service keeps to ask SQL as the caller", POSITIVE)
+    storage_sweep_seconds: float = setting(3600.0, "PLATFORM_STORAGE_SWEEP_SECONDS", "Seconds between orphan sweeps of the storage folder (files no row holds; 0: never)", NOT_NEGATIVE)
+    storage_orphan_grace_seconds: float = setting(600.0, "PLATFORM_STORAGE_ORPHAN_GRACE", "A file (or temporary upload) younger than this is never swept", NOT_NEGATIVE)
     # Monitoring (gateway/monitor.py, ops/monitoring.py); see docs/monitoring.md.
     monitor_cache_seconds: float = setting(10.0, "PLATFORM_MONITOR_CACHE_SECONDS", "Seconds one reading of the statistics serves /metrics and /healthz (0: every time)", NOT_NEGATIVE)
     monitor_statement_timeout_seconds: float = setting(2.0, "PLATFORM_MONITOR_STATEMENT_TIMEOUT", "Statement timeout of the monitoring queries, in seconds", POSITIVE)
@@ -173,6 +179,13 @@ class Settings:
     def backups_dir(self) -> Path:
         """Logical dumps, physical backup manifests and the pgBackRest repository."""
         return self.data_dir / "backups"
+
+    @property
+    def storage_dir(self) -> Path:
+        """Uploaded files: ``public/<bucket>/<path>``, ``private/<bucket>/<path>``, ``.tmp``."""
+        if self.storage_dir_setting is not None:
+            return Path(self.storage_dir_setting).resolve()
+        return self.data_dir / "storage"
 
     @property
     def tools_dir(self) -> Path:

@@ -104,6 +104,30 @@ CREATE SCHEMA publishing_private;
 COMMENT ON SCHEMA publishing_private IS 'Private to the publishing module: analytics and helpers.';
 
 --
+-- Name: storage; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA storage;
+
+--
+-- Name: SCHEMA storage; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA storage IS 'Exposed (Accept-Profile: storage): buckets and object metadata of uploaded files. RLS everywhere.';
+
+--
+-- Name: storage_private; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA storage_private;
+
+--
+-- Name: SCHEMA storage_private; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA storage_private IS 'Private to storage: the functions the gateway calls (as the caller or as platform_jobs), the deletion queue, rule helpers.';
+
+--
 -- Name: citext; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -2245,6 +2269,104 @@ CREATE FUNCTION events."capture publishing.comments"() RETURNS trigger
 COMMENT ON FUNCTION events."capture publishing.comments"() IS 'Change events of publishing.comments by statement (calling publishing_private.describe_comment directly); written by events.enable().';
 
 --
+-- Name: capture storage.objects(); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."capture storage.objects"() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+      #variable_conflict use_variable
+      declare
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
+        written bigint;
+      begin
+        if tg_op = 'INSERT' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select pg_catalog.to_jsonb(n.*) as new_row, null::jsonb as old_row from new_rows n offset 0) r
+        cross join lateral (select storage_private.describe_object('insert', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'created') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        elsif tg_op = 'UPDATE' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
+        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
+        cross join lateral (select storage_private.describe_object('update', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'updated') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        else
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) as old_row from old_rows o offset 0) r
+        cross join lateral (select storage_private.describe_object('delete', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'deleted') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        end if;
+        get diagnostics written = row_count;
+        if written > 0 then
+          perform pg_catalog.pg_notify('platform_events', '');
+        end if;
+        return null;
+      end
+      $$;
+
+--
+-- Name: FUNCTION "capture storage.objects"(); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."capture storage.objects"() IS 'Change events of storage.objects by statement (calling storage_private.describe_object directly); written by events.enable().';
+
+--
 -- Name: capture_function_name(regclass); Type: FUNCTION; Schema: events; Owner: -
 --
 
@@ -3301,6 +3423,43 @@ $$;
 COMMENT ON FUNCTION platform.declare_api_function(module text, signature regprocedure, roles text[], reason text) IS 'Declare, right under its grant, that API roles may run a function, and why.';
 
 --
+-- Name: declare_bucket(text, text, boolean, text[], bigint, jsonb, regprocedure, regprocedure); Type: FUNCTION; Schema: platform; Owner: -
+--
+
+CREATE FUNCTION platform.declare_bucket(name text, module text, public boolean, allowed_types text[], max_bytes bigint, variants jsonb DEFAULT '{}'::jsonb, authorize_write regprocedure DEFAULT NULL::regprocedure, authorize_read regprocedure DEFAULT NULL::regprocedure) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  current_public boolean;
+begin
+  select b.public into current_public from storage.buckets b where b.id = declare_bucket.name;
+  if current_public is distinct from declare_bucket.public and current_public is not null
+     and exists (select from storage.objects o where o.bucket_id = declare_bucket.name) then
+    raise exception 'bucket % holds objects: it cannot become %', declare_bucket.name,
+      case when declare_bucket.public then 'public' else 'private' end
+      using hint = 'declare a new bucket and move the objects, or delete them first';
+  end if;
+  insert into storage.buckets as b (id, module, public, allowed_types, max_bytes, variants,
+                                    authorize_write, authorize_read)
+  values (declare_bucket.name, declare_bucket.module, declare_bucket.public,
+          declare_bucket.allowed_types, declare_bucket.max_bytes, declare_bucket.variants,
+          declare_bucket.authorize_write::text, declare_bucket.authorize_read::text)
+  on conflict on constraint buckets_pkey do update
+    set module = excluded.module, public = excluded.public, allowed_types = excluded.allowed_types,
+        max_bytes = excluded.max_bytes, variants = excluded.variants,
+        authorize_write = excluded.authorize_write, authorize_read = excluded.authorize_read,
+        updated_at = pg_catalog.now();
+end
+$$;
+
+--
+-- Name: FUNCTION declare_bucket(name text, module text, public boolean, allowed_types text[], max_bytes bigint, variants jsonb, authorize_write regprocedure, authorize_read regprocedure); Type: COMMENT; Schema: platform; Owner: -
+--
+
+COMMENT ON FUNCTION platform.declare_bucket(name text, module text, public boolean, allowed_types text[], max_bytes bigint, variants jsonb, authorize_write regprocedure, authorize_read regprocedure) IS 'Declare (or redeclare) an upload bucket and its rules, from the module''s own change; revert: platform.forget_bucket.';
+
+--
 -- Name: declare_lint_exception(text, text, text, text); Type: FUNCTION; Schema: platform; Owner: -
 --
 
@@ -3380,6 +3539,23 @@ CREATE FUNCTION platform.forget_api_function(signature regprocedure) RETURNS voi
     SET search_path TO ''
     AS $$
   delete from platform.api_functions f where f.signature = forget_api_function.signature::text
+$$;
+
+--
+-- Name: forget_bucket(text); Type: FUNCTION; Schema: platform; Owner: -
+--
+
+CREATE FUNCTION platform.forget_bucket(name text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if exists (select from storage.objects o where o.bucket_id = forget_bucket.name) then
+    raise exception 'bucket % still holds objects', forget_bucket.name
+      using hint = 'delete its objects first (their files go with them), then revert';
+  end if;
+  delete from storage.buckets b where b.id = forget_bucket.name;
+end
 $$;
 
 --
@@ -3700,7 +3876,7 @@ CREATE TABLE publishing.articles (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     search tsvector,
     CONSTRAINT articles_content_size CHECK ((octet_length(content) <= 1048576)),
-    CONSTRAINT articles_cover_image_url_format CHECK ((cover_image_url ~ '^https?://[^[:space:]]+$'::text)),
+    CONSTRAINT articles_cover_image_url_format CHECK ((cover_image_url ~ '^(https?://[^[:space:]]+|/storage/public/covers/[A-Za-z0-9._/~-]+)$'::text)),
     CONSTRAINT articles_cover_image_url_length CHECK ((char_length(cover_image_url) <= 2000)),
     CONSTRAINT articles_excerpt_length CHECK ((char_length(excerpt) <= 1000)),
     CONSTRAINT articles_published_has_time CHECK (((status <> 'published'::text) OR (published_at IS NOT NULL))),
@@ -3855,7 +4031,7 @@ CREATE TABLE publishing.profiles (
     last_active_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT profiles_avatar_url_format CHECK ((avatar_url ~ '^https?://[^[:space:]]+$'::text)),
+    CONSTRAINT profiles_avatar_url_format CHECK ((avatar_url ~ '^(https?://[^[:space:]]+|/storage/public/avatars/[A-Za-z0-9._/~-]+)$'::text)),
     CONSTRAINT profiles_avatar_url_length CHECK ((char_length(avatar_url) <= 2000)),
     CONSTRAINT profiles_bio_length CHECK ((char_length(bio) <= 2000)),
     CONSTRAINT profiles_display_name_length CHECK (((char_length(display_name) >= 1) AND (char_length(display_name) <= 100))),
@@ -4316,6 +4492,48 @@ CREATE FUNCTION publishing_private.category_subtree(root bigint, nodes jsonb) RE
            order by (n.node operator(pg_catalog.->>) 'sort_order')::int, n.node operator(pg_catalog.->>) 'name'), '[]')
     from pg_catalog.jsonb_array_elements(nodes) n (node)
    where (n.node operator(pg_catalog.->>) 'parent_id')::bigint is not distinct from root
+$$;
+
+--
+-- Name: check_avatar_url(); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.check_avatar_url() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.avatar_url like '/storage/%'
+     and not publishing_private.storage_url_owned(new.avatar_url, 'avatars', array[new.user_id]) then
+    perform platform.raise_error(422, 'publishing.avatar_not_yours',
+      'avatar_url must name a ready image of yours in the avatars bucket',
+      pg_catalog.json_build_object('field', 'avatar_url')::text,
+      'upload it first: POST /storage/object/avatars/<your user id>/<file>');
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: check_cover_url(); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.check_cover_url() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.cover_image_url like '/storage/%'
+     and new.cover_image_url is distinct from (case when tg_op = 'UPDATE' then old.cover_image_url end)
+     and not publishing_private.storage_url_owned(new.cover_image_url, 'covers',
+                                                  array[new.author_id, (select auth.uid())]) then
+    perform platform.raise_error(422, 'publishing.cover_not_yours',
+      'cover_image_url must name a ready image of the author''s (or yours) in the covers bucket',
+      pg_catalog.json_build_object('field', 'cover_image_url')::text,
+      'upload it first: POST /storage/object/covers/<your user id>/<file>');
+  end if;
+  return new;
+end
 $$;
 
 --
@@ -5197,6 +5415,27 @@ CREATE FUNCTION publishing_private.slugify(input text) RETURNS text
 $$;
 
 --
+-- Name: storage_url_owned(text, text, uuid[]); Type: FUNCTION; Schema: publishing_private; Owner: -
+--
+
+CREATE FUNCTION publishing_private.storage_url_owned(url text, bucket text, owners uuid[]) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- (storage.objects has a column `url`: the parameters are qualified)
+  select exists (
+    select from storage.objects o
+     where o.bucket_id = storage_url_owned.bucket
+       and o.path = pg_catalog.split_part(pg_catalog.substr(storage_url_owned.url,
+                      pg_catalog.length('/storage/public/' || storage_url_owned.bucket || '/') + 1), '~', 1)
+       and o.status = 'ready'
+       and o.owner_id = any (storage_url_owned.owners)
+       and (o.url = storage_url_owned.url
+            or exists (select from pg_catalog.jsonb_each(o.variants) v
+                        where v.value ->> 'url' = storage_url_owned.url)))
+$$;
+
+--
 -- Name: sync_article_visibility(); Type: FUNCTION; Schema: publishing_private; Owner: -
 --
 
@@ -5290,6 +5529,841 @@ $$;
 --
 
 COMMENT ON FUNCTION publishing_private.visible_from(article publishing.articles) IS 'When the article becomes visible (publishing.is_visible is visible_from <= now()); null if it is not published.';
+
+--
+-- Name: abort_upload(uuid); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.abort_upload(object_id uuid) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  delete from storage.objects o
+   where o.id = abort_upload.object_id and o.owner_id = (select auth.uid()) and o.status = 'pending'
+$$;
+
+--
+-- Name: FUNCTION abort_upload(object_id uuid); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.abort_upload(object_id uuid) IS 'Run as the uploader: forget their pending row after a failed upload.';
+
+--
+-- Name: authorize_read(text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.authorize_read(bucket text, path text) RETURNS TABLE(object_id uuid, public boolean, file text, content_type text, size bigint, sha256 text, updated_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  object_path text := pg_catalog.split_part(path, '~', 1);
+  o storage.objects;
+  variant jsonb;
+begin
+  if not storage_private.path_is_valid(object_path)
+     or (pg_catalog.strpos(path, '~') > 0 and path !~ '^[^~]+~[a-z][a-z0-9_]{0,23}-[0-9a-f]{8}\.[a-z]{3,4}$') then
+    perform platform.raise_error(400, 'storage.invalid_path',
+      pg_catalog.format('path %s is not a valid object path', path), storage_private.error_details('path'));
+  end if;
+  select x.* into o from storage.objects x
+   where x.bucket_id = authorize_read.bucket and x.path = object_path and x.status = 'ready';
+  if o.id is null and storage_private.may_read_by_rule(bucket, object_path) then
+    o := storage_private.object_by_rule(bucket, object_path);
+  end if;
+  if o.id is null then
+    perform platform.raise_error(404, 'storage.not_found',
+      pg_catalog.format('no object %s in bucket %s that you may read', path, bucket),
+      storage_private.error_details('path'));
+  end if;
+  if object_path = path then
+    return query select o.id, o.public, storage_private.file_of(o.public, o.bucket_id, o.path),
+                        o.content_type, o.size, o.sha256, o.updated_at;
+    return;
+  end if;
+  select v.value into variant from pg_catalog.jsonb_each(o.variants) v where v.value ->> 'path' = authorize_read.path;
+  if variant is null then
+    perform platform.raise_error(404, 'storage.not_found',
+      pg_catalog.format('no variant %s in bucket %s', path, bucket), storage_private.error_details('path'));
+  end if;
+  return query select o.id, o.public, storage_private.file_of(o.public, o.bucket_id, path),
+                      variant ->> 'type', (variant ->> 'bytes')::bigint, variant ->> 'sha256', o.updated_at;
+end
+$_$;
+
+--
+-- Name: FUNCTION authorize_read(bucket text, path text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.authorize_read(bucket text, path text) IS 'Run as the reader: the file to serve if they may read this object (or variant), else 404 storage.not_found.';
+
+--
+-- Name: begin_upload(text, text, text, bigint, boolean); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.begin_upload(bucket text, path text, content_type text, declared_size bigint DEFAULT NULL::bigint, replace boolean DEFAULT false) RETURNS TABLE(object_id uuid, max_bytes bigint, public boolean, replacing boolean)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  rules storage.buckets;
+begin
+  if (select auth.uid()) is null then
+    perform platform.raise_error(401, 'storage.sign_in_required', 'sign in to upload files', null,
+      'send an access token (Authorization: Bearer ...)');
+  end if;
+  select b.* into rules from storage.buckets b where b.id = begin_upload.bucket;
+  if rules.id is null then
+    perform platform.raise_error(404, 'storage.bucket_not_found',
+      pg_catalog.format('bucket %s does not exist', bucket), storage_private.error_details('bucket'));
+  end if;
+  if not storage_private.path_is_valid(path) then
+    perform platform.raise_error(400, 'storage.invalid_path',
+      pg_catalog.format('path %s is not a valid object path', path), storage_private.error_details('path'),
+      'use 1 to 16 segments of letters, digits, ".", "_" and "-" separated by "/", none starting with "." (at most 512 characters)');
+  end if;
+  if not storage_private.may_write(bucket, path) then
+    perform platform.raise_error(403, 'storage.forbidden',
+      pg_catalog.format('you may not write %s in bucket %s', path, bucket), storage_private.error_details('path'),
+      case when rules.authorize_write is null
+           then pg_catalog.format('upload under your own folder: %s/...', (select auth.uid())) end);
+  end if;
+  if content_type is null or content_type <> all (rules.allowed_types) then
+    perform platform.raise_error(415, 'storage.type_not_allowed',
+      pg_catalog.format('content type %s is not allowed in bucket %s', coalesce(content_type, 'unknown'), bucket),
+      storage_private.error_details('content_type', pg_catalog.jsonb_build_object('allowed', rules.allowed_types)),
+      'the type is read from the file''s content, not its name');
+  end if;
+  if not storage_private.extension_allowed(path, content_type) then
+    perform platform.raise_error(400, 'storage.extension_mismatch',
+      pg_catalog.format('path %s does not end with an extension of its content type %s', path, content_type),
+      storage_private.error_details('path'), 'name the file after its content (.png for a PNG...)');
+  end if;
+  if declared_size > rules.max_bytes then
+    perform platform.raise_error(413, 'storage.too_large',
+      pg_catalog.format('size %s bytes is over the limit of bucket %s (%s bytes)', declared_size, bucket, rules.max_bytes),
+      storage_private.error_details('size', pg_catalog.jsonb_build_object('max_bytes', rules.max_bytes)));
+  end if;
+  return query
+    select r.object_id, rules.max_bytes, rules.public, r.replacing
+      from storage_private.reserve_object(bucket, path, replace) r;
+end
+$$;
+
+--
+-- Name: FUNCTION begin_upload(bucket text, path text, content_type text, declared_size bigint, replace boolean); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.begin_upload(bucket text, path text, content_type text, declared_size bigint, replace boolean) IS 'Run as the uploader: check the bucket''s rules and reserve the path; the object id and the byte limit.';
+
+--
+-- Name: claim_deletions(integer); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.claim_deletions(max_rows integer) RETURNS TABLE(id bigint, files text[])
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  q storage_private.deleted_files;
+  held text[];
+begin
+  for q in
+    select d.* from storage_private.deleted_files d order by d.id limit max_rows for update skip locked
+  loop
+    perform storage_private.lock_files(q.bucket_id, q.object_path);
+    select storage_private.files_of(o) into held
+      from storage.objects o where o.bucket_id = q.bucket_id and o.path = q.object_path;
+    id := q.id;
+    files := array(select f from pg_catalog.unnest(q.files) f where f <> all (coalesce(held, '{}')));
+    return next;
+  end loop;
+end
+$$;
+
+--
+-- Name: FUNCTION claim_deletions(max_rows integer); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.claim_deletions(max_rows integer) IS 'Queued files to remove now (their object paths locked until commit), leaving those a row holds again.';
+
+--
+-- Name: claim_orphans(text[]); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.claim_orphans(files text[]) RETURNS SETOF text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  f text;
+  parts text[];
+begin
+  foreach f in array files loop
+    -- <public|private>/<bucket>/<object path>[~<variant>]
+    parts := pg_catalog.regexp_match(f, '^(public|private)/([^/]+)/([^~]+)(~.*)?$');
+    continue when parts is null;
+    perform storage_private.lock_files(parts[2], parts[3]);
+    if not exists (select from storage.objects o
+                    where o.bucket_id = parts[2] and o.path = parts[3]
+                      and f = any (storage_private.files_of(o))) then
+      return next f;
+    end if;
+  end loop;
+end
+$_$;
+
+--
+-- Name: FUNCTION claim_orphans(files text[]); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.claim_orphans(files text[]) IS 'Of files found on disk, those no object holds; their object paths stay locked until commit.';
+
+--
+-- Name: current_object_audiences(text[]); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.current_object_audiences(ids text[]) RETURNS TABLE(id text, audience jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select o.id::text, storage_private.object_audience(pg_catalog.to_jsonb(o))
+    from storage.objects o
+   where o.id::text = any (ids)
+$$;
+
+--
+-- Name: delete_object(text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.delete_object(bucket text, path text) RETURNS uuid
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  deleted uuid;
+begin
+  if (select auth.uid()) is null then
+    perform platform.raise_error(401, 'storage.sign_in_required', 'sign in to delete files');
+  end if;
+  delete from storage.objects o where o.bucket_id = delete_object.bucket and o.path = delete_object.path
+  returning o.id into deleted;
+  if deleted is null then
+    if exists (select from storage.objects o where o.bucket_id = delete_object.bucket and o.path = delete_object.path) then
+      perform platform.raise_error(403, 'storage.forbidden',
+        pg_catalog.format('you may not delete %s in bucket %s', path, bucket), storage_private.error_details('path'));
+    end if;
+    perform platform.raise_error(404, 'storage.not_found',
+      pg_catalog.format('no object %s in bucket %s that you may read', path, bucket),
+      storage_private.error_details('path'));
+  end if;
+  return deleted;
+end
+$$;
+
+--
+-- Name: FUNCTION delete_object(bucket text, path text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.delete_object(bucket text, path text) IS 'Run as the caller: delete an object under the delete policy (its files follow); 404 or 403 otherwise.';
+
+--
+-- Name: describe_object(text, jsonb, jsonb); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.describe_object(op text, new jsonb, old jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select case when t.type is null then null
+              else pg_catalog.jsonb_build_object('type', t.type,
+                     'audience', storage_private.object_audience(coalesce(new, old))) end
+    from (select case
+      when op = 'delete' and old ->> 'status' = 'ready' then 'storage.object.deleted'
+      when op = 'update' and new ->> 'status' = 'ready'
+           and (old ->> 'status' <> 'ready' or new ->> 'sha256' is distinct from old ->> 'sha256')
+        then 'storage.object.ready'
+      when op = 'update' and new ->> 'variants_status' is distinct from old ->> 'variants_status'
+           and new ->> 'variants_status' in ('ready', 'failed')
+        then 'storage.object.variants_' || (new ->> 'variants_status')
+    end as type) t
+$$;
+
+--
+-- Name: FUNCTION describe_object(op text, new jsonb, old jsonb); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.describe_object(op text, new jsonb, old jsonb) IS 'Change events of storage.objects: ready, variants_ready / variants_failed, deleted; audience by the select policy.';
+
+--
+-- Name: error_details(text, jsonb); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.error_details(field text, extra jsonb DEFAULT '{}'::jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$ select (pg_catalog.jsonb_build_object('field', field) || extra)::text $$;
+
+--
+-- Name: extension_allowed(text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.extension_allowed(path text, content_type text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+  select case content_type
+           when 'image/png' then e.ext is not distinct from 'png'
+           when 'image/jpeg' then e.ext in ('jpg', 'jpeg')
+           when 'image/gif' then e.ext is not distinct from 'gif'
+           when 'image/webp' then e.ext is not distinct from 'webp'
+           when 'application/pdf' then e.ext is not distinct from 'pdf'
+           else e.ext is null or e.ext <> all (array['html', 'htm', 'xhtml', 'shtml', 'svg', 'svgz', 'xml',
+                                                   'xsl', 'js', 'mjs', 'css', 'php', 'swf'])
+         end
+    from (select pg_catalog.lower(pg_catalog.substring(path, '\.([A-Za-z0-9]+)$')) as ext) e
+$_$;
+
+--
+-- Name: FUNCTION extension_allowed(path text, content_type text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.extension_allowed(path text, content_type text) IS 'Whether a path''s extension agrees with the content type read from the file (.png for image/png...).';
+
+--
+-- Name: file_of(boolean, text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.file_of(public boolean, bucket text, path text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$ select case when public then 'public/' else 'private/' end || bucket || '/' || path $$;
+
+--
+-- Name: files(); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.files() RETURNS TABLE(file text, bytes bigint, sha256 text, object_id uuid)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select storage_private.file_of(o.public, o.bucket_id, o.path), o.size, o.sha256, o.id
+    from storage.objects o where o.status = 'ready'
+  union all
+  select storage_private.file_of(o.public, o.bucket_id, v.value ->> 'path'), (v.value ->> 'bytes')::bigint,
+         v.value ->> 'sha256', o.id
+    from storage.objects o, pg_catalog.jsonb_each(o.variants) v
+   where o.status = 'ready'
+$$;
+
+--
+-- Name: FUNCTION files(); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.files() IS 'Every file the ready objects hold (original and variants) with bytes and SHA-256: what backups copy and verify.';
+
+--
+-- Name: path_is_valid(text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.path_is_valid(path text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+  select coalesce(path ~ '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}){0,15}$'
+                  and pg_catalog.strpos(path, '..') = 0
+                  and pg_catalog.octet_length(path) <= 512, false)
+$_$;
+
+--
+-- Name: FUNCTION path_is_valid(path text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.path_is_valid(path text) IS 'Whether a path may name an object: segments of [A-Za-z0-9._-] split by /, none starting with a dot, no .., <= 512 bytes.';
+
+--
+-- Name: objects; Type: TABLE; Schema: storage; Owner: -
+--
+
+CREATE TABLE storage.objects (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    bucket_id text NOT NULL,
+    path text NOT NULL,
+    public boolean NOT NULL,
+    owner_id uuid NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    size bigint,
+    content_type text,
+    sha256 text,
+    width integer,
+    height integer,
+    variants jsonb DEFAULT '{}'::jsonb NOT NULL,
+    variants_status text DEFAULT 'none'::text NOT NULL,
+    url text GENERATED ALWAYS AS ((((
+CASE
+    WHEN public THEN '/storage/public/'::text
+    ELSE '/storage/object/'::text
+END || bucket_id) || '/'::text) || path)) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT objects_content_type_format CHECK ((content_type ~ '^[a-z]+/[a-z0-9.+-]{1,100}$'::text)),
+    CONSTRAINT objects_height_positive CHECK ((height > 0)),
+    CONSTRAINT objects_path_format CHECK (storage_private.path_is_valid(path)),
+    CONSTRAINT objects_ready_described CHECK (((status = 'pending'::text) OR ((size IS NOT NULL) AND (content_type IS NOT NULL) AND (sha256 IS NOT NULL)))),
+    CONSTRAINT objects_sha256_format CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT objects_size_positive CHECK ((size >= 0)),
+    CONSTRAINT objects_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'ready'::text]))),
+    CONSTRAINT objects_variants_object CHECK ((jsonb_typeof(variants) = 'object'::text)),
+    CONSTRAINT objects_variants_status_known CHECK ((variants_status = ANY (ARRAY['none'::text, 'pending'::text, 'ready'::text, 'failed'::text]))),
+    CONSTRAINT objects_width_positive CHECK ((width > 0))
+);
+
+--
+-- Name: TABLE objects; Type: COMMENT; Schema: storage; Owner: -
+--
+
+COMMENT ON TABLE storage.objects IS 'Uploaded files: bucket, path, owner, size, content type, SHA-256, pixel size, variants. Written by the gateway.';
+
+--
+-- Name: files_of(storage.objects); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.files_of(o storage.objects) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select array[storage_private.file_of(o.public, o.bucket_id, o.path)]
+         || coalesce(array(select storage_private.file_of(o.public, o.bucket_id, v.value ->> 'path')
+                             from pg_catalog.jsonb_each(o.variants) v), '{}')
+$$;
+
+--
+-- Name: finish_deletions(bigint[]); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.finish_deletions(ids bigint[]) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ delete from storage_private.deleted_files d where d.id = any (ids) $$;
+
+--
+-- Name: finish_upload(uuid, bigint, text, text, integer, integer); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.finish_upload(object_id uuid, size bigint, content_type text, sha256 text, width integer DEFAULT NULL::integer, height integer DEFAULT NULL::integer) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := (select auth.uid());
+  o storage.objects;
+  rules storage.buckets;
+begin
+  select x.* into o from storage.objects x where x.id = finish_upload.object_id for update;
+  if o.id is null or caller is null or o.owner_id <> caller then
+    perform platform.raise_error(404, 'storage.upload_unknown',
+      pg_catalog.format('no upload %s of yours', object_id), storage_private.error_details('id'));
+  end if;
+  select b.* into rules from storage.buckets b where b.id = o.bucket_id;
+  if size is null or size < 1 then
+    perform platform.raise_error(400, 'storage.empty', 'the file is empty', storage_private.error_details('size'));
+  end if;
+  if size > rules.max_bytes then
+    perform platform.raise_error(413, 'storage.too_large',
+      pg_catalog.format('size %s bytes is over the limit of bucket %s (%s bytes)', size, rules.id, rules.max_bytes),
+      storage_private.error_details('size', pg_catalog.jsonb_build_object('max_bytes', rules.max_bytes)));
+  end if;
+  if content_type is null or content_type <> all (rules.allowed_types) then
+    perform platform.raise_error(415, 'storage.type_not_allowed',
+      pg_catalog.format('content type %s is not allowed in bucket %s', coalesce(content_type, 'unknown'), rules.id),
+      storage_private.error_details('content_type', pg_catalog.jsonb_build_object('allowed', rules.allowed_types)));
+  end if;
+  if not storage_private.extension_allowed(o.path, content_type) then
+    perform platform.raise_error(400, 'storage.extension_mismatch',
+      pg_catalog.format('path %s does not end with an extension of its content type %s', o.path, content_type),
+      storage_private.error_details('path'));
+  end if;
+  perform storage_private.lock_files(o.bucket_id, o.path);
+  -- A replaced object's variants are named after its old content: they go.
+  if o.status = 'ready' and o.variants <> '{}' then
+    insert into storage_private.deleted_files (bucket_id, object_path, files)
+    select o.bucket_id, o.path, pg_catalog.array_agg(storage_private.file_of(o.public, o.bucket_id, v.value ->> 'path'))
+      from pg_catalog.jsonb_each(o.variants) v
+    having pg_catalog.count(*) > 0;
+    perform pg_catalog.pg_notify('storage_files', '');
+  end if;
+  update storage.objects x
+     set status = 'ready', size = finish_upload.size, content_type = finish_upload.content_type,
+         sha256 = finish_upload.sha256, width = finish_upload.width, height = finish_upload.height,
+         variants = '{}',
+         variants_status = case when finish_upload.width is not null and rules.variants <> '{}'
+                                then 'pending' else 'none' end,
+         updated_at = pg_catalog.now()
+   where x.id = o.id
+  returning x.* into o;
+  return pg_catalog.jsonb_build_object(
+    'id', o.id, 'bucket', o.bucket_id, 'path', o.path, 'url', o.url, 'public', o.public,
+    'file', storage_private.file_of(o.public, o.bucket_id, o.path), 'size', o.size,
+    'content_type', o.content_type, 'sha256', o.sha256, 'width', o.width, 'height', o.height,
+    'variants_status', o.variants_status);
+end
+$$;
+
+--
+-- Name: FUNCTION finish_upload(object_id uuid, size bigint, content_type text, sha256 text, width integer, height integer); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.finish_upload(object_id uuid, size bigint, content_type text, sha256 text, width integer, height integer) IS 'Run as the uploader: the stored file''s facts; checks size and type again, makes the object ready, locks its file.';
+
+--
+-- Name: lock_files(text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.lock_files(bucket text, path text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.pg_advisory_xact_lock_shared(21332, 1),
+         pg_catalog.pg_advisory_xact_lock(21333, pg_catalog.hashtext(bucket || '/' || path))
+$$;
+
+--
+-- Name: FUNCTION lock_files(bucket text, path text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.lock_files(bucket text, path text) IS 'Take the locks a file change holds until commit: the shared files lock (backups) and the object path''s lock.';
+
+--
+-- Name: may_follow_object(text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.may_follow_object(arg text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $_$
+  select arg ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+     and exists (select from storage.objects o
+                  where o.id = (case when arg ~ '^[0-9a-f-]{36}$' then arg end)::uuid)
+$_$;
+
+--
+-- Name: may_read_by_rule(text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.may_read_by_rule(bucket text, path text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  rule text;
+begin
+  select b.authorize_read into rule from storage.buckets b where b.id = may_read_by_rule.bucket;
+  return rule is not null and storage_private.run_rule(rule, bucket, path);
+end
+$$;
+
+--
+-- Name: FUNCTION may_read_by_rule(bucket text, path text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.may_read_by_rule(bucket text, path text) IS 'Run as the caller: does the bucket''s authorize_read rule let them read this path (false without a rule)?';
+
+--
+-- Name: may_write(text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.may_write(bucket text, path text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  rule text;
+begin
+  select b.authorize_write into rule from storage.buckets b where b.id = may_write.bucket;
+  if rule is null then
+    -- the default: a signed-in user, under their own folder
+    return (select auth.uid()) is not null
+       and pg_catalog.split_part(path, '/', 1) = (select auth.uid())::text
+       and pg_catalog.strpos(path, '/') > 0;
+  end if;
+  return storage_private.run_rule(rule, bucket, path);
+end
+$$;
+
+--
+-- Name: FUNCTION may_write(bucket text, path text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.may_write(bucket text, path text) IS 'Run as the caller: may they write this path of this bucket (its authorize_write rule, else their own folder)?';
+
+--
+-- Name: object_audience(jsonb); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.object_audience(o jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select case when (o ->> 'public')::boolean and o ->> 'status' = 'ready' then '{"public": true}'::jsonb
+              else pg_catalog.jsonb_build_object('users', pg_catalog.jsonb_build_array(o ->> 'owner_id')) end
+$$;
+
+--
+-- Name: object_by_rule(text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.object_by_rule(bucket text, path text) RETURNS storage.objects
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select o.* from storage.objects o
+   where o.bucket_id = object_by_rule.bucket and o.path = object_by_rule.path and o.status = 'ready'
+     and exists (select from storage.buckets b where b.id = o.bucket_id and b.authorize_read is not null)
+$$;
+
+--
+-- Name: pending_variants(integer); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.pending_variants(max_rows integer) RETURNS TABLE(object_id uuid, sha256 text, content_type text, file text, targets jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select o.id, o.sha256, o.content_type, storage_private.file_of(o.public, o.bucket_id, o.path),
+         (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                   'name', v.key,
+                   'file', storage_private.file_of(o.public, o.bucket_id,
+                             storage_private.variant_path(o.path, v.key, o.sha256, v.value ->> 'format', o.content_type)),
+                   'width', v.value -> 'width', 'height', v.value -> 'height',
+                   'fit', coalesce(v.value ->> 'fit', 'contain'),
+                   'format', coalesce(v.value ->> 'format', 'webp'),
+                   'quality', coalesce((v.value ->> 'quality')::int, 80)) order by v.key)
+            from pg_catalog.jsonb_each(b.variants) v)
+    from storage.objects o join storage.buckets b on b.id = o.bucket_id
+   where o.variants_status = 'pending' and o.status = 'ready'
+   order by o.updated_at
+   limit max_rows
+$$;
+
+--
+-- Name: FUNCTION pending_variants(max_rows integer); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.pending_variants(max_rows integer) IS 'Ready images whose variants are still to make, oldest first, with each variant''s target file and box.';
+
+--
+-- Name: queue_deleted_files(); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.queue_deleted_files() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into storage_private.deleted_files (bucket_id, object_path, files)
+  select o.bucket_id, o.path, storage_private.files_of(o)
+    from old_rows o
+   where o.status = 'ready';
+  if found then
+    perform pg_catalog.pg_notify('storage_files', '');
+  end if;
+  return null;
+end
+$$;
+
+--
+-- Name: reserve_object(text, text, boolean); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.reserve_object(bucket text, path text, replace boolean) RETURNS TABLE(object_id uuid, replacing boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := (select auth.uid());
+  existing storage.objects;
+begin
+  if caller is null then
+    perform platform.raise_error(401, 'storage.sign_in_required', 'sign in to upload files');
+  end if;
+  insert into storage.objects as o (bucket_id, path, public, owner_id)
+  select b.id, reserve_object.path, b.public, caller from storage.buckets b where b.id = reserve_object.bucket
+  on conflict on constraint objects_bucket_path_key do nothing
+  returning o.id into object_id;
+  if object_id is not null then
+    replacing := false;
+    return next;
+    return;
+  end if;
+  select o.* into existing from storage.objects o
+   where o.bucket_id = reserve_object.bucket and o.path = reserve_object.path for update;
+  if existing.id is null then
+    perform platform.raise_error(404, 'storage.bucket_not_found',
+      pg_catalog.format('bucket %s does not exist', bucket), storage_private.error_details('bucket'));
+  end if;
+  if not replace then
+    perform platform.raise_error(409, 'storage.object_exists',
+      pg_catalog.format('path %s of bucket %s is taken', path, bucket), storage_private.error_details('path'),
+      'upload under another name, or PUT to replace an object of yours');
+  end if;
+  if existing.owner_id <> caller then
+    perform platform.raise_error(403, 'storage.forbidden',
+      pg_catalog.format('path %s of bucket %s belongs to another user', path, bucket),
+      storage_private.error_details('path'));
+  end if;
+  object_id := existing.id;
+  replacing := existing.status = 'ready';
+  return next;
+end
+$$;
+
+--
+-- Name: FUNCTION reserve_object(bucket text, path text, replace boolean); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.reserve_object(bucket text, path text, replace boolean) IS 'Reserve a path for the caller (a pending row), or hand back their own object to replace; called by begin_upload.';
+
+--
+-- Name: run_rule(text, text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.run_rule(rule text, bucket text, path text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  allowed boolean;
+begin
+  if pg_catalog.to_regprocedure(rule) is null then
+    return false;
+  end if;
+  execute pg_catalog.format('select %s($1, $2)', pg_catalog.to_regprocedure(rule)::regproc)
+    into allowed using bucket, path;
+  return coalesce(allowed, false);
+end
+$_$;
+
+--
+-- Name: set_variants(uuid, text, jsonb); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.set_variants(object_id uuid, sha256 text, results jsonb) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  o storage.objects;
+  made jsonb;
+begin
+  select x.* into o from storage.objects x where x.id = set_variants.object_id for update;
+  if o.id is null or o.status <> 'ready' or o.sha256 is distinct from set_variants.sha256
+     or o.variants_status <> 'pending' then
+    return false;  -- deleted or replaced meanwhile: what was made is not this object's
+  end if;
+  perform storage_private.lock_files(o.bucket_id, o.path);
+  if results ? 'error' then
+    update storage.objects x set variants_status = 'failed', updated_at = pg_catalog.now() where x.id = o.id;
+    return true;
+  end if;
+  select pg_catalog.jsonb_object_agg(r.key, pg_catalog.jsonb_build_object(
+           'path', p.path,
+           'url', case when o.public then '/storage/public/' else '/storage/object/' end || o.bucket_id || '/' || p.path,
+           'width', (r.value ->> 'width')::int, 'height', (r.value ->> 'height')::int,
+           'bytes', (r.value ->> 'bytes')::bigint, 'type', r.value ->> 'type',
+           'sha256', r.value ->> 'sha256'))
+    into made
+    from pg_catalog.jsonb_each(results) r
+    join storage.buckets b on b.id = o.bucket_id
+   cross join lateral (select storage_private.variant_path(o.path, r.key, o.sha256,
+                                b.variants -> r.key ->> 'format', o.content_type) as path) p
+   where b.variants ? r.key;
+  update storage.objects x
+     set variants = coalesce(made, '{}'), variants_status = 'ready', updated_at = pg_catalog.now()
+   where x.id = o.id;
+  return true;
+end
+$$;
+
+--
+-- Name: FUNCTION set_variants(object_id uuid, sha256 text, results jsonb); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.set_variants(object_id uuid, sha256 text, results jsonb) IS 'Record the variants made of an object''s current content ({"name": {width, height, bytes, type, sha256}} or {"error": ...}).';
+
+--
+-- Name: sweep_pending(); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.sweep_pending() RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with gone as (
+    delete from storage.objects o
+     where o.status = 'pending'
+       and o.created_at < pg_catalog.now() - (select c.pending_timeout from storage_private.config c)
+    returning 1)
+  select pg_catalog.count(*) from gone
+$$;
+
+--
+-- Name: FUNCTION sweep_pending(); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.sweep_pending() IS 'Job storage.sweep_pending: drop uploads pending longer than storage_private.config.pending_timeout.';
+
+--
+-- Name: variant_path(text, text, text, text, text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.variant_path(path text, variant text, sha256 text, format text, content_type text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select path || '~' || variant || '-' || pg_catalog.left(sha256, 8) || '.'
+         || case coalesce(format, 'webp')
+              when 'webp' then 'webp' when 'jpeg' then 'jpg' when 'png' then 'png'
+              else case content_type when 'image/png' then 'png' when 'image/jpeg' then 'jpg'
+                                     when 'image/webp' then 'webp' when 'image/gif' then 'gif'
+                                     else 'img' end end
+$$;
+
+--
+-- Name: variants_valid(jsonb); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.variants_valid(variants jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+  select pg_catalog.jsonb_typeof(variants) = 'object'
+     and (select pg_catalog.count(*) from pg_catalog.jsonb_object_keys(variants)) <= 8
+     and not exists (
+       select from pg_catalog.jsonb_each(variants) v (name, spec)
+        where v.name !~ '^[a-z][a-z0-9_]{0,23}$'
+           or pg_catalog.jsonb_typeof(v.spec) <> 'object'
+           or exists (select from pg_catalog.jsonb_object_keys(v.spec) k
+                       where k <> all (array['width', 'height', 'fit', 'format', 'quality']))
+           or not (v.spec ? 'width' or v.spec ? 'height')
+           or (v.spec ? 'width' and not (pg_catalog.jsonb_typeof(v.spec -> 'width') = 'number'
+                                         and (v.spec ->> 'width') ~ '^[0-9]{1,4}$'
+                                         and (v.spec ->> 'width')::int between 1 and 4096))
+           or (v.spec ? 'height' and not (pg_catalog.jsonb_typeof(v.spec -> 'height') = 'number'
+                                          and (v.spec ->> 'height') ~ '^[0-9]{1,4}$'
+                                          and (v.spec ->> 'height')::int between 1 and 4096))
+           or (v.spec ? 'quality' and not (pg_catalog.jsonb_typeof(v.spec -> 'quality') = 'number'
+                                           and (v.spec ->> 'quality') ~ '^[0-9]{1,3}$'
+                                           and (v.spec ->> 'quality')::int between 1 and 100))
+           or coalesce(v.spec ->> 'fit', 'contain') <> all (array['contain', 'cover'])
+           or (v.spec ->> 'fit' = 'cover' and not (v.spec ? 'width' and v.spec ? 'height'))
+           or coalesce(v.spec ->> 'format', 'webp') <> all (array['webp', 'jpeg', 'png', 'original']))
+$_$;
+
+--
+-- Name: FUNCTION variants_valid(variants jsonb); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.variants_valid(variants jsonb) IS 'Whether a bucket''s variants declaration is well formed (names, boxes, fit, format, quality).';
 
 --
 -- Name: log; Type: TABLE; Schema: audit; Owner: -
@@ -6128,6 +7202,84 @@ CREATE TABLE publishing_private.search_words (
 COMMENT ON TABLE publishing_private.search_words IS 'Words of published article titles (lower case) with how many published articles have each, to correct misspelt search words. Owner only.';
 
 --
+-- Name: buckets; Type: TABLE; Schema: storage; Owner: -
+--
+
+CREATE TABLE storage.buckets (
+    id text NOT NULL,
+    module text NOT NULL,
+    public boolean NOT NULL,
+    allowed_types text[] NOT NULL,
+    max_bytes bigint NOT NULL,
+    variants jsonb DEFAULT '{}'::jsonb NOT NULL,
+    authorize_write text,
+    authorize_read text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT buckets_allowed_types_format CHECK ((((cardinality(allowed_types) >= 1) AND (cardinality(allowed_types) <= 50)) AND (array_to_string(allowed_types, ','::text) ~ '^[a-z]+/[a-z0-9.+-]{1,100}(,[a-z]+/[a-z0-9.+-]{1,100})*$'::text))),
+    CONSTRAINT buckets_authorize_read_signature CHECK ((authorize_read ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\(text, ?text\)$'::text)),
+    CONSTRAINT buckets_authorize_write_signature CHECK ((authorize_write ~ '^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\(text, ?text\)$'::text)),
+    CONSTRAINT buckets_id_format CHECK ((id ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
+    CONSTRAINT buckets_max_bytes_range CHECK (((max_bytes >= 1) AND (max_bytes <= '10737418240'::bigint))),
+    CONSTRAINT buckets_variants_valid CHECK (storage_private.variants_valid(variants))
+);
+
+--
+-- Name: TABLE buckets; Type: COMMENT; Schema: storage; Owner: -
+--
+
+COMMENT ON TABLE storage.buckets IS 'Upload buckets and their rules (public, allowed types, size limit, image variants, optional rules), declared by modules.';
+
+--
+-- Name: config; Type: TABLE; Schema: storage_private; Owner: -
+--
+
+CREATE TABLE storage_private.config (
+    singleton boolean DEFAULT true NOT NULL,
+    pending_timeout interval DEFAULT '01:00:00'::interval NOT NULL,
+    CONSTRAINT config_pending_timeout_positive CHECK ((pending_timeout > '00:00:00'::interval)),
+    CONSTRAINT config_singleton CHECK (singleton)
+);
+
+--
+-- Name: TABLE config; Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON TABLE storage_private.config IS 'Storage settings (one row): how long an upload may stay pending.';
+
+--
+-- Name: deleted_files; Type: TABLE; Schema: storage_private; Owner: -
+--
+
+CREATE TABLE storage_private.deleted_files (
+    id bigint NOT NULL,
+    bucket_id text NOT NULL,
+    object_path text NOT NULL,
+    files text[] NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deleted_files_files_present CHECK ((cardinality(files) > 0))
+);
+
+--
+-- Name: TABLE deleted_files; Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON TABLE storage_private.deleted_files IS 'Files to remove from disk (their rows were deleted or replaced); the gateway empties it.';
+
+--
+-- Name: deleted_files_id_seq; Type: SEQUENCE; Schema: storage_private; Owner: -
+--
+
+ALTER TABLE storage_private.deleted_files ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME storage_private.deleted_files_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: log log_pkey; Type: CONSTRAINT; Schema: audit; Owner: -
 --
 
@@ -6415,6 +7567,41 @@ ALTER TABLE ONLY publishing_private.search_words
     ADD CONSTRAINT search_words_pkey PRIMARY KEY (word);
 
 --
+-- Name: buckets buckets_pkey; Type: CONSTRAINT; Schema: storage; Owner: -
+--
+
+ALTER TABLE ONLY storage.buckets
+    ADD CONSTRAINT buckets_pkey PRIMARY KEY (id);
+
+--
+-- Name: objects objects_bucket_path_key; Type: CONSTRAINT; Schema: storage; Owner: -
+--
+
+ALTER TABLE ONLY storage.objects
+    ADD CONSTRAINT objects_bucket_path_key UNIQUE (bucket_id, path);
+
+--
+-- Name: objects objects_pkey; Type: CONSTRAINT; Schema: storage; Owner: -
+--
+
+ALTER TABLE ONLY storage.objects
+    ADD CONSTRAINT objects_pkey PRIMARY KEY (id);
+
+--
+-- Name: config config_pkey; Type: CONSTRAINT; Schema: storage_private; Owner: -
+--
+
+ALTER TABLE ONLY storage_private.config
+    ADD CONSTRAINT config_pkey PRIMARY KEY (singleton);
+
+--
+-- Name: deleted_files deleted_files_pkey; Type: CONSTRAINT; Schema: storage_private; Owner: -
+--
+
+ALTER TABLE ONLY storage_private.deleted_files
+    ADD CONSTRAINT deleted_files_pkey PRIMARY KEY (id);
+
+--
 -- Name: log_actor_idx; Type: INDEX; Schema: audit; Owner: -
 --
 
@@ -6661,6 +7848,30 @@ CREATE UNIQUE INDEX daily_stats_day_idx ON publishing_private.daily_stats USING 
 CREATE INDEX search_words_trgm_idx ON publishing_private.search_words USING gist (word extensions.gist_trgm_ops) WHERE (articles > 0);
 
 --
+-- Name: buckets_module_idx; Type: INDEX; Schema: storage; Owner: -
+--
+
+CREATE INDEX buckets_module_idx ON storage.buckets USING btree (module);
+
+--
+-- Name: objects_owner_id_idx; Type: INDEX; Schema: storage; Owner: -
+--
+
+CREATE INDEX objects_owner_id_idx ON storage.objects USING btree (owner_id);
+
+--
+-- Name: objects_pending_created_idx; Type: INDEX; Schema: storage; Owner: -
+--
+
+CREATE INDEX objects_pending_created_idx ON storage.objects USING btree (created_at) WHERE (status = 'pending'::text);
+
+--
+-- Name: objects_variants_pending_idx; Type: INDEX; Schema: storage; Owner: -
+--
+
+CREATE INDEX objects_variants_pending_idx ON storage.objects USING btree (updated_at) WHERE (variants_status = 'pending'::text);
+
+--
 -- Name: log log_is_append_only; Type: TRIGGER; Schema: audit; Owner: -
 --
 
@@ -6779,6 +7990,12 @@ CREATE TRIGGER articles_collect_title_words AFTER INSERT ON publishing.articles 
 --
 
 CREATE TRIGGER articles_comment_visibility AFTER UPDATE OF status, deleted_at, published_at ON publishing.articles FOR EACH ROW WHEN ((publishing_private.visible_from(old.*) IS DISTINCT FROM publishing_private.visible_from(new.*))) EXECUTE FUNCTION publishing_private.sync_article_visibility('publishing.comments');
+
+--
+-- Name: articles articles_cover_url_owned; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER articles_cover_url_owned BEFORE INSERT OR UPDATE OF cover_image_url ON publishing.articles FOR EACH ROW EXECUTE FUNCTION publishing_private.check_cover_url();
 
 --
 -- Name: articles articles_derive; Type: TRIGGER; Schema: publishing; Owner: -
@@ -7141,6 +8358,12 @@ CREATE TRIGGER events_update AFTER UPDATE ON publishing.articles REFERENCING OLD
 CREATE TRIGGER events_update AFTER UPDATE ON publishing.comments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture publishing.comments"('{"publishing:article:{article_id}","user:{author_id}"}', 'publishing_private.describe_comment', '{article_visible_from}');
 
 --
+-- Name: profiles profiles_avatar_url_owned; Type: TRIGGER; Schema: publishing; Owner: -
+--
+
+CREATE TRIGGER profiles_avatar_url_owned BEFORE INSERT OR UPDATE OF avatar_url ON publishing.profiles FOR EACH ROW EXECUTE FUNCTION publishing_private.check_avatar_url();
+
+--
 -- Name: profiles profiles_check; Type: TRIGGER; Schema: publishing; Owner: -
 --
 
@@ -7205,6 +8428,84 @@ CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.sit
 --
 
 CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.tags FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: buckets audit_delete; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON storage.buckets REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: objects audit_delete; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON storage.objects REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: buckets audit_insert; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON storage.buckets REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: objects audit_insert; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON storage.objects REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: buckets audit_truncate; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON storage.buckets FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: objects audit_truncate; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON storage.objects FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: buckets audit_update; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON storage.buckets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: objects audit_update; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON storage.objects REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: objects events_delete; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER events_delete AFTER DELETE ON storage.objects REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture storage.objects"('{"user:{owner_id}","storage:object:{id}"}', 'storage_private.describe_object', '{}');
+
+--
+-- Name: objects events_insert; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER events_insert AFTER INSERT ON storage.objects REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture storage.objects"('{"user:{owner_id}","storage:object:{id}"}', 'storage_private.describe_object', '{}');
+
+--
+-- Name: objects events_update; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER events_update AFTER UPDATE ON storage.objects REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture storage.objects"('{"user:{owner_id}","storage:object:{id}"}', 'storage_private.describe_object', '{}');
+
+--
+-- Name: objects queue_deleted_files; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER queue_deleted_files AFTER DELETE ON storage.objects REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION storage_private.queue_deleted_files();
+
+--
+-- Name: objects refuse_unfiltered_write; Type: TRIGGER; Schema: storage; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON storage.objects FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
 
 --
 -- Name: refresh_tokens refresh_tokens_session_id_fkey; Type: FK CONSTRAINT; Schema: auth; Owner: -
@@ -7380,6 +8681,27 @@ ALTER TABLE ONLY publishing.profiles
 
 ALTER TABLE ONLY publishing.site_settings
     ADD CONSTRAINT site_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES publishing.profiles(user_id) ON DELETE SET NULL;
+
+--
+-- Name: buckets buckets_module_fkey; Type: FK CONSTRAINT; Schema: storage; Owner: -
+--
+
+ALTER TABLE ONLY storage.buckets
+    ADD CONSTRAINT buckets_module_fkey FOREIGN KEY (module) REFERENCES platform.modules(name);
+
+--
+-- Name: objects objects_bucket_id_fkey; Type: FK CONSTRAINT; Schema: storage; Owner: -
+--
+
+ALTER TABLE ONLY storage.objects
+    ADD CONSTRAINT objects_bucket_id_fkey FOREIGN KEY (bucket_id) REFERENCES storage.buckets(id);
+
+--
+-- Name: objects objects_owner_id_fkey; Type: FK CONSTRAINT; Schema: storage; Owner: -
+--
+
+ALTER TABLE ONLY storage.objects
+    ADD CONSTRAINT objects_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 --
 -- Name: log; Type: ROW SECURITY; Schema: audit; Owner: -
@@ -7842,6 +9164,48 @@ ALTER TABLE publishing_private.article_views ENABLE ROW LEVEL SECURITY;
 ALTER TABLE publishing_private.search_words ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: buckets anyone reads bucket rules; Type: POLICY; Schema: storage; Owner: -
+--
+
+CREATE POLICY "anyone reads bucket rules" ON storage.buckets FOR SELECT TO anon, authenticated USING (true);
+
+--
+-- Name: objects anyone reads public objects, owners read their own; Type: POLICY; Schema: storage; Owner: -
+--
+
+CREATE POLICY "anyone reads public objects, owners read their own" ON storage.objects FOR SELECT TO anon, authenticated USING (((public AND (status = 'ready'::text)) OR (owner_id = ( SELECT auth.uid() AS uid))));
+
+--
+-- Name: buckets; Type: ROW SECURITY; Schema: storage; Owner: -
+--
+
+ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: objects; Type: ROW SECURITY; Schema: storage; Owner: -
+--
+
+ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: objects owners delete their objects; Type: POLICY; Schema: storage; Owner: -
+--
+
+CREATE POLICY "owners delete their objects" ON storage.objects FOR DELETE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: config; Type: ROW SECURITY; Schema: storage_private; Owner: -
+--
+
+ALTER TABLE storage_private.config ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: deleted_files; Type: ROW SECURITY; Schema: storage_private; Owner: -
+--
+
+ALTER TABLE storage_private.deleted_files ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: SCHEMA api; Type: ACL; Schema: -; Owner: -
 --
 
@@ -7902,6 +9266,22 @@ GRANT USAGE ON SCHEMA publishing TO platform_jobs;
 GRANT USAGE ON SCHEMA publishing_private TO anon;
 GRANT USAGE ON SCHEMA publishing_private TO authenticated;
 GRANT USAGE ON SCHEMA publishing_private TO platform_jobs;
+
+--
+-- Name: SCHEMA storage; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA storage TO anon;
+GRANT USAGE ON SCHEMA storage TO authenticated;
+GRANT USAGE ON SCHEMA storage TO platform_jobs;
+
+--
+-- Name: SCHEMA storage_private; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA storage_private TO anon;
+GRANT USAGE ON SCHEMA storage_private TO authenticated;
+GRANT USAGE ON SCHEMA storage_private TO platform_jobs;
 
 --
 -- Name: FUNCTION citextin(cstring); Type: ACL; Schema: extensions; Owner: -
@@ -8408,6 +9788,12 @@ REVOKE ALL ON FUNCTION events."capture publishing.articles"() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION events."capture publishing.comments"() FROM PUBLIC;
+
+--
+-- Name: FUNCTION "capture storage.objects"(); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."capture storage.objects"() FROM PUBLIC;
 
 --
 -- Name: FUNCTION capture_function_name(target regclass); Type: ACL; Schema: events; Owner: -
@@ -10281,6 +11667,12 @@ REVOKE ALL ON FUNCTION platform.analyze_partitioned_tables() FROM PUBLIC;
 REVOKE ALL ON FUNCTION platform.declare_api_function(module text, signature regprocedure, roles text[], reason text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION declare_bucket(name text, module text, public boolean, allowed_types text[], max_bytes bigint, variants jsonb, authorize_write regprocedure, authorize_read regprocedure); Type: ACL; Schema: platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION platform.declare_bucket(name text, module text, public boolean, allowed_types text[], max_bytes bigint, variants jsonb, authorize_write regprocedure, authorize_read regprocedure) FROM PUBLIC;
+
+--
 -- Name: FUNCTION declare_lint_exception(module text, lint text, object text, reason text); Type: ACL; Schema: platform; Owner: -
 --
 
@@ -10314,6 +11706,12 @@ REVOKE ALL ON FUNCTION platform.exposed_schemas() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION platform.forget_api_function(signature regprocedure) FROM PUBLIC;
+
+--
+-- Name: FUNCTION forget_bucket(name text); Type: ACL; Schema: platform; Owner: -
+--
+
+REVOKE ALL ON FUNCTION platform.forget_bucket(name text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION forget_lint_exception(lint text, object text); Type: ACL; Schema: platform; Owner: -
@@ -10699,6 +12097,18 @@ GRANT ALL ON FUNCTION publishing_private.category_subtree(root bigint, nodes jso
 GRANT ALL ON FUNCTION publishing_private.category_subtree(root bigint, nodes jsonb) TO authenticated;
 
 --
+-- Name: FUNCTION check_avatar_url(); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.check_avatar_url() FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_cover_url(); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.check_cover_url() FROM PUBLIC;
+
+--
 -- Name: FUNCTION check_profile(); Type: ACL; Schema: publishing_private; Owner: -
 --
 
@@ -10936,6 +12346,13 @@ REVOKE ALL ON FUNCTION publishing_private.slugify(input text) FROM PUBLIC;
 GRANT ALL ON FUNCTION publishing_private.slugify(input text) TO authenticated;
 
 --
+-- Name: FUNCTION storage_url_owned(url text, bucket text, owners uuid[]); Type: ACL; Schema: publishing_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing_private.storage_url_owned(url text, bucket text, owners uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION publishing_private.storage_url_owned(url text, bucket text, owners uuid[]) TO authenticated;
+
+--
 -- Name: FUNCTION sync_article_visibility(); Type: ACL; Schema: publishing_private; Owner: -
 --
 
@@ -10974,6 +12391,229 @@ REVOKE ALL ON FUNCTION publishing_private.visible_from(article publishing.articl
 GRANT ALL ON FUNCTION publishing_private.visible_from(article publishing.articles) TO anon;
 GRANT ALL ON FUNCTION publishing_private.visible_from(article publishing.articles) TO authenticated;
 GRANT ALL ON FUNCTION publishing_private.visible_from(article publishing.articles) TO platform_jobs;
+
+--
+-- Name: FUNCTION abort_upload(object_id uuid); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.abort_upload(object_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.abort_upload(object_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION authorize_read(bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.authorize_read(bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.authorize_read(bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.authorize_read(bucket text, path text) TO authenticated;
+
+--
+-- Name: FUNCTION begin_upload(bucket text, path text, content_type text, declared_size bigint, replace boolean); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.begin_upload(bucket text, path text, content_type text, declared_size bigint, replace boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.begin_upload(bucket text, path text, content_type text, declared_size bigint, replace boolean) TO anon;
+GRANT ALL ON FUNCTION storage_private.begin_upload(bucket text, path text, content_type text, declared_size bigint, replace boolean) TO authenticated;
+
+--
+-- Name: FUNCTION claim_deletions(max_rows integer); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.claim_deletions(max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.claim_deletions(max_rows integer) TO platform_jobs;
+
+--
+-- Name: FUNCTION claim_orphans(files text[]); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.claim_orphans(files text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.claim_orphans(files text[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION current_object_audiences(ids text[]); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.current_object_audiences(ids text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.current_object_audiences(ids text[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION delete_object(bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.delete_object(bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.delete_object(bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.delete_object(bucket text, path text) TO authenticated;
+
+--
+-- Name: FUNCTION describe_object(op text, new jsonb, old jsonb); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.describe_object(op text, new jsonb, old jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION error_details(field text, extra jsonb); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.error_details(field text, extra jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.error_details(field text, extra jsonb) TO anon;
+GRANT ALL ON FUNCTION storage_private.error_details(field text, extra jsonb) TO authenticated;
+
+--
+-- Name: FUNCTION extension_allowed(path text, content_type text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.extension_allowed(path text, content_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.extension_allowed(path text, content_type text) TO anon;
+GRANT ALL ON FUNCTION storage_private.extension_allowed(path text, content_type text) TO authenticated;
+
+--
+-- Name: FUNCTION file_of(public boolean, bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.file_of(public boolean, bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.file_of(public boolean, bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.file_of(public boolean, bucket text, path text) TO authenticated;
+GRANT ALL ON FUNCTION storage_private.file_of(public boolean, bucket text, path text) TO platform_jobs;
+
+--
+-- Name: FUNCTION files(); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.files() FROM PUBLIC;
+
+--
+-- Name: FUNCTION path_is_valid(path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.path_is_valid(path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.path_is_valid(path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.path_is_valid(path text) TO authenticated;
+
+--
+-- Name: TABLE objects; Type: ACL; Schema: storage; Owner: -
+--
+
+GRANT SELECT ON TABLE storage.objects TO anon;
+GRANT SELECT,DELETE ON TABLE storage.objects TO authenticated;
+
+--
+-- Name: FUNCTION files_of(o storage.objects); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.files_of(o storage.objects) FROM PUBLIC;
+
+--
+-- Name: FUNCTION finish_deletions(ids bigint[]); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.finish_deletions(ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.finish_deletions(ids bigint[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION finish_upload(object_id uuid, size bigint, content_type text, sha256 text, width integer, height integer); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.finish_upload(object_id uuid, size bigint, content_type text, sha256 text, width integer, height integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.finish_upload(object_id uuid, size bigint, content_type text, sha256 text, width integer, height integer) TO authenticated;
+
+--
+-- Name: FUNCTION lock_files(bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.lock_files(bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.lock_files(bucket text, path text) TO authenticated;
+GRANT ALL ON FUNCTION storage_private.lock_files(bucket text, path text) TO platform_jobs;
+
+--
+-- Name: FUNCTION may_follow_object(arg text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.may_follow_object(arg text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.may_follow_object(arg text) TO anon;
+GRANT ALL ON FUNCTION storage_private.may_follow_object(arg text) TO authenticated;
+
+--
+-- Name: FUNCTION may_read_by_rule(bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.may_read_by_rule(bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.may_read_by_rule(bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.may_read_by_rule(bucket text, path text) TO authenticated;
+
+--
+-- Name: FUNCTION may_write(bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.may_write(bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.may_write(bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.may_write(bucket text, path text) TO authenticated;
+
+--
+-- Name: FUNCTION object_audience(o jsonb); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.object_audience(o jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION object_by_rule(bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.object_by_rule(bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.object_by_rule(bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.object_by_rule(bucket text, path text) TO authenticated;
+
+--
+-- Name: FUNCTION pending_variants(max_rows integer); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.pending_variants(max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.pending_variants(max_rows integer) TO platform_jobs;
+
+--
+-- Name: FUNCTION queue_deleted_files(); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.queue_deleted_files() FROM PUBLIC;
+
+--
+-- Name: FUNCTION reserve_object(bucket text, path text, replace boolean); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.reserve_object(bucket text, path text, replace boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.reserve_object(bucket text, path text, replace boolean) TO authenticated;
+
+--
+-- Name: FUNCTION run_rule(rule text, bucket text, path text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.run_rule(rule text, bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.run_rule(rule text, bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION storage_private.run_rule(rule text, bucket text, path text) TO authenticated;
+
+--
+-- Name: FUNCTION set_variants(object_id uuid, sha256 text, results jsonb); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.set_variants(object_id uuid, sha256 text, results jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.set_variants(object_id uuid, sha256 text, results jsonb) TO platform_jobs;
+
+--
+-- Name: FUNCTION sweep_pending(); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.sweep_pending() FROM PUBLIC;
+
+--
+-- Name: FUNCTION variant_path(path text, variant text, sha256 text, format text, content_type text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.variant_path(path text, variant text, sha256 text, format text, content_type text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION variants_valid(variants jsonb); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.variants_valid(variants jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION max(extensions.citext); Type: ACL; Schema: extensions; Owner: -
@@ -11102,6 +12742,13 @@ GRANT UPDATE(moderator_note) ON TABLE publishing.comment_moderation TO authentic
 
 GRANT SELECT ON TABLE publishing.site_settings TO anon;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE publishing.site_settings TO authenticated;
+
+--
+-- Name: TABLE buckets; Type: ACL; Schema: storage; Owner: -
+--
+
+GRANT SELECT ON TABLE storage.buckets TO anon;
+GRANT SELECT ON TABLE storage.buckets TO authenticated;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: -; Owner: -

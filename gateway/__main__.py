@@ -32,9 +32,11 @@ def main() -> int:
             runner.run(run(settings))
     except OSError as exc:
         logger.error(
-            "cannot listen on %s:%d: %s (set PLATFORM_GATEWAY_PORT or run `inv down`)",
+            "cannot listen on %s (port %d or the storage port %d): %s (set "
+            "PLATFORM_GATEWAY_PORT / PLATFORM_STORAGE_PORT or run `inv down`)",
             settings.gateway_host,
             settings.gateway_port,
+            settings.storage_port,
             exc.strerror or exc,
         )
         return 1

@@ -84,5 +84,24 @@ class Metrics:
             ["kind", "outcome"], registry=r,
         )  # fmt: skip
 
+        self.storage_requests = Counter(
+            "storage_requests", "Storage requests answered, by route and status.",
+            ["route", "status"], registry=r,
+        )  # fmt: skip
+        self.storage_bytes_received = Counter(
+            "storage_bytes_received", "Bytes of upload bodies streamed to disk.", registry=r
+        )
+        self.storage_variant_seconds = Histogram(
+            "storage_variant_seconds", "Seconds to make one image's variants (in a worker thread).",
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0), registry=r,
+        )  # fmt: skip
+        self.storage_variant_queue = Gauge(
+            "storage_variant_queue", "Images waiting in the gateway for their variants.", registry=r
+        )
+        self.storage_files_removed = Counter(
+            "storage_files_removed", "Files removed from the storage folder, by reason.",
+            ["reason"], registry=r,
+        )  # fmt: skip
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,4 +1,5 @@
-"""The gateway's asyncio server: ``/realtime``, ``/healthz``, ``/metrics``, and the scheduler.
+"""The gateway's asyncio server: ``/realtime``, ``/healthz``, ``/metrics``, the scheduler,
+and the storage service (`gateway.storage`, an aiohttp server on its own port).
 
 One port for all (websockets' ``process_request`` answers plain HTTP before the
 handshake). The realtime service (`gateway.realtime`) and the job scheduler
@@ -30,6 +31,7 @@ from gateway.monitor import Monitor
 from gateway.pg_metrics import PostgresCollector
 from gateway.realtime import Realtime
 from gateway.scheduler import Scheduler
+from gateway.storage.service import StorageService
 from ops.thresholds import backup_breaches
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,13 @@ class Gateway:
             settings,
             jobs_url=self.db_url,
             authenticator_url=self.authenticator_url,
+            jwt_secret=self.jwt_secret,
+            metrics=self.metrics,
+        )
+        self.storage = StorageService(
+            settings,
+            authenticator_url=self.authenticator_url,
+            jobs_url=self.db_url,
             jwt_secret=self.jwt_secret,
             metrics=self.metrics,
         )
@@ -132,6 +141,7 @@ class Gateway:
             "realtime": realtime,
             "scheduler": self.scheduler.health(),
             "monitoring": monitor,
+            "storage": self.storage.health(),
         }
 
     async def process_request(
@@ -198,6 +208,7 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
         max_size=64 * 1024,  # client messages are small
     ):
         logger.info("gateway listening on %s (realtime, healthz, metrics)", settings.gateway_url)
+        await gateway.storage.start()
         gateway.realtime.start()
         scheduler = None
         if gateway.scheduler.enabled:
@@ -211,6 +222,7 @@ async def run(settings: Settings, stop: asyncio.Future[None] | None = None) -> N
             await stop
         finally:
             logger.info("gateway shutting down: draining realtime")
+            await gateway.storage.stop()
             await gateway.realtime.stop()
             await gateway.monitor.close()
             for task in (scheduler, backups):

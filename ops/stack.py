@@ -181,6 +181,8 @@ class Stack:
             self.say(f"gateway: running on {s.gateway_url}")
         else:
             ensure_port_free(s.gateway_host, s.gateway_port, "the gateway", "PLATFORM_GATEWAY_PORT")
+            storage = "the gateway's storage service"
+            ensure_port_free(s.gateway_host, s.storage_port, storage, "PLATFORM_STORAGE_PORT")
             gateway.start()
             self.say(f"gateway: started on {s.gateway_url}")
         healthy = wait_until(lambda: self._healthz() == 200 or gateway.exited_early(), timeout)
@@ -250,6 +252,14 @@ class Stack:
                 f"{s.gateway_host}:{s.gateway_port}",
                 self._healthz() == 200,
                 self.healthz_url,
+            ),
+            Component(
+                "storage",
+                "yes" if gateway.is_running() else "no",
+                f"{s.gateway_host}:{s.storage_port} (in the gateway)",
+                # Any JSON answer of the service (404 for a file that is not there) is alive.
+                http_status(f"{s.storage_url}/storage/public/-/-", timeout=3.0) == 404,
+                str(s.storage_dir),
             ),
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,6 +36,8 @@ Message = dict[str, Any]
 class GatewayProcess:
     url: str
     process: subprocess.Popen[bytes]
+    storage_url: str = ""
+    storage_dir: Path = Path()
 
     @property
     def realtime_url(self) -> str:
@@ -56,17 +59,23 @@ def gateway(
 ) -> Iterator[GatewayProcess]:
     """The real gateway process on a free port, serving ``db_name``; stopped with SIGTERM.
 
+    Its storage service gets a free port and a folder of its own, removed afterwards
+    (unless ``extra_env`` names ``PLATFORM_STORAGE_DIR``).
     ``extra_env`` adds settings (e.g. ``PLATFORM_SCHEDULER_TICK``); ``log`` receives its
     output instead of the test's captured output. With ``wait_realtime`` it yields once
     the realtime reader has read the outbox (events committed later are delivered live).
     """
     port = port or free_port()
+    storage_port = free_port()
     env = {
         **os.environ,
         "PLATFORM_DATA_DIR": str(TEST_DATA_DIR),
         "PLATFORM_PG_PORT": str(TEST_PG_PORT),
         "PLATFORM_DB_NAME": db_name,
         "PLATFORM_GATEWAY_PORT": str(port),
+        # Every test gateway has its storage service on a port and in a folder of its own.
+        "PLATFORM_STORAGE_PORT": str(storage_port),
+        "PLATFORM_STORAGE_DIR": str(TEST_DATA_DIR / "storage" / f"{db_name}-{port}"),
         "PLATFORM_SCHEDULER_TICK": "0",
         **(extra_env or {}),
     }
@@ -80,7 +89,12 @@ def gateway(
         stdout=output,
         stderr=output,
     )
-    running = GatewayProcess(f"http://127.0.0.1:{port}", process)
+    running = GatewayProcess(
+        f"http://127.0.0.1:{port}",
+        process,
+        storage_url=f"http://127.0.0.1:{env['PLATFORM_STORAGE_PORT']}",
+        storage_dir=Path(env["PLATFORM_STORAGE_DIR"]),
+    )
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -98,6 +112,8 @@ def gateway(
             assert code == 0, "the gateway stops cleanly on SIGTERM"
         if output is not None:
             output.close()
+        if "PLATFORM_STORAGE_DIR" not in (extra_env or {}):
+            shutil.rmtree(running.storage_dir, ignore_errors=True)  # the folder made for it
 
 
 @dataclass

@@ -7,6 +7,7 @@ recovered to a moment between two committed transactions.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 import uuid
@@ -18,6 +19,7 @@ import psycopg
 import pytest
 
 from core.errors import OpsError
+from ops.backups import files as backup_files
 from ops.backups import physical, retention
 from ops.backups.manifest import Manifest, Store, Verification
 from ops.cluster import Cluster
@@ -152,3 +154,67 @@ def test_a_physical_backup_of_a_cluster_that_does_not_archive_is_refused(
         physical.create(repo, Store(tmp_path), "postgres", say=lambda _: None)
     assert "inv down && inv up" in refused.value.hint
     assert not (tmp_path / "physical").exists(), "no manifest for a backup never taken"
+
+
+# What a physical backup needs of storage (functions/core/storage_files): the files the
+# ready objects hold, by storage_private.files(). The private cluster has no platform
+# plan, so a table stands in for storage.objects; the backup code is the real one.
+STORED = """
+create schema storage_private;
+create table storage_private.stored (file text primary key, bytes bigint, sha256 text);
+create function storage_private.files()
+returns table (file text, bytes bigint, sha256 text, object_id uuid)
+language sql stable as $$ select file, bytes, sha256, null::uuid from storage_private.stored $$;
+"""
+
+
+def store_file(cluster: Cluster, root: Path, name: str, body: bytes) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+    digest = hashlib.sha256(body).hexdigest()
+    with psycopg.connect(cluster.url("pitr"), autocommit=True) as conn:
+        conn.execute(
+            "insert into storage_private.stored values (%s, %s, %s)", (name, len(body), digest)
+        )
+
+
+def test_a_physical_backup_carries_stored_files_and_pitr_brings_them_back(
+    archiving: tuple[physical.Repo, Store], tmp_path: Path
+) -> None:
+    repo, store = archiving
+    cluster = repo.cluster
+    storage = tmp_path / "storage"
+    run_sql(cluster, STORED)
+    store_file(cluster, storage, "public/pics/u/a.png", b"first file")
+
+    manifest = physical.create(repo, store, "pitr", say=lambda _: None, storage_dir=storage)
+    assert "files/public/pics/u/a.png" in manifest.files
+    result = physical.verify(repo, manifest, store, say=lambda _: None)
+    assert result.ok, result.problems
+    assert "every stored file of the restored objects" in result.checks
+
+    store_file(cluster, storage, "private/docs/u/b.pdf", b"second file")
+    (moment,) = run_sql(cluster, "select clock_timestamp()")[0]
+    assert isinstance(moment, datetime)
+    time.sleep(0.3)
+    run_sql(cluster, "delete from storage_private.stored where file = 'public/pics/u/a.png'")
+    (storage / "public/pics/u/a.png").unlink()  # the keeper removed it after the moment
+    repo.run("check")
+
+    physical.pitr(repo, moment.isoformat(sep=" "), say=lambda _: None)
+    said: list[str] = []
+    missing = backup_files.bring_back(
+        cluster.url("pitr"), storage, [(manifest, store.folder(manifest))], said.append
+    )
+    assert missing == []
+    assert (storage / "public/pics/u/a.png").read_bytes() == b"first file", "put back from the copy"
+    assert (storage / "private/docs/u/b.pdf").read_bytes() == b"second file", "left as it was"
+    assert "1 put back" in said[-1]
+
+    copy = store.folder(manifest) / "files/public/pics/u/a.png"
+    copy.unlink()  # a hard link: never write through it
+    copy.write_bytes(b"first filf")
+    damaged = physical.verify(repo, manifest, store, say=lambda _: None)
+    assert not damaged.ok
+    assert any("files/public/pics/u/a.png: sha256" in p for p in damaged.problems), damaged.problems

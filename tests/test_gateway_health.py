@@ -16,7 +16,10 @@ def test_healthz_reports_postgres_realtime_and_scheduler(api_db_url: str) -> Non
         assert health.status_code == 200
         body = health.json()
         assert {k: body[k] for k in ("status", "postgres")} == {"status": "ok", "postgres": True}
-        assert set(body) == {"status", "reasons", "postgres", "realtime", "scheduler", "monitoring"}
+        assert set(body) == {
+            "status", "reasons", "postgres", "realtime", "scheduler", "monitoring", "storage"
+        }  # fmt: skip
+        assert body["storage"]["url"] == gw.storage_url
         assert body["reasons"] == [], "a healthy gateway gives no reason"
         assert body["monitoring"]["ok"] is True, "the statistics were read and cross no threshold"
         assert body["monitoring"]["statements"] == "available", "the test cluster preloads it"

@@ -123,7 +123,12 @@ def test_operators_list_and_run_jobs(jobs_db: str) -> None:
     assert "the widget is on fire" in fire
 
     # Free ports, so that the probes of `inv status` never reach a running dev stack.
-    names = ("PLATFORM_POSTGREST_PORT", "PLATFORM_POSTGREST_ADMIN_PORT", "PLATFORM_GATEWAY_PORT")
+    names = (
+        "PLATFORM_POSTGREST_PORT",
+        "PLATFORM_POSTGREST_ADMIN_PORT",
+        "PLATFORM_GATEWAY_PORT",
+        "PLATFORM_STORAGE_PORT",
+    )
     ports = {name: str(free_port()) for name in names}
     status = inv("status", db_name=jobs_db, extra_env=ports)
     assert status.returncode == 0, status.stderr

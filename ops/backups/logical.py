@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.errors import OpsError
-from ops.backups import checksums, toc, tools
-from ops.backups.manifest import Manifest, Store, new_id, now, sha256_of
+from ops.backups import checksums, files, toc, tools
+from ops.backups.manifest import FileEntry, Manifest, Store, new_id, now, sha256_of
 from ops.database import connect, translate_errors
 from ops.progress import Progress
 
@@ -39,9 +39,18 @@ T = TypeVar("T")
 _ITEM = re.compile(r"pg_restore: (?:processing|finished) item (\d+) ")
 
 
-def create(url: str, store: Store, *, compress: int, jobs: int = 2, say: Say = print) -> Manifest:
+def create(
+    url: str,
+    store: Store,
+    *,
+    compress: int,
+    jobs: int = 2,
+    say: Say = print,
+    storage_dir: Path | None = None,
+) -> Manifest:
     """Dump the database at ``url`` (a superuser URL) into a new backup folder, gzip level
-    ``compress`` (0-9; ``PLATFORM_BACKUP_COMPRESS``)."""
+    ``compress`` (0-9; ``PLATFORM_BACKUP_COMPRESS``), with the stored files of its ready
+    objects from ``storage_dir`` (`ops.backups.files`)."""
     started = now()
     manifest = Manifest(
         id=new_id("logical", started),
@@ -54,11 +63,11 @@ def create(url: str, store: Store, *, compress: int, jobs: int = 2, say: Say = p
     dump = folder / DUMP_FILE
     clock = time.monotonic()
     try:
-        _dump(url, manifest, dump, jobs, compress, say)
+        stored = _dump(url, manifest, dump, jobs, compress, say, storage_dir)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # no half-made backup is left to list
         raise
-    manifest.files = {DUMP_FILE: sha256_of(dump)}
+    manifest.files = {DUMP_FILE: sha256_of(dump), **stored}
     manifest.finished_at = now().isoformat()
     manifest.duration_seconds = round(time.monotonic() - clock, 3)
     store.save(manifest)
@@ -69,13 +78,30 @@ def create(url: str, store: Store, *, compress: int, jobs: int = 2, say: Say = p
     return manifest
 
 
-def _dump(url: str, manifest: Manifest, dump: Path, jobs: int, compress: int, say: Say) -> None:
-    """pg_dump into ``dump`` while the tables are summed, both in one exported snapshot."""
+def _dump(
+    url: str,
+    manifest: Manifest,
+    dump: Path,
+    jobs: int,
+    compress: int,
+    say: Say,
+    storage_dir: Path | None,
+) -> dict[str, FileEntry]:
+    """pg_dump into ``dump`` while the tables are summed, both in one exported snapshot;
+    the stored files of that snapshot's objects are linked beside it first."""
     doing = "start the backup's snapshot"
     with translate_errors(doing), connect(url, doing) as conn:
-        conn.execute("begin isolation level repeatable read read only")
-        row = conn.execute("select pg_export_snapshot(), current_setting('server_version')")
-        snapshot, version = row.fetchone() or ("", "")
+        # No stored file is renamed or removed between the snapshot and the links.
+        with files.files_frozen(url) if storage_dir is not None else contextlib.nullcontext():
+            conn.execute("begin isolation level repeatable read read only")
+            row = conn.execute("select pg_export_snapshot(), current_setting('server_version')")
+            snapshot, version = row.fetchone() or ("", "")
+            stored: dict[str, FileEntry] = {}
+            if storage_dir is not None:
+                wanted = files.listed(conn)
+                stored, missing = files.snapshot_files(wanted, storage_dir, dump.parent, say)
+                if missing:
+                    raise files.missing_files_error(missing, storage_dir)
         manifest.server_version = str(version)
         say(f"backup {manifest.id}: pg_dump of {manifest.database} into {dump}")
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -96,6 +122,7 @@ def _dump(url: str, manifest: Manifest, dump: Path, jobs: int, compress: int, sa
             )
             manifest.tables = sums.result()
         conn.rollback()
+    return stored
 
 
 def check_files(manifest: Manifest, folder: Path) -> list[str]:

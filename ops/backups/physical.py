@@ -13,13 +13,15 @@ sums compared, and ``pg_amcheck --all`` run on the scratch cluster.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from core.errors import OpsError
-from ops.backups import checksums
-from ops.backups.manifest import Manifest, Store, Verification, new_id, now, sha256_of
+from ops.backups import checksums, files
+from ops.backups.manifest import FileEntry, Manifest, Store, Verification, new_id, now, sha256_of
 from ops.backups.pgbackrest import STANZA, Repo, archive_options
 from ops.backups.recovery import pitr, scratch_cluster
 from ops.backups.verify import amcheck, record
@@ -34,9 +36,12 @@ logger = logging.getLogger(__name__)
 Say = Callable[[str], None]
 
 
-def create(repo: Repo, store: Store, dbname: str, *, say: Say = print) -> Manifest:
+def create(
+    repo: Repo, store: Store, dbname: str, *, say: Say = print, storage_dir: Path | None = None
+) -> Manifest:
     """A full pgBackRest backup of the cluster, then the platform database's sums at an
-    LSN past its end (what `verify` recovers a scratch cluster to)."""
+    LSN past its end (what `verify` recovers a scratch cluster to), and the stored files
+    of that snapshot's objects from ``storage_dir`` (`ops.backups.files`)."""
     started = now()
     manifest = Manifest(
         id=new_id("physical", started),
@@ -63,20 +68,29 @@ def create(repo: Repo, store: Store, dbname: str, *, say: Say = print) -> Manife
     label = str(backup["label"])
     url = repo.cluster.url(dbname)
     doing = "sum the tables after the backup"
+    stored: dict[str, FileEntry] = {}
     with translate_errors(doing), connect(url, doing) as conn:
-        conn.execute("begin isolation level repeatable read read only")
-        row = conn.execute(
-            "select pg_current_wal_insert_lsn()::text, pg_export_snapshot(),"
-            " current_setting('server_version')"
-        ).fetchone()
-        assert row is not None
-        lsn, snapshot, version = (str(v) for v in row)
+        # The stored files of the snapshot's objects, linked while no file may change.
+        with files.files_frozen(url) if storage_dir is not None else contextlib.nullcontext():
+            conn.execute("begin isolation level repeatable read read only")
+            row = conn.execute(
+                "select pg_current_wal_insert_lsn()::text, pg_export_snapshot(),"
+                " current_setting('server_version')"
+            ).fetchone()
+            assert row is not None
+            lsn, snapshot, version = (str(v) for v in row)
+            if storage_dir is not None:
+                folder = store.folder(manifest)
+                folder.mkdir(parents=True, exist_ok=True)
+                stored, missing = files.snapshot_files(files.listed(conn), storage_dir, folder, say)
+                if missing:
+                    raise files.missing_files_error(missing, storage_dir)
         manifest.tables = checksums.table_sums(url, snapshot=snapshot, permanent_only=True)
         conn.rollback()
     # Switches to a new WAL segment and waits until it is archived: the LSN is reachable.
     repo.run("check", what="check")
     backup_manifest = repo.repo_path / "backup" / STANZA / label / "backup.manifest"
-    manifest.files = {"backup.manifest": sha256_of(backup_manifest)}
+    manifest.files = {"backup.manifest": sha256_of(backup_manifest), **stored}
     manifest.stored_bytes = int(backup["info"]["repository"].get("delta", 0))
     manifest.server_version = version
     manifest.details = {
@@ -127,6 +141,9 @@ def verify(repo: Repo, manifest: Manifest, store: Store, *, say: Say = print) ->
                 if "status: ok" not in (line.strip() for line in report.splitlines()):
                     lines = " / ".join(line.strip() for line in report.splitlines() if line.strip())
                     result.problems.append(f"pgbackrest verify found damage: {lines}")
+        if not result.problems and any(n.startswith(f"{files.FILES}/") for n in manifest.files):
+            result.checks.append("sha256 of every stored file's copy")
+            result.problems += files.check_copies(manifest, store.folder(manifest))
         result.steps["repository"] = round(time.monotonic() - t, 3)
         if not result.problems:
             t = time.monotonic()
@@ -147,6 +164,9 @@ def verify(repo: Repo, manifest: Manifest, store: Store, *, say: Say = print) ->
                         url, permanent_only=True, method=manifest.checksum_method
                     )
                     result.problems += checksums.compare(manifest.tables, restored)
+                    if not result.problems:
+                        result.checks.append("every stored file of the restored objects")
+                        result.problems += files.compare_with_rows(manifest, url)
                     result.steps["checksums"] = round(time.monotonic() - t, 3)
                     if not result.problems:
                         t = time.monotonic()

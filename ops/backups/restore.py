@@ -2,7 +2,8 @@
 by accident.
 
 The backup is restored into a new database ``<name>__restoring``; only when that
-succeeded does it take the name: an existing database of that name is dropped first,
+succeeded do its stored files replace the storage folder's (`ops.backups.files`) and
+does it take the name: an existing database of that name is dropped first,
 which is refused when it is live (has sessions or tables) unless ``force``. A failed
 restore leaves the existing database untouched. Then the platform's roles and JWT
 secret are configured, as after a deploy, so PostgREST works against it at once.
@@ -13,13 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from psycopg import sql
 
 from core.errors import OpsError
 from core.secrets import Secrets
 from ops import database
-from ops.backups import logical, scratch, tools
+from ops.backups import files, logical, scratch, tools
 from ops.backups.manifest import Manifest, Store
 from ops.backups.verify import raise_if_bad
 from ops.database import connect, translate_errors
@@ -74,8 +76,10 @@ def restore(
     force: bool = False,
     jobs: int = 2,
     say: Say = print,
+    files_dir: Path | None = None,
 ) -> None:
-    """Restore ``manifest`` into database ``target`` on the server of ``url``."""
+    """Restore ``manifest`` into database ``target`` on the server of ``url``, and its
+    stored files into ``files_dir`` (which then holds exactly those)."""
     if manifest.kind != "logical":
         raise OpsError(
             f"{manifest.id} is a physical backup: it restores a whole cluster",
@@ -121,6 +125,9 @@ def restore(
     except OpsError:
         scratch.drop(admin, staging)
         raise
+    if files_dir is not None:
+        restored = files.restore_files(manifest, folder, files_dir, say)
+        say(f"restore {manifest.id}: {files_dir} holds the {restored:,} stored files of the backup")
     doing = f"put the restored database in place of {target}"
     with translate_errors(doing), connect(admin, doing, autocommit=True) as conn:
         if existing is not None:

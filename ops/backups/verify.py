@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import OpsError
-from ops.backups import checksums, logical, throwaway, toc, tools
+from ops.backups import checksums, files, logical, throwaway, toc, tools
 from ops.backups.manifest import Manifest, Store, Verification, now
 from ops.backups.scratch import scratch_database
 
@@ -124,6 +124,10 @@ def _restore_and_compare(
         restored = checksums.table_sums(url, jobs=connections, method=manifest.checksum_method)
         problems = checksums.compare(manifest.tables, restored)
         result.steps["checksums"] = round(time.monotonic() - t, 3)
+        if not problems:
+            result.checks.append("every stored file of the restored objects against its copy")
+            say(f"verify {manifest.id}: comparing the restored objects with the stored files")
+            problems += files.compare_with_rows(manifest, url)
         if not problems:
             t = time.monotonic()
             result.checks.append("pg_amcheck --heapallindexed of the restored copy")

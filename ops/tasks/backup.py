@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from invoke.context import Context
 from invoke.tasks import task
 
 from core.errors import OpsError
-from ops.backups import logical, physical, retention
+from ops.backups import files, logical, physical, retention
 from ops.backups.manifest import KINDS, Manifest, Store
 from ops.backups.restore import restore as restore_backup
 from ops.backups.verify import raise_if_bad, verify_logical
@@ -40,10 +41,17 @@ def create(c: Context, kind: str = "logical", verify: bool = True, jobs: int = J
     s = settings()
     store = _store()
     if kind == "physical":
-        manifest = physical.create(backup_repo(s), store, s.db_name, say=say)
+        manifest = physical.create(
+            backup_repo(s), store, s.db_name, say=say, storage_dir=s.storage_dir
+        )
     else:
         manifest = logical.create(
-            s.superuser_url, store, compress=s.backup_compress, jobs=int(jobs), say=say
+            s.superuser_url,
+            store,
+            compress=s.backup_compress,
+            jobs=int(jobs),
+            say=say,
+            storage_dir=s.storage_dir,
         )
     if verify:
         _verify(manifest, store, int(jobs))
@@ -99,6 +107,8 @@ def verify(c: Context, backup: str | None = None, jobs: int = JOBS) -> None:
         "database": "the database to restore into (default: PLATFORM_DB_NAME, the platform's)",
         "force": "replace the database even if it is live (sessions or tables): its data is lost",
         "jobs": JOBS_HELP,
+        "files_dir": "where the stored files go (default: PLATFORM_STORAGE_DIR for the platform "
+        "database, <data folder>/storage-<database> for another)",
     }
 )
 @reports_errors
@@ -108,9 +118,17 @@ def restore(
     database: str | None = None,
     force: bool = False,
     jobs: int = JOBS,
+    files_dir: str | None = None,
 ) -> None:
-    """Restore a logical backup; a live database needs --force."""
+    """Restore a logical backup (rows and stored files); a live database needs --force."""
     s = settings()
+    target = database or s.db_name
+    if files_dir is not None:
+        into = Path(files_dir).resolve()
+    elif target == s.db_name:
+        into = s.storage_dir
+    else:
+        into = s.data_dir / f"storage-{target}"
     store = _store()
     if backup is None:
         manifest = store.latest("logical")
@@ -118,8 +136,17 @@ def restore(
             raise OpsError("no good logical backup to restore", "take one: inv backup.create")
     else:
         manifest = store.get(backup)
-    restore_backup(manifest, store, s.superuser_url, database or s.db_name, s.secrets,
-                   force=force, jobs=int(jobs), say=say)  # fmt: skip
+    restore_backup(
+        manifest,
+        store,
+        s.superuser_url,
+        target,
+        s.secrets,
+        force=force,
+        jobs=int(jobs),
+        say=say,
+        files_dir=into,
+    )
 
 
 @task(
@@ -148,6 +175,18 @@ def pitr(c: Context, target_time: str, yes: bool = False) -> None:
         )
     seconds = physical.pitr(backup_repo(s), target.isoformat(sep=" "), say=say)
     say(f"pitr: recovery took {seconds:.1f} s; the cluster is on a new timeline and archives")
+    # The storage folder is not rewound: put back what the recovered rows hold from the
+    # physical backups' copies; the rest is reported (files.bring_back).
+    store = _store()
+    copies = [(m, store.folder(m)) for m in reversed(before)]
+    missing = files.bring_back(s.superuser_url, s.storage_dir, copies, say)
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        say(
+            f"pitr: WARNING {len(missing)} stored files of recovered objects are in no backup: "
+            f"{shown} (they answer 404 storage.file_missing; delete those objects or put "
+            "the files back)"
+        )
 
 
 @task(help={"keep_days": "keep backups this many days (default: PLATFORM_BACKUP_KEEP_DAYS)"})

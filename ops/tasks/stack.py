@@ -104,6 +104,7 @@ def _summary(s: Settings, tls: Certificates) -> str:
             f"    API (PostgREST)   {s.api_url}/   (OpenAPI description at /)",
             f"    Gateway health    {s.gateway_url}/healthz",
             f"    Realtime          {s.realtime_url}",
+            f"    Storage           {s.storage_url}/storage/object/<bucket>/<path>",
             f"    Database          DATABASE_URL={s.superuser_url}",
             "",
             "Try it:",

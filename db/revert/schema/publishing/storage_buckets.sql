@@ -1,0 +1,8 @@
+-- Revert platform:schema/publishing/storage_buckets from pg
+
+begin;
+
+select platform.forget_bucket('covers');
+select platform.forget_bucket('avatars');
+
+commit;
