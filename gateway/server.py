@@ -65,7 +65,7 @@ class Gateway:
             settings,
             authenticator_url=self.authenticator_url,
             jobs_url=self.db_url,
-            jwt_secret=self.jwt_secret,
+            auth=self.realtime.auth,
             metrics=self.metrics,
         )
 

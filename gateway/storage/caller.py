@@ -1,10 +1,10 @@
 """Who calls the storage service, and SQL asked as that caller.
 
-`authenticate` is the ONE place a storage request's credentials are read. Today: the
-access token of an ``Authorization: Bearer`` header, verified exactly as the realtime
-gateway verifies it (`gateway.tokens`: PostgREST's acceptance rule), or nobody
-(anonymous). Browser sessions by cookie extend this function only: every route calls
-it, and nothing else looks at credentials.
+`authenticate` is the ONE place a storage request's credentials are read, through the
+gateway's one entry point (`gateway.request_auth`, shared with ``/realtime``): a Bearer
+token verified exactly as PostgREST verifies one, a browser's cookie session judged by
+SQL (CSRF included), or nobody (anonymous). Every route calls it, and nothing else looks
+at credentials.
 
 `AsCaller` asks SQL as that caller, as PostgREST and `gateway.rights` do: a connection
 as ``authenticator`` (from a small pool), one transaction that switches to the token's
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,37 +28,33 @@ from psycopg import errors
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from gateway.protocol import ProtocolError
+from gateway.request_auth import RequestAuth, http_status
 from gateway.storage.errors import StorageError, field, unavailable
-from gateway.tokens import ANON_ROLE, Token, verify
+from gateway.tokens import ANON_ROLE, Token
 
 logger = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 5.0
 AsyncConn = psycopg.AsyncConnection[tuple[Any, ...]]
 
-_BEARER = re.compile(r"^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$", re.IGNORECASE)
 
+async def authenticate(request: web.Request, auth: RequestAuth) -> Token | None:
+    """The caller's verified token, or None (anonymous); `StorageError` when the
+    credentials sent are refused (401, 403 ``auth.csrf_failed``, 503).
 
-async def authenticate(request: web.Request, jwt_secret: str | None) -> Token | None:
-    """The caller's verified token, or None (anonymous); `StorageError` 401 when the
-    credentials sent are not valid. The one function to extend for cookie sessions."""
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    match = _BEARER.match(header)
-    if match is None:
-        raise StorageError(
-            401,
-            "auth.invalid_token",
-            "the Authorization header must read `Bearer <access token>`",
-            field("authorization"),
-        )
-    if jwt_secret is None:
-        raise StorageError(503, "storage.unavailable", "the gateway has no JWT secret yet")
+    The gateway's one entry point decides (`gateway.request_auth`): a Bearer header or
+    ``?token=`` verified as PostgREST verifies it, or the cookie session judged by SQL
+    (``auth.request_claims``: signature, session, ``X-CSRF-Token`` on uploads and
+    deletes, Origin)."""
     try:
-        return verify(match.group(1), jwt_secret)
+        return await auth.authenticate(request.method, request.path_qs, request.headers.items())
     except ProtocolError as exc:
-        raise StorageError(401, f"auth.{exc.code}", exc.message, field("authorization")) from None
+        status = http_status(exc)
+        if status == 503:
+            raise unavailable() from None
+        raise StorageError(
+            status, f"auth.{exc.code}", exc.message, field("authorization")
+        ) from None
 
 
 class AsCaller:

@@ -30,6 +30,7 @@ from aiohttp import web
 
 from core.settings import Settings
 from gateway.metrics import Metrics
+from gateway.request_auth import RequestAuth
 from gateway.storage import images, sniff
 from gateway.storage.caller import AsCaller, authenticate, one
 from gateway.storage.errors import StorageError, field
@@ -76,12 +77,12 @@ class StorageService:
         *,
         authenticator_url: Callable[[], str | None],
         jobs_url: Callable[[], str | None],
-        jwt_secret: Callable[[], str | None],
+        auth: RequestAuth,
         metrics: Metrics,
     ) -> None:
         self.settings = settings
         self.metrics = metrics
-        self._jwt_secret = jwt_secret
+        self._auth = auth
         self.tree = Tree(settings.storage_dir)
         self.as_caller = AsCaller(authenticator_url, settings.storage_db_pool)
         self.jobs = JobsDb(jobs_url)
@@ -199,7 +200,7 @@ class StorageService:
 
     async def upload(self, request: web.Request) -> web.Response:
         bucket, path = request.match_info["bucket"], request.match_info["path"]
-        token = await authenticate(request, self._jwt_secret())
+        token = await authenticate(request, self._auth)
         head = await _read_head(request)
         content_type = sniff.content_type(head)
         async with self.as_caller.transaction(token, commit=True) as conn:
@@ -268,7 +269,7 @@ class StorageService:
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         bucket, path = request.match_info["bucket"], request.match_info["path"]
-        token = await authenticate(request, self._jwt_secret())
+        token = await authenticate(request, self._auth)
         async with self.as_caller.transaction(token, commit=False) as conn:
             _id, public, file, content_type, _size, sha256, _updated = await one(
                 conn,
@@ -305,7 +306,7 @@ class StorageService:
 
     async def delete(self, request: web.Request) -> web.Response:
         bucket, path = request.match_info["bucket"], request.match_info["path"]
-        token = await authenticate(request, self._jwt_secret())
+        token = await authenticate(request, self._auth)
         async with self.as_caller.transaction(token, commit=True) as conn:
             await one(conn, "select storage_private.delete_object(%s, %s)", (bucket, path))
         try:
