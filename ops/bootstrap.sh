@@ -57,6 +57,9 @@ perl -MDBD::Pg -e1 >/dev/null 2>&1 || want libdbd-pg-perl
 command -v pgcli >/dev/null 2>&1 || want pgcli
 command -v pg_prove >/dev/null 2>&1 || want libtap-parser-sourcehandler-pgtap-perl
 command -v wrk >/dev/null 2>&1 || want wrk
+# The browser test (tests/test_browser.py): Playwright drives Debian's chromium, never a
+# browser of its own.
+[[ -x /usr/bin/chromium ]] || want chromium
 # nginx: the front door (ops/frontdoor). The platform runs its own master with its own
 # config; Debian's nginx.service is held back at install and disabled (see below).
 [[ -x /usr/sbin/nginx ]] || want nginx

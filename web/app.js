@@ -71,6 +71,9 @@ function render() {
   $("#profile").hidden = !signedIn;
   $("#write").hidden = !signedIn;
   $("#logout").hidden = !signedIn;
+  for (const part of $("#login-form").querySelectorAll("label, button[type=submit]")) {
+    part.hidden = Boolean(signedIn);
+  }
 }
 
 async function login(event) {
