@@ -1421,6 +1421,36 @@ $$;
 COMMENT ON FUNCTION auth.notify_session_ended() IS 'Wake the realtime gateway when a session is revoked.';
 
 --
+-- Name: prune_login_failures(); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.prune_login_failures() RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with cfg as (select c.lockout_max from auth.config c),
+  by_email as (
+    delete from auth.login_failures f using cfg
+     where f.last_failed_at < pg_catalog.now() - cfg.lockout_max
+       and (f.locked_until is null or f.locked_until <= pg_catalog.now())
+    returning 1
+  ),
+  by_address as (
+    delete from auth.login_failures_by_address f using cfg
+     where f.last_failed_at < pg_catalog.now() - cfg.lockout_max
+       and (f.locked_until is null or f.locked_until <= pg_catalog.now())
+    returning 1
+  )
+  select ((select pg_catalog.count(*) from by_email) + (select pg_catalog.count(*) from by_address))::integer
+$$;
+
+--
+-- Name: FUNCTION prune_login_failures(); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.prune_login_failures() IS 'Forget failed logins older than the lock-out window that lock nobody; answers the rows removed.';
+
+--
 -- Name: raise_account_error(text, text, text, text); Type: FUNCTION; Schema: auth; Owner: -
 --
 
@@ -9625,6 +9655,12 @@ REVOKE ALL ON FUNCTION auth.note_failed_login(email extensions.citext, address i
 --
 
 REVOKE ALL ON FUNCTION auth.notify_session_ended() FROM PUBLIC;
+
+--
+-- Name: FUNCTION prune_login_failures(); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.prune_login_failures() FROM PUBLIC;
 
 --
 -- Name: FUNCTION raise_account_error(sql_state text, constraint_name text, column_name text, message text); Type: ACL; Schema: auth; Owner: -
