@@ -1,7 +1,7 @@
 """Benchmark: uploads through the storage service, and how long variants take.
 
     .venv/bin/python -m bench.storage [--uploads 40] [--concurrency 4] [--samples 10]
-    .venv/bin/python -m bench.storage --url https://127.0.0.1:8443 --insecure   # the front door
+    .venv/bin/python -m bench.storage --url https://127.0.0.1:8443   # the front door
 
 Direct (the default) needs the embedded cluster of `make up` (or DATABASE_URL): it
 deploys the plan into a scratch database ``bench_storage`` and starts a real gateway
@@ -63,7 +63,7 @@ PASSWORD = "correct horse battery staple"  # noqa: S105 - a throwaway bench acco
 class Target:
     storage: str  # base URL of /storage/...
     realtime: str  # the /realtime WebSocket URL
-    verify: bool
+    verify: ssl.SSLContext | bool  # a context trusting the data folder's CA, or off
 
 
 def noise_png(side: int = SIDE) -> bytes:
@@ -189,10 +189,13 @@ async def variant_latency(
     after_answer: list[float] = []
     tls = None
     if target.realtime.startswith("wss:"):
-        tls = ssl.create_default_context()
-        if not target.verify:
-            tls.check_hostname = False
-            tls.verify_mode = ssl.CERT_NONE
+        if isinstance(target.verify, ssl.SSLContext):
+            tls = target.verify
+        else:
+            tls = ssl.create_default_context()
+            if not target.verify:
+                tls.check_hostname = False
+                tls.verify_mode = ssl.CERT_NONE
     async with (
         websockets.connect(f"{target.realtime}?token={token}", ssl=tls, compression=None) as ws,
         httpx.AsyncClient(timeout=120, verify=target.verify) as client,
@@ -261,7 +264,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="uploads at a time")
     parser.add_argument("--samples", type=int, default=10, help="uploads timed to their variants")
     parser.add_argument("--url", help="the platform's front door (e.g. https://127.0.0.1:8443)")
-    parser.add_argument("--insecure", action="store_true", help="do not verify TLS (local CA)")
+    parser.add_argument("--insecure", action="store_true", help="do not verify TLS (by default the data folder's local CA is trusted)")
     args = parser.parse_args()
     settings = Settings.from_env()
     image = noise_png()
@@ -286,7 +289,11 @@ def target_for(args: argparse.Namespace, settings: Settings) -> Iterator[tuple[T
     base = args.url.rstrip("/")
     realtime = base.replace("https:", "wss:", 1).replace("http:", "ws:", 1) + "/realtime"
     print(f"through {base} (the running platform's database)", flush=True)
-    yield Target(base, realtime, not args.insecure), settings.superuser_url
+    verify: ssl.SSLContext | bool = not args.insecure
+    ca = settings.tls_dir / "ca.pem"
+    if verify and ca.exists():
+        verify = ssl.create_default_context(cafile=str(ca))  # the set-up's local CA
+    yield Target(base, realtime, verify), settings.superuser_url
 
 
 if __name__ == "__main__":
