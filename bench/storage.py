@@ -264,7 +264,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="uploads at a time")
     parser.add_argument("--samples", type=int, default=10, help="uploads timed to their variants")
     parser.add_argument("--url", help="the platform's front door (e.g. https://127.0.0.1:8443)")
-    parser.add_argument("--insecure", action="store_true", help="do not verify TLS (by default the data folder's local CA is trusted)")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify TLS (default: trust the data folder's local CA)",
+    )
     args = parser.parse_args()
     settings = Settings.from_env()
     image = noise_png()

@@ -16,7 +16,7 @@ import json
 import logging
 import signal
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
@@ -147,9 +147,14 @@ class Gateway:
     async def process_request(
         self, connection: ServerConnection, request: Request
     ) -> Response | None:
-        path = urlsplit(request.path).path
+        target = urlsplit(request.path)
+        path = target.path
         if path == HEALTH_PATH:
             status, body = await self.health()
+            if "brief" in parse_qs(target.query, keep_blank_values=True):
+                # What the front door shows the public: the verdict, not the reasons
+                # (backup ages, breaches and statistics stay on the loopback port).
+                body = {"status": body["status"] if status == http.HTTPStatus.OK else "down"}
             return json_response(connection, status, body)
         if path == METRICS_PATH:
             await self.monitor.refresh()  # the SQL runs at scrape time (at most once per TTL)
