@@ -79,6 +79,28 @@ def quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
+def wait_for_variants(db_url: str, uid: str, timeout: float = 300.0) -> None:
+    """Until no object of ``uid`` waits for its variants: the latency samples must not
+    queue behind the throughput phase's backlog."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        while True:
+            row = conn.execute(
+                "select count(*) from storage.objects"
+                " where owner_id = %s and variants_status = 'pending'",
+                (uid,),
+            ).fetchone()
+            pending = 0 if row is None else int(row[0])
+            if pending == 0:
+                return
+            if time.monotonic() > deadline:
+                raise SystemExit(
+                    f"{pending} images still wait for their variants after {timeout:.0f} s"
+                )
+            print(f"  waiting for the variants of {pending} uploads ...", flush=True)
+            time.sleep(1.0)
+
+
 def make_user(db_url: str) -> tuple[str, str]:
     name = "bench" + uuid.uuid4().hex[:8]
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -278,6 +300,7 @@ def main() -> None:
             seconds, latencies = asyncio.run(
                 throughput(target, token, uid, image, args.uploads, args.concurrency)
             )
+            wait_for_variants(db_url, uid)
             total, after = asyncio.run(variant_latency(target, token, uid, image, args.samples))
         finally:
             drop_user(db_url, uid)
