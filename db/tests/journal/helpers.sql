@@ -91,3 +91,12 @@ exception
     return sqlstate || ' ' || regexp_replace(sqlerrm, '[0-9a-f]{8}-[0-9a-f-]{27}', '<id>', 'g');
 end
 $$;
+
+-- What a statement (a format() template with one %L for an entry id) is told
+-- with this remembered entry's id, then with an id that does not exist
+-- (remembered as 'missing'), as '<first> | <second>'.
+create function tests.same_as_missing(template text, entry text) returns text
+language sql volatile
+as $$
+  select tests.answer(format(template, tests.jid(entry))) || ' | ' || tests.answer(format(template, tests.jid('missing')))
+$$;
