@@ -8449,7 +8449,7 @@ ALTER TABLE ONLY journal.entries
 --
 
 ALTER TABLE ONLY journal.entry_tags
-    ADD CONSTRAINT entry_tags_pkey PRIMARY KEY (entry_id, tag_id);
+    ADD CONSTRAINT entry_tags_pkey PRIMARY KEY (entry_id, owner_id, tag_id);
 
 --
 -- Name: tags tags_id_owner_key; Type: CONSTRAINT; Schema: journal; Owner: -
@@ -8750,12 +8750,6 @@ CREATE INDEX entries_public_feed_idx ON journal.entries USING btree (entry_date 
 --
 
 CREATE INDEX entries_search_idx ON journal.entries USING gin (search);
-
---
--- Name: entry_tags_entry_owner_idx; Type: INDEX; Schema: journal; Owner: -
---
-
-CREATE INDEX entry_tags_entry_owner_idx ON journal.entry_tags USING btree (entry_id, owner_id);
 
 --
 -- Name: entry_tags_owner_id_idx; Type: INDEX; Schema: journal; Owner: -
@@ -9079,7 +9073,7 @@ CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABL
 -- Name: entry_tags audit_delete; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_delete AFTER DELETE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,tag_id}', '{}', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,owner_id,tag_id}', '{}', '{}');
 
 --
 -- Name: tags audit_delete; Type: TRIGGER; Schema: journal; Owner: -
@@ -9097,7 +9091,7 @@ CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABL
 -- Name: entry_tags audit_insert; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_insert AFTER INSERT ON journal.entry_tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,tag_id}', '{}', '{}');
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.entry_tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,owner_id,tag_id}', '{}', '{}');
 
 --
 -- Name: tags audit_insert; Type: TRIGGER; Schema: journal; Owner: -
@@ -9133,7 +9127,7 @@ CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABL
 -- Name: entry_tags audit_update; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_update AFTER UPDATE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,tag_id}', '{}', '{}');
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,owner_id,tag_id}', '{}', '{}');
 
 --
 -- Name: tags audit_update; Type: TRIGGER; Schema: journal; Owner: -

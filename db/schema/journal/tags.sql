@@ -37,7 +37,9 @@ create table journal.entry_tags (
   tag_id uuid not null,
   owner_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
   created_at timestamptz not null default pg_catalog.now(),
-  primary key (entry_id, tag_id),
+  -- owner_id in the key so PostgREST sees a junction: GET /entries?select=*,tags(name)
+  -- (it is fixed by entry_id anyway: one pair of entry and tag, one row)
+  primary key (entry_id, owner_id, tag_id),
   constraint entry_tags_entry_fkey foreign key (entry_id, owner_id)
     references journal.entries (id, owner_id) on delete cascade,
   constraint entry_tags_tag_fkey foreign key (tag_id, owner_id)
@@ -45,7 +47,6 @@ create table journal.entry_tags (
 );
 create index entry_tags_tag_id_idx on journal.entry_tags (tag_id, owner_id);
 create index entry_tags_owner_id_idx on journal.entry_tags (owner_id);
-create index entry_tags_entry_owner_idx on journal.entry_tags (entry_id, owner_id);
 comment on table journal.entry_tags is 'The tags on an entry (at most 20): the owner''s tags on the owner''s entries only.';
 
 -- Runs as the writer: the policies decide what "exists" means, so someone
