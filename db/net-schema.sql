@@ -3409,7 +3409,7 @@ declare
   i integer := 0;
   j integer;
   c integer;
-  parts text[] := '{}';
+  parts text[] := '{}'::text[];
 begin
   if pg_catalog.jsonb_typeof(content) is distinct from 'object' then
     perform journal_private.invalid_content('content', 'must be an object {"blocks": [...]} or {"sealed": {...}}');
@@ -3824,7 +3824,7 @@ CREATE FUNCTION journal_private.list_items_text(items jsonb, path text, depth in
 declare
   item jsonb;
   i integer := 0;
-  parts text[] := '{}';
+  parts text[] := '{}'::text[];
   p text;
 begin
   if pg_catalog.jsonb_typeof(items) is distinct from 'array' then

@@ -129,7 +129,7 @@ as $$
 declare
   item jsonb;
   i integer := 0;
-  parts text[] := '{}';
+  parts text[] := '{}'::text[];
   p text;
 begin
   if pg_catalog.jsonb_typeof(items) is distinct from 'array' then
@@ -178,7 +178,7 @@ declare
   i integer := 0;
   j integer;
   c integer;
-  parts text[] := '{}';
+  parts text[] := '{}'::text[];
 begin
   if pg_catalog.jsonb_typeof(content) is distinct from 'object' then
     perform journal_private.invalid_content('content', 'must be an object {"blocks": [...]} or {"sealed": {...}}');
