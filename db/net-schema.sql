@@ -9238,6 +9238,30 @@ CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON journal.tags F
 CREATE TRIGGER tags_guard BEFORE INSERT OR UPDATE OF name ON journal.tags FOR EACH ROW EXECUTE FUNCTION journal_private.guard_tag();
 
 --
+-- Name: settings audit_delete; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON journal_private.settings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{singleton}', '{}', '{}');
+
+--
+-- Name: settings audit_insert; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON journal_private.settings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{singleton}', '{}', '{}');
+
+--
+-- Name: settings audit_truncate; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal_private.settings FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: settings audit_update; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON journal_private.settings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{singleton}', '{}', '{}');
+
+--
 -- Name: article_likes article_likes_count; Type: TRIGGER; Schema: publishing; Owner: -
 --
 

@@ -12,7 +12,8 @@
 -- text: entries' title and content are excluded columns (listed as changed,
 -- never their values), the text derived from them (plain_text, search, word and
 -- reading counts, sealed) and the view counters are derived columns (never
--- logged; a view alone writes no audit row); tags' name is excluded.
+-- logged; a view alone writes no audit row); tags' name is excluded. Changes to
+-- journal_private.settings (ops, by SQL) are audited as well.
 --
 -- Events (events.enable): wake-ups without the text. Entries on topics
 -- user:<owner_id> (the owner's devices) and journal:entries (public entries);
@@ -123,5 +124,7 @@ select audit.enable('journal.entries', exclude_columns => '{title,content}',
   derived_columns => '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
 select audit.enable('journal.tags', exclude_columns => '{name}');
 select audit.enable('journal.entry_tags');
+-- ops' changes to the settings (the daily limit) too
+select audit.enable('journal_private.settings');
 
 commit;

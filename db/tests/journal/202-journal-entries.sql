@@ -1,7 +1,7 @@
 -- Entries: defaults, title rules, optimistic concurrency (version), soft
 -- delete and restore, the daily limit, and record_view.
 begin;
-select plan(22);
+select plan(23);
 
 select tests.create_user('writer');
 
@@ -71,6 +71,9 @@ select is(tests.answer($$ update journal.entries set view_count = 100 where titl
 -- the daily limit (a setting)
 select tests.act_as_owner();
 update journal_private.settings set daily_entry_limit = 5;
+select is((select new_record ->> 'daily_entry_limit' from audit.log
+            where schema_name = 'journal_private' and table_name = 'settings'), '5',
+  'a change of the limit is audited');
 select tests.act_as('writer');
 select is(tests.answer($$ insert into journal.entries (title) values ('fourth') $$), 'ok (1 rows)',
   'up to the limit entries are accepted (deleted ones count too)');

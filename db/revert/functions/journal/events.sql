@@ -2,6 +2,7 @@
 
 begin;
 
+select audit.disable('journal_private.settings');
 select audit.disable('journal.entry_tags');
 select audit.disable('journal.tags');
 select audit.disable('journal.entries');
