@@ -56,6 +56,30 @@ COMMENT ON SCHEMA events IS 'Private: change-event outbox read by the realtime g
 CREATE SCHEMA extensions;
 
 --
+-- Name: journal; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA journal;
+
+--
+-- Name: SCHEMA journal; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA journal IS 'Exposed (Accept-Profile: journal): the journal module''s tables. RLS everywhere.';
+
+--
+-- Name: journal_private; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA journal_private;
+
+--
+-- Name: SCHEMA journal_private; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA journal_private IS 'Private to the journal module.';
+
+--
 -- Name: monitoring; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -2103,6 +2127,300 @@ $$;
 COMMENT ON FUNCTION events.capture() IS 'Generic change-event statement trigger (transition tables new_rows/old_rows); arguments: topic templates, describe function, excluded columns. Use events.enable().';
 
 --
+-- Name: capture journal.entries(); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."capture journal.entries"() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+      #variable_conflict use_variable
+      declare
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
+        written bigint;
+      begin
+        if tg_op = 'INSERT' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
+        cross join lateral (select journal_private.describe_entry('insert', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'created') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('journal:entries')::text), (true, ('journal:entries')::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        elsif tg_op = 'UPDATE' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
+        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
+        cross join lateral (select journal_private.describe_entry('update', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'updated') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('journal:entries')::text), (true, ('journal:entries')::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        else
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search}'::text[] as old_row from old_rows o offset 0) r
+        cross join lateral (select journal_private.describe_entry('delete', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'deleted') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('journal:entries')::text), (true, ('journal:entries')::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        end if;
+        get diagnostics written = row_count;
+        if written > 0 then
+          perform pg_catalog.pg_notify('platform_events', '');
+        end if;
+        return null;
+      end
+      $$;
+
+--
+-- Name: FUNCTION "capture journal.entries"(); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."capture journal.entries"() IS 'Change events of journal.entries by statement (calling journal_private.describe_entry directly); written by events.enable().';
+
+--
+-- Name: capture journal.entry_tags(); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."capture journal.entry_tags"() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+      #variable_conflict use_variable
+      declare
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
+        written bigint;
+      begin
+        if tg_op = 'INSERT' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select pg_catalog.to_jsonb(n.*) as new_row, null::jsonb as old_row from new_rows n offset 0) r
+        cross join lateral (select journal_private.describe_owned('insert', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'created') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        elsif tg_op = 'UPDATE' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
+        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
+        cross join lateral (select journal_private.describe_owned('update', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'updated') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        else
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) as old_row from old_rows o offset 0) r
+        cross join lateral (select journal_private.describe_owned('delete', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'deleted') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        end if;
+        get diagnostics written = row_count;
+        if written > 0 then
+          perform pg_catalog.pg_notify('platform_events', '');
+        end if;
+        return null;
+      end
+      $$;
+
+--
+-- Name: FUNCTION "capture journal.entry_tags"(); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."capture journal.entry_tags"() IS 'Change events of journal.entry_tags by statement (calling journal_private.describe_owned directly); written by events.enable().';
+
+--
+-- Name: capture journal.tags(); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."capture journal.tags"() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+      #variable_conflict use_variable
+      declare
+        label text := tg_table_schema || '.' || tg_table_name;
+        actor uuid := auth.uid();
+        written bigint;
+      begin
+        if tg_op = 'INSERT' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select pg_catalog.to_jsonb(n.*) - '{name}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
+        cross join lateral (select journal_private.describe_owned('insert', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'created') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        elsif tg_op = 'UPDATE' then
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
+        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{name}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{name}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
+        cross join lateral (select journal_private.describe_owned('update', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'updated') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        else
+
+    with changes as materialized (
+      select coalesce(r.new_row, r.old_row) as row_data, d.description,
+             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
+                                           'changed', null::jsonb, 'actor', actor) as payload
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{name}'::text[] as old_row from old_rows o offset 0) r
+        cross join lateral (select journal_private.describe_owned('delete', r.new_row, r.old_row) as description offset 0) d
+       where d.description is not null
+    )
+    insert into events.outbox (topic, type, payload, audience)
+    select t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type', 'deleted') end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else c.payload end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
+      from changes c
+      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
+     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
+        end if;
+        get diagnostics written = row_count;
+        if written > 0 then
+          perform pg_catalog.pg_notify('platform_events', '');
+        end if;
+        return null;
+      end
+      $$;
+
+--
+-- Name: FUNCTION "capture journal.tags"(); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."capture journal.tags"() IS 'Change events of journal.tags by statement (calling journal_private.describe_owned directly); written by events.enable().';
+
+--
 -- Name: capture publishing.articles(); Type: FUNCTION; Schema: events; Owner: -
 --
 
@@ -3037,6 +3355,578 @@ $$;
 --
 
 COMMENT ON FUNCTION events.withdrawn(type text, before jsonb, after jsonb) IS 'For a describe function: the withdrawal notice ({type, audience: before}) when a change leaves someone of `before` out of `after`; else null.';
+
+--
+-- Name: record_view(uuid); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.record_view(entry_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  result jsonb;
+begin
+  update journal.entries e
+     set view_count = e.view_count + 1, last_viewed_at = pg_catalog.now()
+   where e.id = record_view.entry_id and e.deleted_at is null
+     and (e.owner_id = (select auth.uid()) or e.is_public)
+  returning pg_catalog.jsonb_build_object('view_count', e.view_count, 'last_viewed_at', e.last_viewed_at)
+    into result;
+  if result is null then
+    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry',
+      '{"field": "entry_id"}');
+  end if;
+  return result;
+end
+$$;
+
+--
+-- Name: FUNCTION record_view(entry_id uuid); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.record_view(entry_id uuid) IS 'Count a view of an entry the caller may read: {view_count, last_viewed_at}; 404 journal.entry_not_found otherwise.';
+
+--
+-- Name: content_text(jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.content_text(content jsonb) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  blocks jsonb;
+  block jsonb;
+  data jsonb;
+  item jsonb;
+  cells jsonb;
+  cell jsonb;
+  kind text;
+  k text;
+  p text;
+  dp text;
+  i integer := 0;
+  j integer;
+  c integer;
+  parts text[] := '{}'::text[];
+begin
+  if pg_catalog.jsonb_typeof(content) is distinct from 'object' then
+    perform journal_private.invalid_content('content', 'must be an object {"blocks": [...]} or {"sealed": {...}}');
+  end if;
+  if content ? 'sealed' then
+    if (select pg_catalog.count(*) from pg_catalog.jsonb_object_keys(content)) <> 1 then
+      perform journal_private.invalid_content('content', 'a sealed entry holds "sealed" and nothing else');
+    end if;
+    if pg_catalog.jsonb_typeof(content -> 'sealed') is distinct from 'object' then
+      perform journal_private.invalid_content('content.sealed', 'must be an object {alg, iv, ciphertext}');
+    end if;
+    foreach k in array array['alg', 'iv', 'ciphertext'] loop
+      if pg_catalog.jsonb_typeof(content -> 'sealed' -> k) is distinct from 'string'
+         or content -> 'sealed' ->> k = '' then
+        perform journal_private.invalid_content('content.sealed.' || k, 'must be a non-empty string');
+      end if;
+    end loop;
+    if pg_catalog.char_length(content -> 'sealed' ->> 'alg') > 64 or pg_catalog.char_length(content -> 'sealed' ->> 'iv') > 256 then
+      perform journal_private.invalid_content('content.sealed', 'alg is at most 64 characters, iv at most 256');
+    end if;
+    return null;
+  end if;
+  if content ? 'time' and pg_catalog.jsonb_typeof(content -> 'time') <> 'number' then
+    perform journal_private.invalid_content('content.time', 'must be a number (milliseconds since 1970)');
+  end if;
+  if content ? 'version' and pg_catalog.jsonb_typeof(content -> 'version') <> 'string' then
+    perform journal_private.invalid_content('content.version', 'must be a string');
+  end if;
+  blocks := content -> 'blocks';
+  if pg_catalog.jsonb_typeof(blocks) is distinct from 'array' then
+    perform journal_private.invalid_content('content.blocks', 'must be an array of blocks');
+  end if;
+  for block in select value from pg_catalog.jsonb_array_elements(blocks) loop
+    p := 'content.blocks[' || i || ']';
+    dp := p || '.data';
+    if pg_catalog.jsonb_typeof(block) <> 'object' then
+      perform journal_private.invalid_content(p, 'must be an object {type, data}');
+    end if;
+    if block ? 'id' and pg_catalog.jsonb_typeof(block -> 'id') <> 'string' then
+      perform journal_private.invalid_content(p || '.id', 'must be a string');
+    end if;
+    if pg_catalog.jsonb_typeof(block -> 'type') is distinct from 'string' then
+      perform journal_private.invalid_content(p || '.type', 'is required (a string)');
+    end if;
+    kind := block ->> 'type';
+    data := block -> 'data';
+    if pg_catalog.jsonb_typeof(data) is distinct from 'object' then
+      perform journal_private.invalid_content(dp, 'must be an object');
+    end if;
+    case kind
+      when 'paragraph' then
+        parts := parts || journal_private.string_field(data, 'text', dp, true);
+      when 'header' then
+        parts := parts || journal_private.string_field(data, 'text', dp, true);
+        if pg_catalog.jsonb_typeof(data -> 'level') is distinct from 'number'
+           or (data ->> 'level')::numeric not in (1, 2, 3, 4, 5, 6) then
+          perform journal_private.invalid_content(dp || '.level', 'must be a whole number from 1 to 6');
+        end if;
+      when 'list' then
+        if pg_catalog.jsonb_typeof(data -> 'style') is distinct from 'string'
+           or data ->> 'style' not in ('ordered', 'unordered') then
+          perform journal_private.invalid_content(dp || '.style', 'must be "ordered" or "unordered"');
+        end if;
+        parts := parts || journal_private.list_items_text(data -> 'items', dp || '.items', 1);
+      when 'checklist' then
+        if pg_catalog.jsonb_typeof(data -> 'items') is distinct from 'array' then
+          perform journal_private.invalid_content(dp || '.items', 'must be an array of {text, checked}');
+        end if;
+        j := 0;
+        for item in select value from pg_catalog.jsonb_array_elements(data -> 'items') loop
+          if pg_catalog.jsonb_typeof(item) is distinct from 'object' then
+            perform journal_private.invalid_content(dp || '.items[' || j || ']', 'must be an object {text, checked}');
+          end if;
+          parts := parts || journal_private.string_field(item, 'text', dp || '.items[' || j || ']', true);
+          if pg_catalog.jsonb_typeof(item -> 'checked') is distinct from 'boolean' then
+            perform journal_private.invalid_content(dp || '.items[' || j || '].checked', 'must be true or false');
+          end if;
+          j := j + 1;
+        end loop;
+      when 'quote' then
+        parts := parts || journal_private.string_field(data, 'text', dp, true)
+                       || journal_private.string_field(data, 'caption', dp, false);
+      when 'code' then
+        parts := parts || journal_private.string_field(data, 'code', dp, true, raw => true);
+      when 'delimiter' then
+        null;
+      when 'table' then
+        if data ? 'withHeadings' and pg_catalog.jsonb_typeof(data -> 'withHeadings') <> 'boolean' then
+          perform journal_private.invalid_content(dp || '.withHeadings', 'must be true or false');
+        end if;
+        if pg_catalog.jsonb_typeof(data -> 'content') is distinct from 'array' then
+          perform journal_private.invalid_content(dp || '.content', 'must be an array of rows');
+        end if;
+        j := 0;
+        for cells in select value from pg_catalog.jsonb_array_elements(data -> 'content') loop
+          if pg_catalog.jsonb_typeof(cells) is distinct from 'array' then
+            perform journal_private.invalid_content(dp || '.content[' || j || ']', 'must be an array of cells');
+          end if;
+          c := 0;
+          for cell in select value from pg_catalog.jsonb_array_elements(cells) loop
+            if pg_catalog.jsonb_typeof(cell) is distinct from 'string' then
+              perform journal_private.invalid_content(dp || '.content[' || j || '][' || c || ']', 'must be a string');
+            end if;
+            parts := parts || journal_private.strip_markup(cell #>> '{}');
+            c := c + 1;
+          end loop;
+          j := j + 1;
+        end loop;
+      when 'image' then
+        if pg_catalog.jsonb_typeof(data -> 'file') is distinct from 'object'
+           or pg_catalog.jsonb_typeof(data -> 'file' -> 'url') is distinct from 'string'
+           or data -> 'file' ->> 'url' !~ '^https?://[^[:space:]]+$'
+           or pg_catalog.char_length(data -> 'file' ->> 'url') > 2000 then
+          perform journal_private.invalid_content(dp || '.file.url', 'must be an http(s) URL of at most 2000 characters');
+        end if;
+        parts := parts || journal_private.string_field(data, 'caption', dp, false);
+      else
+        perform journal_private.invalid_content(p || '.type', pg_catalog.format(
+          'unknown block type %s: use paragraph, header, list, checklist, quote, code, delimiter, table or image',
+          pg_catalog.quote_literal(kind)));
+    end case;
+    i := i + 1;
+  end loop;
+  return pg_catalog.array_to_string(pg_catalog.array_remove(parts, ''), E'\n');
+end
+$_$;
+
+--
+-- Name: FUNCTION content_text(content jsonb); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.content_text(content jsonb) IS 'Validates an entry''s Editor.js content (422 journal.invalid_content naming block and field) and answers its plain text; null for a sealed envelope.';
+
+--
+-- Name: current_entry_audiences(text[]); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.current_entry_audiences(ids text[]) RETURNS TABLE(id text, audience jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select e.id::text, journal_private.entry_audience(
+           pg_catalog.jsonb_build_object('is_public', e.is_public, 'deleted_at', e.deleted_at, 'owner_id', e.owner_id), false)
+    from journal.entries e
+   where e.id::text = any (ids)
+$$;
+
+--
+-- Name: describe_entry(text, jsonb, jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.describe_entry(op text, new jsonb, old jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  audience jsonb := journal_private.entry_audience(coalesce(new, old), op = 'delete');
+begin
+  -- a view (record_view) alone is no event
+  if op = 'update' and (new - '{view_count,last_viewed_at}'::text[]) = (old - '{view_count,last_viewed_at}'::text[]) then
+    return null;
+  end if;
+  return pg_catalog.jsonb_build_object(
+    'type', case
+      when op = 'insert' then 'entry.created'
+      when op = 'delete' then 'entry.deleted'
+      when new -> 'deleted_at' <> 'null'::jsonb and old -> 'deleted_at' = 'null'::jsonb then 'entry.deleted'
+      when new -> 'deleted_at' = 'null'::jsonb and old -> 'deleted_at' <> 'null'::jsonb then 'entry.restored'
+      else 'entry.updated' end,
+    'audience', audience,
+    'withdrawn', case when old is not null then events.withdrawn('entry.withdrawn',
+      journal_private.entry_audience(old, false),
+      case when op = 'delete' then '{}'::jsonb else audience end) end);
+end
+$$;
+
+--
+-- Name: describe_owned(text, jsonb, jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.describe_owned(op text, new jsonb, old jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.jsonb_build_object(
+    'type', case when coalesce(new, old) ? 'tag_id' then 'entry_tag.' else 'tag.' end
+            || case op when 'insert' then 'created' when 'delete' then 'deleted' else 'updated' end,
+    'audience', pg_catalog.jsonb_build_object('users', pg_catalog.jsonb_build_array(coalesce(new, old) ->> 'owner_id')))
+$$;
+
+--
+-- Name: enforce_daily_limit(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.enforce_daily_limit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  owner uuid;
+  day_start timestamptz := pg_catalog.date_trunc('day', pg_catalog.now() at time zone 'UTC') at time zone 'UTC';
+  most bigint := (select s.daily_entry_limit from journal_private.settings s);
+  written bigint;
+begin
+  for owner in select distinct n.owner_id from new_rows n order by 1 loop
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('journal.entries.daily:' || owner::text, 0));
+    select pg_catalog.count(*) into written from journal.entries e
+     where e.owner_id = owner and e.created_at >= day_start;
+    if written > most then
+      perform platform.raise_error(429, 'journal.daily_limit',
+        pg_catalog.format('at most %s new entries per day: this would be %s', most, written),
+        pg_catalog.json_build_object('limit', most, 'count', written)::text,
+        'write tomorrow (UTC), or edit an entry of today');
+    end if;
+  end loop;
+  return null;
+end
+$$;
+
+--
+-- Name: enforce_tag_limit(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.enforce_tag_limit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  entry uuid;
+  carried bigint;
+begin
+  for entry in select distinct n.entry_id from new_rows n order by 1 loop
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('journal.entry_tags:' || entry::text, 0));
+    select pg_catalog.count(*) into carried from journal.entry_tags et where et.entry_id = entry;
+    if carried > 20 then
+      perform platform.raise_error(422, 'journal.too_many_tags',
+        pg_catalog.format('tag_id: an entry carries at most 20 tags; this would be %s', carried),
+        '{"field": "tag_id", "limit": 20}', 'remove a tag first');
+    end if;
+  end loop;
+  return null;
+end
+$$;
+
+--
+-- Name: entry_audience(jsonb, boolean); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.entry_audience(entry jsonb, gone boolean) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select case when not gone and (entry ->> 'is_public')::boolean and entry -> 'deleted_at' = 'null'::jsonb
+              then '{"public": true}'::jsonb
+              else pg_catalog.jsonb_build_object('users', pg_catalog.jsonb_build_array(entry ->> 'owner_id')) end
+$$;
+
+--
+-- Name: guard_entry(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.guard_entry() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  body text;
+begin
+  new.updated_at := pg_catalog.now();
+  if new.title is not null then
+    new.title := pg_catalog.btrim(new.title);
+  end if;
+  if new.title is null or pg_catalog.char_length(new.title) not between 1 and 255 then
+    perform platform.raise_error(422, 'journal.invalid_title', 'title: must be 1 to 255 characters (after trimming)',
+      '{"field": "title"}');
+  end if;
+  if new.entry_date is null or new.entry_date not between '1900-01-01' and '2999-12-31' then
+    perform platform.raise_error(422, 'journal.invalid_entry_date', 'entry_date: must be a day between 1900-01-01 and 2999-12-31',
+      '{"field": "entry_date"}');
+  end if;
+  if new.content is null or pg_catalog.octet_length(new.content::text) > 1048576 then
+    perform platform.raise_error(413, 'journal.content_too_large',
+      'content: at most 1 MB (1,048,576 bytes of JSON)', '{"field": "content"}', 'split the entry in two');
+  end if;
+  if tg_op = 'INSERT' then
+    new.version := 1;
+    new.deleted_at := null;
+  else
+    if new.version is distinct from old.version then
+      perform platform.raise_error(409, 'journal.version_conflict',
+        pg_catalog.format('version %s is stale: the entry is at version %s', new.version, old.version),
+        pg_catalog.json_build_object('current_version', old.version)::text,
+        'reload the entry, reapply your change, and send the current version');
+    end if;
+    -- soft delete: the server's clock stamps it, once
+    if new.deleted_at is not null then
+      new.deleted_at := coalesce(old.deleted_at, pg_catalog.now());
+    end if;
+    if old.deleted_at is not null and new.deleted_at is not null
+       and (new.title, new.entry_date, new.content, new.is_public)
+           is distinct from (old.title, old.entry_date, old.content, old.is_public) then
+      perform platform.raise_error(409, 'journal.entry_deleted', 'the entry is in the trash: restore it before editing',
+        null, 'PATCH deleted_at to null first');
+    end if;
+  end if;
+  if tg_op = 'INSERT' or new.content is distinct from old.content or new.title is distinct from old.title then
+    body := journal_private.content_text(new.content);
+    new.sealed := body is null;
+    new.plain_text := coalesce(body, '');
+    new.word_count := coalesce(pg_catalog.array_length(pg_catalog.regexp_split_to_array(
+      nullif(pg_catalog.btrim(new.plain_text), ''), '\s+'), 1), 0);
+    -- 200 words a minute, at least one minute for any text
+    new.reading_minutes := pg_catalog.ceil(new.word_count / 200.0)::bigint;
+    new.search := pg_catalog.setweight(pg_catalog.to_tsvector('simple'::regconfig, new.title), 'A')
+               || pg_catalog.setweight(pg_catalog.to_tsvector('simple'::regconfig, pg_catalog.left(new.plain_text, 500000)), 'B');
+  end if;
+  if tg_op = 'UPDATE' then
+    -- views (record_view) bump neither the version nor updated_at
+    if (new.title, new.entry_date, new.content, new.is_public, new.deleted_at)
+       is distinct from (old.title, old.entry_date, old.content, old.is_public, old.deleted_at) then
+      new.version := old.version + 1;
+    else
+      new.updated_at := old.updated_at;
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: FUNCTION guard_entry(); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.guard_entry() IS 'Entries: title, entry_date and content validation, derived text, word count, reading time, search, version and soft delete.';
+
+--
+-- Name: guard_entry_tag(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.guard_entry_tag() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if not exists (select from journal.entries e
+                  where e.id = new.entry_id and e.owner_id = new.owner_id
+                    and e.owner_id = (select auth.uid()) and e.deleted_at is null) then
+    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
+      '{"field": "entry_id"}', 'tag your own entries (restore a deleted one first)');
+  end if;
+  if not exists (select from journal.tags t
+                  where t.id = new.tag_id and t.owner_id = new.owner_id) then
+    perform platform.raise_error(404, 'journal.tag_not_found', 'tag_id: no such tag of yours',
+      '{"field": "tag_id"}', 'create the tag first (POST /tags)');
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: guard_tag(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.guard_tag() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  new.name := pg_catalog.btrim(new.name);
+  if new.name is null or pg_catalog.char_length(new.name) not between 1 and 50 then
+    perform platform.raise_error(422, 'journal.invalid_tag_name', 'name: must be 1 to 50 characters (after trimming)',
+      '{"field": "name"}');
+  end if;
+  if new.name ~ '[[:cntrl:]]' then
+    perform platform.raise_error(422, 'journal.invalid_tag_name', 'name: must not hold control characters',
+      '{"field": "name"}');
+  end if;
+  if exists (select from journal.tags t
+              where t.owner_id = new.owner_id and pg_catalog.lower(t.name) = pg_catalog.lower(new.name)
+                and (tg_op = 'INSERT' or t.id <> new.id)) then
+    perform platform.raise_error(409, 'journal.tag_exists',
+      pg_catalog.format('name: you already have a tag named %s', pg_catalog.quote_literal(new.name)),
+      '{"field": "name"}', 'use the existing tag');
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: invalid_content(text, text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.invalid_content(field text, problem text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform platform.raise_error(422, 'journal.invalid_content', field || ': ' || problem,
+    pg_catalog.json_build_object('field', field)::text,
+    'send Editor.js saved data {"blocks": [{"type": ..., "data": {...}}]} or a sealed envelope {"sealed": {"alg", "iv", "ciphertext"}}');
+end
+$$;
+
+--
+-- Name: list_items_text(jsonb, text, integer); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.list_items_text(items jsonb, path text, depth integer) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  item jsonb;
+  i integer := 0;
+  parts text[] := '{}'::text[];
+  p text;
+begin
+  if pg_catalog.jsonb_typeof(items) is distinct from 'array' then
+    perform journal_private.invalid_content(path, 'must be an array of items');
+  end if;
+  if depth > 10 then
+    perform journal_private.invalid_content(path, 'lists nest at most 10 levels deep');
+  end if;
+  for item in select value from pg_catalog.jsonb_array_elements(items) loop
+    p := path || '[' || i || ']';
+    if pg_catalog.jsonb_typeof(item) = 'string' then
+      parts := parts || journal_private.strip_markup(item #>> '{}');
+    elsif pg_catalog.jsonb_typeof(item) = 'object' then
+      parts := parts || journal_private.string_field(item, 'content', p, true);
+      if item ? 'items' then
+        parts := parts || journal_private.list_items_text(item -> 'items', p || '.items', depth + 1);
+      end if;
+    else
+      perform journal_private.invalid_content(p, 'must be a string or an object {content, items}');
+    end if;
+    i := i + 1;
+  end loop;
+  return pg_catalog.array_to_string(pg_catalog.array_remove(parts, ''), ' ');
+end
+$$;
+
+--
+-- Name: may_follow_entries(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.may_follow_entries(arg text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$ select arg is null $$;
+
+--
+-- Name: string_field(jsonb, text, text, boolean, boolean); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.string_field(obj jsonb, key text, path text, required boolean, raw boolean DEFAULT false) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v jsonb := obj -> key;
+begin
+  if v is null or v = 'null'::jsonb then
+    if required then
+      perform journal_private.invalid_content(path || '.' || key, 'is required (a string)');
+    end if;
+    return '';
+  end if;
+  if pg_catalog.jsonb_typeof(v) <> 'string' then
+    perform journal_private.invalid_content(path || '.' || key, 'must be a string');
+  end if;
+  return case when raw then v #>> '{}' else journal_private.strip_markup(v #>> '{}') end;
+end
+$$;
+
+--
+-- Name: strip_markup(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.strip_markup(html text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.btrim(pg_catalog.regexp_replace(
+    pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+      pg_catalog.replace(pg_catalog.replace(
+        pg_catalog.regexp_replace(pg_catalog.regexp_replace(html, '<br\s*/?>', ' ', 'gi'), '<[^>]*>', '', 'g'),
+        '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&'),
+    '\s+', ' ', 'g'))
+$$;
+
+--
+-- Name: today(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.today() RETURNS date
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  tz text := auth.claims() ->> 'tz';
+begin
+  if tz is not null and pg_catalog.char_length(tz) <= 64 then
+    begin
+      return (pg_catalog.now() at time zone tz)::date;
+    exception when invalid_parameter_value then
+      null;  -- not a time zone: UTC below
+    end;
+  end if;
+  return (pg_catalog.now() at time zone 'UTC')::date;
+end
+$$;
+
+--
+-- Name: FUNCTION today(); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.today() IS 'The default entry_date: today in the token''s tz claim when it is a time zone, else UTC.';
 
 --
 -- Name: activity(); Type: FUNCTION; Schema: monitoring; Owner: -
@@ -6767,6 +7657,104 @@ CREATE TABLE events.topics (
 COMMENT ON TABLE events.topics IS 'Subscribable topics: exact names or prefix:* patterns, each with the caller-run function that authorizes it.';
 
 --
+-- Name: entries; Type: TABLE; Schema: journal; Owner: -
+--
+
+CREATE TABLE journal.entries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    owner_id uuid DEFAULT auth.uid() NOT NULL,
+    title text NOT NULL,
+    entry_date date DEFAULT journal_private.today() NOT NULL,
+    content jsonb DEFAULT '{"blocks": []}'::jsonb NOT NULL,
+    is_public boolean DEFAULT false NOT NULL,
+    sealed boolean DEFAULT false NOT NULL,
+    plain_text text DEFAULT ''::text NOT NULL,
+    word_count bigint DEFAULT 0 NOT NULL,
+    reading_minutes bigint DEFAULT 0 NOT NULL,
+    search tsvector,
+    view_count bigint DEFAULT 0 NOT NULL,
+    last_viewed_at timestamp with time zone,
+    version bigint DEFAULT 1 NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT entries_content_size CHECK ((octet_length((content)::text) <= 1048576)),
+    CONSTRAINT entries_entry_date_range CHECK (((entry_date >= '1900-01-01'::date) AND (entry_date <= '2999-12-31'::date))),
+    CONSTRAINT entries_title_length CHECK ((((char_length(title) >= 1) AND (char_length(title) <= 255)) AND (title = btrim(title))))
+);
+
+--
+-- Name: TABLE entries; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON TABLE journal.entries IS 'Diary entries (Editor.js content or a sealed envelope). PATCH with {version} is refused on a stale version (409).';
+
+--
+-- Name: COLUMN entries.version; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.version IS 'Send it back with a PATCH: a stale version is refused with 409.';
+
+--
+-- Name: COLUMN entries.deleted_at; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.deleted_at IS 'Soft delete: PATCH any time to move to the trash, null to restore.';
+
+--
+-- Name: entry_tags; Type: TABLE; Schema: journal; Owner: -
+--
+
+CREATE TABLE journal.entry_tags (
+    entry_id uuid NOT NULL,
+    tag_id uuid NOT NULL,
+    owner_id uuid DEFAULT auth.uid() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE entry_tags; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON TABLE journal.entry_tags IS 'The tags on an entry (at most 20): the owner''s tags on the owner''s entries only.';
+
+--
+-- Name: tags; Type: TABLE; Schema: journal; Owner: -
+--
+
+CREATE TABLE journal.tags (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    owner_id uuid DEFAULT auth.uid() NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tags_name_length CHECK ((((char_length(name) >= 1) AND (char_length(name) <= 50)) AND (name = btrim(name)))),
+    CONSTRAINT tags_name_printable CHECK ((name !~ '[[:cntrl:]]'::text))
+);
+
+--
+-- Name: TABLE tags; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON TABLE journal.tags IS 'A user''s tags: names unique per user ignoring case.';
+
+--
+-- Name: settings; Type: TABLE; Schema: journal_private; Owner: -
+--
+
+CREATE TABLE journal_private.settings (
+    singleton boolean DEFAULT true NOT NULL,
+    daily_entry_limit bigint DEFAULT 50 NOT NULL,
+    CONSTRAINT settings_daily_entry_limit CHECK ((daily_entry_limit > 0)),
+    CONSTRAINT settings_singleton CHECK (singleton)
+);
+
+--
+-- Name: TABLE settings; Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON TABLE journal_private.settings IS 'Journal settings (one row): daily_entry_limit.';
+
+--
 -- Name: api_functions; Type: TABLE; Schema: platform; Owner: -
 --
 
@@ -7443,6 +8431,48 @@ ALTER TABLE ONLY events.topics
     ADD CONSTRAINT topics_pkey PRIMARY KEY (pattern);
 
 --
+-- Name: entries entries_id_owner_key; Type: CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entries
+    ADD CONSTRAINT entries_id_owner_key UNIQUE (id, owner_id);
+
+--
+-- Name: entries entries_pkey; Type: CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entries
+    ADD CONSTRAINT entries_pkey PRIMARY KEY (id);
+
+--
+-- Name: entry_tags entry_tags_pkey; Type: CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entry_tags
+    ADD CONSTRAINT entry_tags_pkey PRIMARY KEY (entry_id, owner_id, tag_id);
+
+--
+-- Name: tags tags_id_owner_key; Type: CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.tags
+    ADD CONSTRAINT tags_id_owner_key UNIQUE (id, owner_id);
+
+--
+-- Name: tags tags_pkey; Type: CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.tags
+    ADD CONSTRAINT tags_pkey PRIMARY KEY (id);
+
+--
+-- Name: settings settings_pkey; Type: CONSTRAINT; Schema: journal_private; Owner: -
+--
+
+ALTER TABLE ONLY journal_private.settings
+    ADD CONSTRAINT settings_pkey PRIMARY KEY (singleton);
+
+--
 -- Name: api_functions api_functions_pkey; Type: CONSTRAINT; Schema: platform; Owner: -
 --
 
@@ -7696,6 +8726,48 @@ CREATE INDEX outbox_sequenced_at_idx ON events.outbox USING btree (sequenced_at)
 --
 
 CREATE INDEX outbox_topic_seq_idx ON events.outbox USING btree (topic, seq) WHERE (seq IS NOT NULL);
+
+--
+-- Name: entries_owner_created_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_owner_created_idx ON journal.entries USING btree (owner_id, created_at);
+
+--
+-- Name: entries_owner_date_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_owner_date_idx ON journal.entries USING btree (owner_id, entry_date DESC, created_at DESC);
+
+--
+-- Name: entries_public_feed_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_public_feed_idx ON journal.entries USING btree (entry_date DESC, created_at DESC) WHERE (is_public AND (deleted_at IS NULL));
+
+--
+-- Name: entries_search_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_search_idx ON journal.entries USING gin (search);
+
+--
+-- Name: entry_tags_owner_id_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entry_tags_owner_id_idx ON journal.entry_tags USING btree (owner_id);
+
+--
+-- Name: entry_tags_tag_id_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entry_tags_tag_id_idx ON journal.entry_tags USING btree (tag_id, owner_id);
+
+--
+-- Name: tags_owner_name_key; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE UNIQUE INDEX tags_owner_name_key ON journal.tags USING btree (owner_id, lower(name));
 
 --
 -- Name: api_functions_module_idx; Type: INDEX; Schema: platform; Owner: -
@@ -7990,6 +9062,204 @@ CREATE TRIGGER sessions_notify_ended AFTER UPDATE OF revoked_at ON auth.sessions
 --
 
 CREATE TRIGGER users_publishing_profile AFTER INSERT OR UPDATE OF username ON auth.users FOR EACH ROW EXECUTE FUNCTION publishing_private.sync_profile();
+
+--
+-- Name: entries audit_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
+
+--
+-- Name: entry_tags audit_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,owner_id,tag_id}', '{}', '{}');
+
+--
+-- Name: tags audit_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{name}', '{}');
+
+--
+-- Name: entries audit_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
+
+--
+-- Name: entry_tags audit_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.entry_tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,owner_id,tag_id}', '{}', '{}');
+
+--
+-- Name: tags audit_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{name}', '{}');
+
+--
+-- Name: entries audit_truncate; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal.entries FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: entry_tags audit_truncate; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal.entry_tags FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: tags audit_truncate; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal.tags FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: entries audit_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
+
+--
+-- Name: entry_tags audit_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{entry_id,owner_id,tag_id}', '{}', '{}');
+
+--
+-- Name: tags audit_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{name}', '{}');
+
+--
+-- Name: entries entries_daily_limit; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entries_daily_limit AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION journal_private.enforce_daily_limit();
+
+--
+-- Name: entries entries_guard; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entries_guard BEFORE INSERT OR UPDATE ON journal.entries FOR EACH ROW EXECUTE FUNCTION journal_private.guard_entry();
+
+--
+-- Name: entry_tags entry_tags_guard; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entry_tags_guard BEFORE INSERT OR UPDATE ON journal.entry_tags FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION journal_private.guard_entry_tag();
+
+--
+-- Name: entry_tags entry_tags_limit; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entry_tags_limit AFTER INSERT ON journal.entry_tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION journal_private.enforce_tag_limit();
+
+--
+-- Name: entries events_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search}');
+
+--
+-- Name: entry_tags events_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_delete AFTER DELETE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entry_tags"('{"user:{owner_id}"}', 'journal_private.describe_owned', '{}');
+
+--
+-- Name: tags events_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_delete AFTER DELETE ON journal.tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.tags"('{"user:{owner_id}"}', 'journal_private.describe_owned', '{name}');
+
+--
+-- Name: entries events_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search}');
+
+--
+-- Name: entry_tags events_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_insert AFTER INSERT ON journal.entry_tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entry_tags"('{"user:{owner_id}"}', 'journal_private.describe_owned', '{}');
+
+--
+-- Name: tags events_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_insert AFTER INSERT ON journal.tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.tags"('{"user:{owner_id}"}', 'journal_private.describe_owned', '{name}');
+
+--
+-- Name: entries events_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search}');
+
+--
+-- Name: entry_tags events_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_update AFTER UPDATE ON journal.entry_tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entry_tags"('{"user:{owner_id}"}', 'journal_private.describe_owned', '{}');
+
+--
+-- Name: tags events_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER events_update AFTER UPDATE ON journal.tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.tags"('{"user:{owner_id}"}', 'journal_private.describe_owned', '{name}');
+
+--
+-- Name: entries refuse_unfiltered_write; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON journal.entries FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: entry_tags refuse_unfiltered_write; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON journal.entry_tags FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: tags refuse_unfiltered_write; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON journal.tags FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
+
+--
+-- Name: tags tags_guard; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER tags_guard BEFORE INSERT OR UPDATE OF name ON journal.tags FOR EACH ROW EXECUTE FUNCTION journal_private.guard_tag();
+
+--
+-- Name: settings audit_delete; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON journal_private.settings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{singleton}', '{}', '{}');
+
+--
+-- Name: settings audit_insert; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON journal_private.settings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{singleton}', '{}', '{}');
+
+--
+-- Name: settings audit_truncate; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal_private.settings FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: settings audit_update; Type: TRIGGER; Schema: journal_private; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON journal_private.settings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{singleton}', '{}', '{}');
 
 --
 -- Name: article_likes article_likes_count; Type: TRIGGER; Schema: publishing; Owner: -
@@ -8573,6 +9843,41 @@ ALTER TABLE ONLY auth.user_privileges
     ADD CONSTRAINT user_privileges_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 --
+-- Name: entries entries_owner_id_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entries
+    ADD CONSTRAINT entries_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: entry_tags entry_tags_entry_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entry_tags
+    ADD CONSTRAINT entry_tags_entry_fkey FOREIGN KEY (entry_id, owner_id) REFERENCES journal.entries(id, owner_id) ON DELETE CASCADE;
+
+--
+-- Name: entry_tags entry_tags_owner_id_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entry_tags
+    ADD CONSTRAINT entry_tags_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: entry_tags entry_tags_tag_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entry_tags
+    ADD CONSTRAINT entry_tags_tag_fkey FOREIGN KEY (tag_id, owner_id) REFERENCES journal.tags(id, owner_id) ON DELETE CASCADE;
+
+--
+-- Name: tags tags_owner_id_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.tags
+    ADD CONSTRAINT tags_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
 -- Name: api_functions api_functions_module_fkey; Type: FK CONSTRAINT; Schema: platform; Owner: -
 --
 
@@ -8858,6 +10163,102 @@ CREATE POLICY "the topic registry is public" ON events.topics FOR SELECT TO anon
 --
 
 ALTER TABLE events.topics ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: entries anyone reads public entries that are not deleted; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "anyone reads public entries that are not deleted" ON journal.entries FOR SELECT TO anon USING ((is_public AND (deleted_at IS NULL)));
+
+--
+-- Name: entries; Type: ROW SECURITY; Schema: journal; Owner: -
+--
+
+ALTER TABLE journal.entries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: entry_tags; Type: ROW SECURITY; Schema: journal; Owner: -
+--
+
+ALTER TABLE journal.entry_tags ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: entries owners delete their entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners delete their entries" ON journal.entries FOR DELETE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: tags owners delete their tags; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners delete their tags" ON journal.tags FOR DELETE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: entries owners edit their entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners edit their entries" ON journal.entries FOR UPDATE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: entry_tags owners read the tags on their entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners read the tags on their entries" ON journal.entry_tags FOR SELECT TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: tags owners read their tags; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners read their tags" ON journal.tags FOR SELECT TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: tags owners rename their tags; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners rename their tags" ON journal.tags FOR UPDATE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: entry_tags owners tag their entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners tag their entries" ON journal.entry_tags FOR INSERT TO authenticated WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: entry_tags owners untag their entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners untag their entries" ON journal.entry_tags FOR DELETE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: entries signed-in users add their own entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "signed-in users add their own entries" ON journal.entries FOR INSERT TO authenticated WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: tags signed-in users add their own tags; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "signed-in users add their own tags" ON journal.tags FOR INSERT TO authenticated WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: tags; Type: ROW SECURITY; Schema: journal; Owner: -
+--
+
+ALTER TABLE journal.tags ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: entries users read their own entries and public ones; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "users read their own entries and public ones" ON journal.entries FOR SELECT TO authenticated USING (((owner_id = ( SELECT auth.uid() AS uid)) OR (is_public AND (deleted_at IS NULL))));
+
+--
+-- Name: settings; Type: ROW SECURITY; Schema: journal_private; Owner: -
+--
+
+ALTER TABLE journal_private.settings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: api_functions; Type: ROW SECURITY; Schema: platform; Owner: -
@@ -9265,6 +10666,21 @@ GRANT USAGE ON SCHEMA events TO authenticated;
 GRANT USAGE ON SCHEMA extensions TO anon;
 GRANT USAGE ON SCHEMA extensions TO authenticated;
 GRANT USAGE ON SCHEMA extensions TO platform_monitor;
+
+--
+-- Name: SCHEMA journal; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA journal TO anon;
+GRANT USAGE ON SCHEMA journal TO authenticated;
+
+--
+-- Name: SCHEMA journal_private; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA journal_private TO authenticated;
+GRANT USAGE ON SCHEMA journal_private TO platform_jobs;
+GRANT USAGE ON SCHEMA journal_private TO anon;
 
 --
 -- Name: SCHEMA monitoring; Type: ACL; Schema: -; Owner: -
@@ -9812,6 +11228,24 @@ GRANT ALL ON FUNCTION events.authorize_subscription(topic text, OUT pattern text
 --
 
 REVOKE ALL ON FUNCTION events.capture() FROM PUBLIC;
+
+--
+-- Name: FUNCTION "capture journal.entries"(); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."capture journal.entries"() FROM PUBLIC;
+
+--
+-- Name: FUNCTION "capture journal.entry_tags"(); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."capture journal.entry_tags"() FROM PUBLIC;
+
+--
+-- Name: FUNCTION "capture journal.tags"(); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."capture journal.tags"() FROM PUBLIC;
 
 --
 -- Name: FUNCTION "capture publishing.articles"(); Type: ACL; Schema: events; Owner: -
@@ -11608,6 +13042,114 @@ GRANT ALL ON FUNCTION extensions.word_similarity_op(text, text) TO anon;
 GRANT ALL ON FUNCTION extensions.word_similarity_op(text, text) TO authenticated;
 
 --
+-- Name: FUNCTION record_view(entry_id uuid); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.record_view(entry_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.record_view(entry_id uuid) TO anon;
+GRANT ALL ON FUNCTION journal.record_view(entry_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION content_text(content jsonb); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.content_text(content jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION current_entry_audiences(ids text[]); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.current_entry_audiences(ids text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.current_entry_audiences(ids text[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION describe_entry(op text, new jsonb, old jsonb); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.describe_entry(op text, new jsonb, old jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION describe_owned(op text, new jsonb, old jsonb); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.describe_owned(op text, new jsonb, old jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION enforce_daily_limit(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.enforce_daily_limit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION enforce_tag_limit(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.enforce_tag_limit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION entry_audience(entry jsonb, gone boolean); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.entry_audience(entry jsonb, gone boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION guard_entry(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.guard_entry() FROM PUBLIC;
+
+--
+-- Name: FUNCTION guard_entry_tag(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.guard_entry_tag() FROM PUBLIC;
+
+--
+-- Name: FUNCTION guard_tag(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.guard_tag() FROM PUBLIC;
+
+--
+-- Name: FUNCTION invalid_content(field text, problem text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.invalid_content(field text, problem text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION list_items_text(items jsonb, path text, depth integer); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.list_items_text(items jsonb, path text, depth integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION may_follow_entries(arg text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.may_follow_entries(arg text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO anon;
+GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO authenticated;
+
+--
+-- Name: FUNCTION string_field(obj jsonb, key text, path text, required boolean, raw boolean); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.string_field(obj jsonb, key text, path text, required boolean, raw boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION strip_markup(html text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.strip_markup(html text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION today(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.today() FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.today() TO authenticated;
+
+--
 -- Name: FUNCTION activity(); Type: ACL; Schema: monitoring; Owner: -
 --
 
@@ -12714,6 +14256,79 @@ REVOKE SELECT ON TABLE extensions.pg_stat_statements FROM PUBLIC;
 --
 
 REVOKE SELECT ON TABLE extensions.pg_stat_statements_info FROM PUBLIC;
+
+--
+-- Name: TABLE entries; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT ON TABLE journal.entries TO anon;
+GRANT SELECT,DELETE ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.title; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(title),UPDATE(title) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.entry_date; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(entry_date),UPDATE(entry_date) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.content; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(content),UPDATE(content) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.is_public; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(is_public),UPDATE(is_public) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.version; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(version) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.deleted_at; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(deleted_at) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: TABLE entry_tags; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE journal.entry_tags TO authenticated;
+
+--
+-- Name: COLUMN entry_tags.entry_id; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(entry_id) ON TABLE journal.entry_tags TO authenticated;
+
+--
+-- Name: COLUMN entry_tags.tag_id; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(tag_id) ON TABLE journal.entry_tags TO authenticated;
+
+--
+-- Name: TABLE tags; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE journal.tags TO authenticated;
+
+--
+-- Name: COLUMN tags.name; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE journal.tags TO authenticated;
 
 --
 -- Name: TABLE jobs; Type: ACL; Schema: platform; Owner: -

@@ -65,10 +65,14 @@ def test_a_new_module_deploys_is_served_passes_its_tests_and_reverts_cleanly(
 ) -> None:
     # name@HEAD: the newest instance, unambiguous when the change was reworked.
     last_core_change = read_plan(project)[-1].name + "@HEAD"
+    # The next free hundred after every module's pgTAP files (core 0xx, publishing 1xx, ...).
+    taken = [int(f.name[:3]) for f in project.glob("tests/*/[0-9][0-9][0-9]-*.sql")]
+    number = (max(taken) // 100 + 1) * 100
     created = module_template.create("example", project, tmp_path / "docs" / "modules")
     plan = [change.name for change in read_plan(project)]
     assert plan[-4:] == list(created.changes), "the module's changes are appended to the plan"
-    assert created.test_file.relative_to(project).as_posix() == "tests/example/200-example.sql"
+    test_file = created.test_file.relative_to(project).as_posix()
+    assert test_file == f"tests/example/{number}-example.sql", "the next free hundred"
     assert "# The example module" in created.doc_file.read_text()
     for path in created.files:
         assert "[%" not in path.read_text(), f"{path.name} has an unfilled placeholder"
