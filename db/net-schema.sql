@@ -8916,6 +8916,12 @@ CREATE INDEX outbox_sequenced_at_idx ON events.outbox USING btree (sequenced_at)
 CREATE INDEX outbox_topic_seq_idx ON events.outbox USING btree (topic, seq) WHERE (seq IS NOT NULL);
 
 --
+-- Name: entries_deleted_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_deleted_idx ON journal.entries USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
+
+--
 -- Name: entries_owner_created_idx; Type: INDEX; Schema: journal; Owner: -
 --
 
