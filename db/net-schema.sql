@@ -3357,6 +3357,101 @@ $$;
 COMMENT ON FUNCTION events.withdrawn(type text, before jsonb, after jsonb) IS 'For a describe function: the withdrawal notice ({type, audience: before}) when a change leaves someone of `before` out of `after`; else null.';
 
 --
+-- Name: calendar(text); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.calendar(month text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  me uuid := (select auth.uid());
+  today date := journal_private.today();
+  first_day date;
+  last_day date;
+  days jsonb;
+  total bigint;
+  current_streak bigint;
+  longest_streak bigint;
+begin
+  if month is null or month !~ '^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$' then
+    perform platform.raise_error(422, 'journal.invalid_month',
+      'month: must be a month as YYYY-MM between 1900-01 and 2999-12', '{"field": "month"}',
+      'send e.g. {"month": "2026-12"}');
+  end if;
+  first_day := pg_catalog.to_date(month || '-01', 'YYYY-MM-DD');
+  last_day := (first_day + interval '1 month' - interval '1 day')::date;
+
+  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('date', g.day::date, 'entries', coalesce(c.n, 0))
+                              order by g.day),
+         coalesce(pg_catalog.sum(c.n), 0)
+    into days, total
+    from pg_catalog.generate_series(first_day::timestamp, last_day::timestamp, interval '1 day') g(day)
+    left join (select e.entry_date, pg_catalog.count(*) as n
+                 from journal.entries e
+                where e.owner_id = me and e.deleted_at is null
+                  and e.entry_date between first_day and last_day
+                group by e.entry_date) c on c.entry_date = g.day::date;
+
+  -- Runs of consecutive days: a day minus its rank is constant along a run.
+  select coalesce(pg_catalog.max(r.len), 0),
+         coalesce(pg_catalog.max(r.len) filter (where r.last_day >= today - 1), 0)
+    into longest_streak, current_streak
+    from (select pg_catalog.max(d.entry_date) as last_day, pg_catalog.count(*) as len
+            from (select w.entry_date, w.entry_date - (pg_catalog.row_number() over (order by w.entry_date))::integer as run
+                    from (select distinct e.entry_date
+                            from journal.entries e
+                           where e.owner_id = me and e.deleted_at is null and e.entry_date <= today) w) d
+           group by d.run) r;
+
+  return pg_catalog.jsonb_build_object(
+    'month', month, 'today', today, 'days', days, 'total', total,
+    'current_streak', current_streak, 'longest_streak', longest_streak);
+end
+$_$;
+
+--
+-- Name: FUNCTION calendar(month text); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.calendar(month text) IS 'The caller''s entries per day of a month (YYYY-MM) and their current and longest writing streaks; 422 journal.invalid_month.';
+
+--
+-- Name: purge_entry(uuid); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.purge_entry(entry_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  found_deleted_at timestamptz;
+  found boolean := false;
+begin
+  select true, e.deleted_at into found, found_deleted_at
+    from journal.entries e
+   where e.id = purge_entry.entry_id and e.owner_id = (select auth.uid())
+     for update;
+  if not coalesce(found, false) then
+    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
+      '{"field": "entry_id"}');
+  end if;
+  if found_deleted_at is null then
+    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: only an entry in the trash can be purged',
+      '{"field": "entry_id"}', 'move it to the trash first (PATCH deleted_at)');
+  end if;
+  delete from journal.entries e where e.id = purge_entry.entry_id;
+  return pg_catalog.jsonb_build_object('id', purge_entry.entry_id, 'purged', true);
+end
+$$;
+
+--
+-- Name: FUNCTION purge_entry(entry_id uuid); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.purge_entry(entry_id uuid) IS 'Delete one of the caller''s entries from the trash for good: {id, purged}; 404 journal.entry_not_found, 409 journal.not_in_trash.';
+
+--
 -- Name: record_view(uuid); Type: FUNCTION; Schema: journal; Owner: -
 --
 
@@ -3386,6 +3481,45 @@ $$;
 --
 
 COMMENT ON FUNCTION journal.record_view(entry_id uuid) IS 'Count a view of an entry the caller may read: {view_count, last_viewed_at}; 404 journal.entry_not_found otherwise.';
+
+--
+-- Name: restore_entry(uuid); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.restore_entry(entry_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  found_deleted_at timestamptz;
+  found boolean := false;
+  result jsonb;
+begin
+  select true, e.deleted_at into found, found_deleted_at
+    from journal.entries e
+   where e.id = restore_entry.entry_id and e.owner_id = (select auth.uid())
+     for update;
+  if not coalesce(found, false) then
+    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
+      '{"field": "entry_id"}');
+  end if;
+  if found_deleted_at is null then
+    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: the entry is not in the trash',
+      '{"field": "entry_id"}');
+  end if;
+  update journal.entries e set deleted_at = null
+   where e.id = restore_entry.entry_id
+  returning pg_catalog.jsonb_build_object('id', e.id, 'version', e.version, 'deleted_at', e.deleted_at)
+    into result;
+  return result;
+end
+$$;
+
+--
+-- Name: FUNCTION restore_entry(entry_id uuid); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.restore_entry(entry_id uuid) IS 'Take one of the caller''s entries out of the trash: {id, version, deleted_at}; 404 journal.entry_not_found, 409 journal.not_in_trash.';
 
 --
 -- Name: content_text(jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -3859,6 +3993,32 @@ CREATE FUNCTION journal_private.may_follow_entries(arg text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$ select arg is null $$;
+
+--
+-- Name: purge_trash(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.purge_trash() RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with due as (
+    select e.id from journal.entries e, journal_private.settings s
+     where e.deleted_at < pg_catalog.now() - s.trash_retention
+     order by e.deleted_at
+     limit 10000
+  ),
+  gone as (
+    delete from journal.entries e using due where e.id = due.id returning 1
+  )
+  select pg_catalog.count(*)::integer from gone
+$$;
+
+--
+-- Name: FUNCTION purge_trash(); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.purge_trash() IS 'Purge entries deleted longer than journal_private.settings.trash_retention ago (at most 10,000 a run); answers how many.';
 
 --
 -- Name: string_field(jsonb, text, text, boolean, boolean); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -7738,21 +7898,49 @@ CREATE TABLE journal.tags (
 COMMENT ON TABLE journal.tags IS 'A user''s tags: names unique per user ignoring case.';
 
 --
+-- Name: trash; Type: VIEW; Schema: journal; Owner: -
+--
+
+CREATE VIEW journal.trash WITH (security_invoker='true') AS
+ SELECT e.id,
+    e.owner_id,
+    e.title,
+    e.entry_date,
+    e.is_public,
+    e.sealed,
+    e.word_count,
+    e.version,
+    e.deleted_at,
+    e.created_at,
+    e.updated_at
+   FROM journal.entries e
+  WHERE ((e.deleted_at IS NOT NULL) AND (e.owner_id = ( SELECT auth.uid() AS uid)))
+  ORDER BY e.deleted_at DESC, e.id;
+
+--
+-- Name: VIEW trash; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON VIEW journal.trash IS 'The caller''s deleted entries, newest deletion first; restore with /rpc/restore_entry, purge with /rpc/purge_entry.';
+
+--
 -- Name: settings; Type: TABLE; Schema: journal_private; Owner: -
 --
 
 CREATE TABLE journal_private.settings (
     singleton boolean DEFAULT true NOT NULL,
     daily_entry_limit bigint DEFAULT 50 NOT NULL,
+    trash_retention interval DEFAULT '30 days'::interval NOT NULL,
     CONSTRAINT settings_daily_entry_limit CHECK ((daily_entry_limit > 0)),
-    CONSTRAINT settings_singleton CHECK (singleton)
+    CONSTRAINT settings_singleton CHECK (singleton),
+    CONSTRAINT settings_trash_retention CHECK ((trash_retention >= '01:00:00'::interval))
 );
 
 --
 -- Name: TABLE settings; Type: COMMENT; Schema: journal_private; Owner: -
 --
 
-COMMENT ON TABLE journal_private.settings IS 'Journal settings (one row): daily_entry_limit.';
+COMMENT ON TABLE journal_private.settings IS 'Journal settings (one row): daily_entry_limit, trash_retention.';
 
 --
 -- Name: api_functions; Type: TABLE; Schema: platform; Owner: -
@@ -8726,6 +8914,12 @@ CREATE INDEX outbox_sequenced_at_idx ON events.outbox USING btree (sequenced_at)
 --
 
 CREATE INDEX outbox_topic_seq_idx ON events.outbox USING btree (topic, seq) WHERE (seq IS NOT NULL);
+
+--
+-- Name: entries_deleted_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_deleted_idx ON journal.entries USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
 
 --
 -- Name: entries_owner_created_idx; Type: INDEX; Schema: journal; Owner: -
@@ -13042,12 +13236,33 @@ GRANT ALL ON FUNCTION extensions.word_similarity_op(text, text) TO anon;
 GRANT ALL ON FUNCTION extensions.word_similarity_op(text, text) TO authenticated;
 
 --
+-- Name: FUNCTION calendar(month text); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.calendar(month text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.calendar(month text) TO authenticated;
+
+--
+-- Name: FUNCTION purge_entry(entry_id uuid); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.purge_entry(entry_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.purge_entry(entry_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION record_view(entry_id uuid); Type: ACL; Schema: journal; Owner: -
 --
 
 REVOKE ALL ON FUNCTION journal.record_view(entry_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal.record_view(entry_id uuid) TO anon;
 GRANT ALL ON FUNCTION journal.record_view(entry_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION restore_entry(entry_id uuid); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.restore_entry(entry_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.restore_entry(entry_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION content_text(content jsonb); Type: ACL; Schema: journal_private; Owner: -
@@ -13129,6 +13344,12 @@ REVOKE ALL ON FUNCTION journal_private.list_items_text(items jsonb, path text, d
 REVOKE ALL ON FUNCTION journal_private.may_follow_entries(arg text) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO anon;
 GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO authenticated;
+
+--
+-- Name: FUNCTION purge_trash(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.purge_trash() FROM PUBLIC;
 
 --
 -- Name: FUNCTION string_field(obj jsonb, key text, path text, required boolean, raw boolean); Type: ACL; Schema: journal_private; Owner: -
@@ -14329,6 +14550,13 @@ GRANT SELECT,DELETE ON TABLE journal.tags TO authenticated;
 --
 
 GRANT INSERT(name),UPDATE(name) ON TABLE journal.tags TO authenticated;
+
+--
+-- Name: TABLE trash; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT ON TABLE journal.trash TO anon;
+GRANT SELECT ON TABLE journal.trash TO authenticated;
 
 --
 -- Name: TABLE jobs; Type: ACL; Schema: platform; Owner: -

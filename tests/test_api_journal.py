@@ -272,3 +272,77 @@ def test_a_sealed_entry_is_stored_unread_and_opened_by_the_client(
         "the plain title stays searchable"
     )
     assert found("swim") == [], "the sealed text is not"
+
+
+def test_trash_lists_restores_and_purges_for_the_owner_only(
+    api: httpx.Client, postgrest: ApiServer
+) -> None:
+    alice = signed_in(api, postgrest, "alice")
+    mallory = signed_in(api, postgrest, "mallory")
+    kept = new_entry(api, alice, title="Kept")
+    first = new_entry(api, alice, title="First deleted")
+    second = new_entry(api, alice, title="Second deleted")
+    for entry in (first, second):
+        json_of(
+            api.patch(
+                "/entries",
+                headers=alice,
+                params={"id": f"eq.{entry['id']}"},
+                json={"deleted_at": "now"},
+            )
+        )
+    trash = json_of(api.get("/trash", headers=alice))
+    assert [e["title"] for e in trash] == ["Second deleted", "First deleted"], "newest first"
+    assert json_of(api.get("/trash", headers=mallory)) == []
+    assert json_of(api.get("/trash", headers=dict(JOURNAL))) == []
+
+    not_in_trash = api.post("/rpc/purge_entry", headers=alice, json={"entry_id": kept["id"]})
+    assert error_of(not_in_trash, 409)["code"] == "journal.not_in_trash"
+
+    def told(headers: dict[str, str], entry_id: str) -> list[tuple[int, str]]:
+        answers = [
+            api.post(f"/rpc/{rpc}", headers=headers, json={"entry_id": entry_id})
+            for rpc in ("restore_entry", "purge_entry")
+        ]
+        return [(r.status_code, r.text) for r in answers]
+
+    missing = str(uuid.uuid4())
+    for entry_id in (first["id"], kept["id"]):
+        assert told(mallory, entry_id) == told(mallory, missing)
+    assert told(mallory, missing)[0][0] == 404
+    assert json.loads(told(mallory, missing)[0][1])["code"] == "journal.entry_not_found"
+    anonymous = told(dict(JOURNAL), first["id"])
+    assert anonymous == told(dict(JOURNAL), missing)
+    assert anonymous[0][0] == 401
+
+    restored = json_of(
+        api.post("/rpc/restore_entry", headers=alice, json={"entry_id": first["id"]})
+    )
+    assert restored["deleted_at"] is None
+    purged = json_of(api.post("/rpc/purge_entry", headers=alice, json={"entry_id": second["id"]}))
+    assert purged == {"id": second["id"], "purged": True}
+    assert json_of(api.get("/trash", headers=alice)) == []
+    mine = {"owner_id": f"eq.{kept['owner_id']}"}
+    titles = {e["title"] for e in json_of(api.get("/entries", headers=alice, params=mine))}
+    assert titles == {"Kept", "First deleted"}
+
+
+def test_calendar_counts_days_and_streaks(api: httpx.Client, postgrest: ApiServer) -> None:
+    alice = signed_in(api, postgrest, "alice")
+    mallory = signed_in(api, postgrest, "mallory")
+    for day in ("2024-02-10", "2024-02-11", "2024-02-11", "2024-02-12", "2024-02-20"):
+        new_entry(api, alice, entry_date=day)
+    new_entry(api, mallory, entry_date="2024-02-01")
+    month = json_of(api.get("/rpc/calendar", headers=alice, params={"month": "2024-02"}))
+    assert month["month"] == "2024-02"
+    assert len(month["days"]) == 29
+    assert month["days"][10] == {"date": "2024-02-11", "entries": 2}
+    assert month["days"][0] == {"date": "2024-02-01", "entries": 0}, "mallory's entry is hers"
+    assert (month["total"], month["longest_streak"], month["current_streak"]) == (5, 3, 0)
+
+    posted = json_of(api.post("/rpc/calendar", headers=alice, json={"month": "2024-02"}))
+    assert posted == month
+    bad = api.post("/rpc/calendar", headers=alice, json={"month": "2024-2"})
+    body = error_of(bad, 422)
+    assert body["code"] == "journal.invalid_month"
+    assert json.loads(body["details"]) == {"field": "month"}
