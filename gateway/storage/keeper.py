@@ -31,6 +31,7 @@ from gateway.backoff import backoff_seconds
 from gateway.metrics import Metrics
 from gateway.storage.jobs_db import JobsDb
 from gateway.storage.tree import TMP, TREES, Tree
+from gateway.storage.woken import run_when_woken
 
 logger = logging.getLogger(__name__)
 
@@ -96,19 +97,7 @@ class Keeper:
 
     async def run(self) -> None:
         """Drain the deletion queue whenever woken (or every `POLL_SECONDS`)."""
-        failures = 0
-        while True:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(POLL_SECONDS):
-                    await self._wake.wait()
-            self._wake.clear()
-            try:
-                await self.drain()
-                failures = 0
-            except (psycopg.Error, OSError) as exc:
-                failures += 1
-                logger.warning("storage keeper: %s; retrying", exc)
-                await asyncio.sleep(backoff_seconds(failures))
+        await run_when_woken(self._wake, POLL_SECONDS, self.drain, "storage keeper")
 
     async def sweeping(self) -> None:
         """The orphan sweep every ``sweep_seconds`` (the first one right away)."""

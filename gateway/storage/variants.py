@@ -15,7 +15,6 @@ uploader through the outbox and the realtime gateway.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -26,12 +25,12 @@ from typing import Any
 
 import psycopg
 
-from gateway.backoff import backoff_seconds
 from gateway.metrics import Metrics
 from gateway.storage import images
 from gateway.storage.errors import StorageError
 from gateway.storage.jobs_db import JobsDb
 from gateway.storage.tree import Placed, Tree
+from gateway.storage.woken import run_when_woken
 
 logger = logging.getLogger(__name__)
 
@@ -76,19 +75,7 @@ class Variants:
         self._wake.set()
 
     async def feed(self) -> None:
-        failures = 0
-        while True:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(POLL_SECONDS):
-                    await self._wake.wait()
-            self._wake.clear()
-            try:
-                await self.fill()
-                failures = 0
-            except (psycopg.Error, OSError) as exc:
-                failures += 1
-                logger.warning("storage variants: %s; retrying", exc)
-                await asyncio.sleep(backoff_seconds(failures))
+        await run_when_woken(self._wake, POLL_SECONDS, self.fill, "storage variants")
 
     async def fill(self) -> int:
         """Queue pending images up to the queue's free room; how many were added."""
