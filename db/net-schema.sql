@@ -2146,7 +2146,7 @@ CREATE FUNCTION events."capture journal.entries"() RETURNS trigger
       select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
                                            'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
+        from (select pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search,image_paths}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
         cross join lateral (select journal_private.describe_entry('insert', r.new_row, r.old_row) as description offset 0) d
        where d.description is not null
     )
@@ -2169,7 +2169,7 @@ CREATE FUNCTION events."capture journal.entries"() RETURNS trigger
       select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
                                            'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
-        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
+        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search,image_paths}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search,image_paths}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
         cross join lateral (select journal_private.describe_entry('update', r.new_row, r.old_row) as description offset 0) d
        where d.description is not null
     )
@@ -2192,7 +2192,7 @@ CREATE FUNCTION events."capture journal.entries"() RETURNS trigger
       select coalesce(r.new_row, r.old_row) as row_data, d.description,
              pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
                                            'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search}'::text[] as old_row from old_rows o offset 0) r
+        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search,image_paths}'::text[] as old_row from old_rows o offset 0) r
         cross join lateral (select journal_private.describe_entry('delete', r.new_row, r.old_row) as description offset 0) d
        where d.description is not null
     )
@@ -3522,6 +3522,98 @@ $$;
 COMMENT ON FUNCTION journal.restore_entry(entry_id uuid) IS 'Take one of the caller''s entries out of the trash: {id, version, deleted_at}; 404 journal.entry_not_found, 409 journal.not_in_trash.';
 
 --
+-- Name: check_author(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.check_author() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.display_name is not null then
+    new.display_name := pg_catalog.btrim(new.display_name);
+  end if;
+  if new.display_name is null or pg_catalog.char_length(new.display_name) not between 1 and 100 then
+    perform platform.raise_error(422, 'journal.invalid_display_name',
+      'display_name: must be 1 to 100 characters (after trimming)', '{"field": "display_name"}');
+  end if;
+  if tg_op = 'INSERT' or new.timezone is distinct from old.timezone then
+    begin
+      if new.timezone is null or pg_catalog.char_length(new.timezone) not between 1 and 64 then
+        raise invalid_parameter_value;
+      end if;
+      perform pg_catalog.now() at time zone new.timezone;
+    exception when invalid_parameter_value then
+      perform platform.raise_error(422, 'journal.invalid_timezone',
+        pg_catalog.format('timezone: %s is not a known time zone', coalesce(new.timezone, 'null')),
+        '{"field": "timezone"}', 'use an IANA name such as Europe/Paris');
+    end;
+  end if;
+  if new.avatar_url like '/storage/%'
+     and new.avatar_url is distinct from (case when tg_op = 'UPDATE' then old.avatar_url end)
+     and not journal_private.public_image_owned(new.avatar_url, new.user_id) then
+    perform platform.raise_error(422, 'journal.avatar_not_yours',
+      'avatar_url: must name a ready public image of yours (/storage/public/<bucket>/<your user id>/<file>)',
+      '{"field": "avatar_url"}', 'upload it first, e.g. POST /storage/object/avatars/<your user id>/<file>');
+  end if;
+  if tg_op = 'UPDATE' and (new.display_name, new.bio, new.avatar_url, new.timezone)
+                          is not distinct from (old.display_name, old.bio, old.avatar_url, old.timezone) then
+    new.updated_at := old.updated_at;
+  else
+    new.updated_at := pg_catalog.now();
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: content_image_paths(jsonb, uuid, text[]); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.content_image_paths(content jsonb, owner uuid, known text[]) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  block jsonb;
+  url text;
+  object_path text;
+  i integer := 0;
+  paths text[] := '{}'::text[];
+begin
+  for block in select value from pg_catalog.jsonb_array_elements(content -> 'blocks') loop
+    if block ->> 'type' = 'image' then
+      url := block -> 'data' -> 'file' ->> 'url';
+      if url like '/storage/%' then
+        object_path := pg_catalog.split_part(
+          pg_catalog.substr(url, pg_catalog.length('/storage/object/journalimages/') + 1), '~', 1);
+        if not (object_path = any (known))
+           and not exists (select from storage.objects o
+                            where o.bucket_id = 'journalimages' and o.path = object_path
+                              and o.status = 'ready' and o.owner_id = content_image_paths.owner) then
+          perform platform.raise_error(422, 'journal.image_not_yours',
+            pg_catalog.format('content.blocks[%s].data.file.url: must name a ready image of yours in the journalimages bucket', i),
+            pg_catalog.json_build_object('field', pg_catalog.format('content.blocks[%s].data.file.url', i))::text,
+            'upload it first: POST /storage/object/journalimages/<your user id>/<file>');
+        end if;
+        if not (object_path = any (paths)) then
+          paths := paths || object_path;
+        end if;
+      end if;
+    end if;
+    i := i + 1;
+  end loop;
+  return paths;
+end
+$$;
+
+--
+-- Name: FUNCTION content_image_paths(content jsonb, owner uuid, known text[]); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.content_image_paths(content jsonb, owner uuid, known text[]) IS 'The journalimages paths an entry''s content shows; new ones must be ready objects of the owner (422 journal.image_not_yours).';
+
+--
 -- Name: content_text(jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
 --
 
@@ -3653,11 +3745,14 @@ begin
           j := j + 1;
         end loop;
       when 'image' then
+        -- an http(s) URL, or an object of the journalimages bucket (or one of its
+        -- variants); whose object it is: journal_private.content_image_paths
         if pg_catalog.jsonb_typeof(data -> 'file') is distinct from 'object'
            or pg_catalog.jsonb_typeof(data -> 'file' -> 'url') is distinct from 'string'
-           or data -> 'file' ->> 'url' !~ '^https?://[^[:space:]]+$'
+           or data -> 'file' ->> 'url' !~ '^(https?://[^[:space:]]+|/storage/object/journalimages/[A-Za-z0-9._/-]+(~[a-z][a-z0-9_]{0,23}-[0-9a-f]{8}\.[a-z]{3,4})?)$'
            or pg_catalog.char_length(data -> 'file' ->> 'url') > 2000 then
-          perform journal_private.invalid_content(dp || '.file.url', 'must be an http(s) URL of at most 2000 characters');
+          perform journal_private.invalid_content(dp || '.file.url',
+            'must be an http(s) URL or /storage/object/journalimages/<path>, at most 2000 characters');
         end if;
         parts := parts || journal_private.string_field(data, 'caption', dp, false);
       else
@@ -3676,6 +3771,46 @@ $_$;
 --
 
 COMMENT ON FUNCTION journal_private.content_text(content jsonb) IS 'Validates an entry''s Editor.js content (422 journal.invalid_content naming block and field) and answers its plain text; null for a sealed envelope.';
+
+--
+-- Name: count_public_entries(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.count_public_entries() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') and old.is_public and old.deleted_at is null then
+    update journal.authors a set public_entries = a.public_entries - 1 where a.user_id = old.owner_id;
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') and new.is_public and new.deleted_at is null then
+    update journal.authors a set public_entries = a.public_entries + 1 where a.user_id = new.owner_id;
+  end if;
+  return null;
+end
+$$;
+
+--
+-- Name: FUNCTION count_public_entries(); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.count_public_entries() IS 'Keeps journal.authors.public_entries: each author''s public, live entries.';
+
+--
+-- Name: create_author(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.create_author() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into journal.authors (user_id, display_name) values (new.id, new.username::text)
+  on conflict on constraint authors_pkey do nothing;
+  return null;
+end
+$$;
 
 --
 -- Name: current_entry_audiences(text[]); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -3860,6 +3995,12 @@ begin
     new.search := pg_catalog.setweight(pg_catalog.to_tsvector('simple'::regconfig, new.title), 'A')
                || pg_catalog.setweight(pg_catalog.to_tsvector('simple'::regconfig, pg_catalog.left(new.plain_text, 500000)), 'B');
   end if;
+  -- the journalimages objects the content shows, each the owner's (checked when new)
+  if tg_op = 'INSERT' or new.content is distinct from old.content then
+    new.image_paths := case when new.sealed then '{}'::text[]
+                            else journal_private.content_image_paths(new.content, new.owner_id,
+                                   case when tg_op = 'UPDATE' then old.image_paths else '{}'::text[] end) end;
+  end if;
   if tg_op = 'UPDATE' then
     -- views (record_view) bump neither the version nor updated_at
     if (new.title, new.entry_date, new.content, new.is_public, new.deleted_at)
@@ -3877,7 +4018,7 @@ $$;
 -- Name: FUNCTION guard_entry(); Type: COMMENT; Schema: journal_private; Owner: -
 --
 
-COMMENT ON FUNCTION journal_private.guard_entry() IS 'Entries: title, entry_date and content validation, derived text, word count, reading time, search, version and soft delete.';
+COMMENT ON FUNCTION journal_private.guard_entry() IS 'Entries: title, entry_date and content validation, derived text, word count, reading time, search, image paths, version and soft delete.';
 
 --
 -- Name: guard_entry_tag(); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -3931,6 +4072,27 @@ begin
   return new;
 end
 $$;
+
+--
+-- Name: image_readable(text, text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.image_readable(bucket text, path text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select image_readable.bucket = 'journalimages' and exists (
+    select from journal.entries e
+     where e.image_paths @> array[image_readable.path]
+       and e.is_public and e.deleted_at is null
+       and e.owner_id::text = pg_catalog.split_part(image_readable.path, '/', 1))
+$$;
+
+--
+-- Name: FUNCTION image_readable(bucket text, path text); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.image_readable(bucket text, path text) IS 'journalimages read rule, run as the reader: does a public, live entry of the object''s owner show this path?';
 
 --
 -- Name: invalid_content(text, text); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -3993,6 +4155,30 @@ CREATE FUNCTION journal_private.may_follow_entries(arg text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$ select arg is null $$;
+
+--
+-- Name: public_image_owned(text, uuid); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.public_image_owned(url text, owner uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- (storage.objects has a column `url`: the parameters are qualified)
+  with parts as (
+    select pg_catalog.split_part(pg_catalog.substr(public_image_owned.url, 17), '/', 1) as bucket
+  )
+  select exists (
+    select from parts, storage.objects o
+     where o.bucket_id = parts.bucket
+       and o.path = pg_catalog.split_part(pg_catalog.substr(public_image_owned.url,
+                      pg_catalog.length('/storage/public/' || parts.bucket || '/') + 1), '~', 1)
+       and o.public and o.status = 'ready' and o.content_type like 'image/%'
+       and o.owner_id = public_image_owned.owner
+       and (o.url = public_image_owned.url
+            or exists (select from pg_catalog.jsonb_each(o.variants) v
+                        where v.value ->> 'url' = public_image_owned.url)))
+$$;
 
 --
 -- Name: purge_trash(); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -4075,8 +4261,15 @@ begin
     begin
       return (pg_catalog.now() at time zone tz)::date;
     exception when invalid_parameter_value then
-      null;  -- not a time zone: UTC below
+      null;  -- not a time zone: the author's below
     end;
+  end if;
+  if pg_catalog.to_regclass('journal.authors') is not null then
+    -- the caller's own row (the authors' policy); a valid name (checked on write)
+    select a.timezone into tz from journal.authors a where a.user_id = (select auth.uid());
+    if tz is not null then
+      return (pg_catalog.now() at time zone tz)::date;
+    end if;
   end if;
   return (pg_catalog.now() at time zone 'UTC')::date;
 end
@@ -4086,7 +4279,7 @@ $$;
 -- Name: FUNCTION today(); Type: COMMENT; Schema: journal_private; Owner: -
 --
 
-COMMENT ON FUNCTION journal_private.today() IS 'The default entry_date: today in the token''s tz claim when it is a time zone, else UTC.';
+COMMENT ON FUNCTION journal_private.today() IS 'The default entry_date and the calendar''s today: in the token''s tz claim when it is a time zone, else the author''s timezone, else UTC.';
 
 --
 -- Name: activity(); Type: FUNCTION; Schema: monitoring; Owner: -
@@ -7817,6 +8010,39 @@ CREATE TABLE events.topics (
 COMMENT ON TABLE events.topics IS 'Subscribable topics: exact names or prefix:* patterns, each with the caller-run function that authorizes it.';
 
 --
+-- Name: authors; Type: TABLE; Schema: journal; Owner: -
+--
+
+CREATE TABLE journal.authors (
+    user_id uuid NOT NULL,
+    display_name text NOT NULL,
+    bio text,
+    avatar_url text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    public_entries bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT authors_avatar_url_format CHECK ((avatar_url ~ '^(https?://[^[:space:]]+|/storage/public/[a-z0-9][a-z0-9-]{1,62}/[A-Za-z0-9._/~-]+)$'::text)),
+    CONSTRAINT authors_avatar_url_length CHECK ((char_length(avatar_url) <= 2000)),
+    CONSTRAINT authors_bio_length CHECK ((char_length(bio) <= 2000)),
+    CONSTRAINT authors_display_name_length CHECK ((((char_length(display_name) >= 1) AND (char_length(display_name) <= 100)) AND (display_name = btrim(display_name)))),
+    CONSTRAINT authors_public_entries_nonnegative CHECK ((public_entries >= 0)),
+    CONSTRAINT authors_timezone_length CHECK (((char_length(timezone) >= 1) AND (char_length(timezone) <= 64)))
+);
+
+--
+-- Name: TABLE authors; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON TABLE journal.authors IS 'The journal''s author profiles: readable by their owner, and by everyone once the author has a public, live entry.';
+
+--
+-- Name: COLUMN authors.public_entries; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.authors.public_entries IS 'How many public, live entries the author has (kept by the database).';
+
+--
 -- Name: entries; Type: TABLE; Schema: journal; Owner: -
 --
 
@@ -7832,6 +8058,7 @@ CREATE TABLE journal.entries (
     word_count bigint DEFAULT 0 NOT NULL,
     reading_minutes bigint DEFAULT 0 NOT NULL,
     search tsvector,
+    image_paths text[] DEFAULT '{}'::text[] NOT NULL,
     view_count bigint DEFAULT 0 NOT NULL,
     last_viewed_at timestamp with time zone,
     version bigint DEFAULT 1 NOT NULL,
@@ -8619,6 +8846,13 @@ ALTER TABLE ONLY events.topics
     ADD CONSTRAINT topics_pkey PRIMARY KEY (pattern);
 
 --
+-- Name: authors authors_pkey; Type: CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.authors
+    ADD CONSTRAINT authors_pkey PRIMARY KEY (user_id);
+
+--
 -- Name: entries entries_id_owner_key; Type: CONSTRAINT; Schema: journal; Owner: -
 --
 
@@ -8916,10 +9150,22 @@ CREATE INDEX outbox_sequenced_at_idx ON events.outbox USING btree (sequenced_at)
 CREATE INDEX outbox_topic_seq_idx ON events.outbox USING btree (topic, seq) WHERE (seq IS NOT NULL);
 
 --
+-- Name: authors_listed_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX authors_listed_idx ON journal.authors USING btree (user_id) WHERE (public_entries > 0);
+
+--
 -- Name: entries_deleted_idx; Type: INDEX; Schema: journal; Owner: -
 --
 
 CREATE INDEX entries_deleted_idx ON journal.entries USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
+
+--
+-- Name: entries_images_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_images_idx ON journal.entries USING gin (image_paths) WHERE (is_public AND (deleted_at IS NULL));
 
 --
 -- Name: entries_owner_created_idx; Type: INDEX; Schema: journal; Owner: -
@@ -9252,16 +9498,28 @@ CREATE TRIGGER audit_update AFTER UPDATE ON auth.users REFERENCING OLD TABLE AS 
 CREATE TRIGGER sessions_notify_ended AFTER UPDATE OF revoked_at ON auth.sessions FOR EACH ROW WHEN (((old.revoked_at IS NULL) AND (new.revoked_at IS NOT NULL))) EXECUTE FUNCTION auth.notify_session_ended();
 
 --
+-- Name: users users_journal_author; Type: TRIGGER; Schema: auth; Owner: -
+--
+
+CREATE TRIGGER users_journal_author AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION journal_private.create_author();
+
+--
 -- Name: users users_publishing_profile; Type: TRIGGER; Schema: auth; Owner: -
 --
 
 CREATE TRIGGER users_publishing_profile AFTER INSERT OR UPDATE OF username ON auth.users FOR EACH ROW EXECUTE FUNCTION publishing_private.sync_profile();
 
 --
+-- Name: authors audit_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.authors REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id}', '{}', '{public_entries}');
+
+--
 -- Name: entries audit_delete; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
 
 --
 -- Name: entry_tags audit_delete; Type: TRIGGER; Schema: journal; Owner: -
@@ -9276,10 +9534,16 @@ CREATE TRIGGER audit_delete AFTER DELETE ON journal.entry_tags REFERENCING OLD T
 CREATE TRIGGER audit_delete AFTER DELETE ON journal.tags REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{name}', '{}');
 
 --
+-- Name: authors audit_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.authors REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id}', '{}', '{public_entries}');
+
+--
 -- Name: entries audit_insert; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
 
 --
 -- Name: entry_tags audit_insert; Type: TRIGGER; Schema: journal; Owner: -
@@ -9292,6 +9556,12 @@ CREATE TRIGGER audit_insert AFTER INSERT ON journal.entry_tags REFERENCING NEW T
 --
 
 CREATE TRIGGER audit_insert AFTER INSERT ON journal.tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{name}', '{}');
+
+--
+-- Name: authors audit_truncate; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal.authors FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
 
 --
 -- Name: entries audit_truncate; Type: TRIGGER; Schema: journal; Owner: -
@@ -9312,10 +9582,16 @@ CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal.entry_tags FOR EACH STAT
 CREATE TRIGGER audit_truncate AFTER TRUNCATE ON journal.tags FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
 
 --
+-- Name: authors audit_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.authors REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{user_id}', '{}', '{public_entries}');
+
+--
 -- Name: entries audit_update; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
 
 --
 -- Name: entry_tags audit_update; Type: TRIGGER; Schema: journal; Owner: -
@@ -9330,6 +9606,12 @@ CREATE TRIGGER audit_update AFTER UPDATE ON journal.entry_tags REFERENCING OLD T
 CREATE TRIGGER audit_update AFTER UPDATE ON journal.tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{name}', '{}');
 
 --
+-- Name: authors authors_check; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER authors_check BEFORE INSERT OR UPDATE ON journal.authors FOR EACH ROW EXECUTE FUNCTION journal_private.check_author();
+
+--
 -- Name: entries entries_daily_limit; Type: TRIGGER; Schema: journal; Owner: -
 --
 
@@ -9340,6 +9622,24 @@ CREATE TRIGGER entries_daily_limit AFTER INSERT ON journal.entries REFERENCING N
 --
 
 CREATE TRIGGER entries_guard BEFORE INSERT OR UPDATE ON journal.entries FOR EACH ROW EXECUTE FUNCTION journal_private.guard_entry();
+
+--
+-- Name: entries entries_public_count_delete; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entries_public_count_delete AFTER DELETE ON journal.entries FOR EACH ROW WHEN ((old.is_public AND (old.deleted_at IS NULL))) EXECUTE FUNCTION journal_private.count_public_entries();
+
+--
+-- Name: entries entries_public_count_insert; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entries_public_count_insert AFTER INSERT ON journal.entries FOR EACH ROW WHEN ((new.is_public AND (new.deleted_at IS NULL))) EXECUTE FUNCTION journal_private.count_public_entries();
+
+--
+-- Name: entries entries_public_count_update; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entries_public_count_update AFTER UPDATE OF is_public, deleted_at, owner_id ON journal.entries FOR EACH ROW WHEN ((((old.is_public AND (old.deleted_at IS NULL)) IS DISTINCT FROM (new.is_public AND (new.deleted_at IS NULL))) OR (old.owner_id IS DISTINCT FROM new.owner_id))) EXECUTE FUNCTION journal_private.count_public_entries();
 
 --
 -- Name: entry_tags entry_tags_guard; Type: TRIGGER; Schema: journal; Owner: -
@@ -9357,7 +9657,7 @@ CREATE TRIGGER entry_tags_limit AFTER INSERT ON journal.entry_tags REFERENCING N
 -- Name: entries events_delete; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER events_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search}');
+CREATE TRIGGER events_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search,image_paths}');
 
 --
 -- Name: entry_tags events_delete; Type: TRIGGER; Schema: journal; Owner: -
@@ -9375,7 +9675,7 @@ CREATE TRIGGER events_delete AFTER DELETE ON journal.tags REFERENCING OLD TABLE 
 -- Name: entries events_insert; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER events_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search}');
+CREATE TRIGGER events_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search,image_paths}');
 
 --
 -- Name: entry_tags events_insert; Type: TRIGGER; Schema: journal; Owner: -
@@ -9393,7 +9693,7 @@ CREATE TRIGGER events_insert AFTER INSERT ON journal.tags REFERENCING NEW TABLE 
 -- Name: entries events_update; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER events_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search}');
+CREATE TRIGGER events_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.entries"('{"user:{owner_id}",journal:entries}', 'journal_private.describe_entry', '{title,content,plain_text,search,image_paths}');
 
 --
 -- Name: entry_tags events_update; Type: TRIGGER; Schema: journal; Owner: -
@@ -9406,6 +9706,12 @@ CREATE TRIGGER events_update AFTER UPDATE ON journal.entry_tags REFERENCING OLD 
 --
 
 CREATE TRIGGER events_update AFTER UPDATE ON journal.tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION events."capture journal.tags"('{"user:{owner_id}"}', 'journal_private.describe_owned', '{name}');
+
+--
+-- Name: authors refuse_unfiltered_write; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON journal.authors FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
 
 --
 -- Name: entries refuse_unfiltered_write; Type: TRIGGER; Schema: journal; Owner: -
@@ -10037,6 +10343,20 @@ ALTER TABLE ONLY auth.user_privileges
     ADD CONSTRAINT user_privileges_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 --
+-- Name: authors authors_user_id_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.authors
+    ADD CONSTRAINT authors_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: entries entries_owner_author_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entries
+    ADD CONSTRAINT entries_owner_author_fkey FOREIGN KEY (owner_id) REFERENCES journal.authors(user_id) ON DELETE CASCADE;
+
+--
 -- Name: entries entries_owner_id_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
 --
 
@@ -10359,10 +10679,28 @@ CREATE POLICY "the topic registry is public" ON events.topics FOR SELECT TO anon
 ALTER TABLE events.topics ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: authors anyone reads authors of public entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "anyone reads authors of public entries" ON journal.authors FOR SELECT TO anon USING ((public_entries > 0));
+
+--
 -- Name: entries anyone reads public entries that are not deleted; Type: POLICY; Schema: journal; Owner: -
 --
 
 CREATE POLICY "anyone reads public entries that are not deleted" ON journal.entries FOR SELECT TO anon USING ((is_public AND (deleted_at IS NULL)));
+
+--
+-- Name: authors; Type: ROW SECURITY; Schema: journal; Owner: -
+--
+
+ALTER TABLE journal.authors ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: authors authors edit their own row; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "authors edit their own row" ON journal.authors FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
 --
 -- Name: entries; Type: ROW SECURITY; Schema: journal; Owner: -
@@ -10441,6 +10779,12 @@ CREATE POLICY "signed-in users add their own tags" ON journal.tags FOR INSERT TO
 --
 
 ALTER TABLE journal.tags ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: authors users read their own author row and authors of public entries; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "users read their own author row and authors of public entries" ON journal.authors FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (public_entries > 0)));
 
 --
 -- Name: entries users read their own entries and public ones; Type: POLICY; Schema: journal; Owner: -
@@ -13265,10 +13609,34 @@ REVOKE ALL ON FUNCTION journal.restore_entry(entry_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal.restore_entry(entry_id uuid) TO authenticated;
 
 --
+-- Name: FUNCTION check_author(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.check_author() FROM PUBLIC;
+
+--
+-- Name: FUNCTION content_image_paths(content jsonb, owner uuid, known text[]); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.content_image_paths(content jsonb, owner uuid, known text[]) FROM PUBLIC;
+
+--
 -- Name: FUNCTION content_text(content jsonb); Type: ACL; Schema: journal_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION journal_private.content_text(content jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION count_public_entries(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.count_public_entries() FROM PUBLIC;
+
+--
+-- Name: FUNCTION create_author(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.create_author() FROM PUBLIC;
 
 --
 -- Name: FUNCTION current_entry_audiences(ids text[]); Type: ACL; Schema: journal_private; Owner: -
@@ -13326,6 +13694,14 @@ REVOKE ALL ON FUNCTION journal_private.guard_entry_tag() FROM PUBLIC;
 REVOKE ALL ON FUNCTION journal_private.guard_tag() FROM PUBLIC;
 
 --
+-- Name: FUNCTION image_readable(bucket text, path text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.image_readable(bucket text, path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.image_readable(bucket text, path text) TO anon;
+GRANT ALL ON FUNCTION journal_private.image_readable(bucket text, path text) TO authenticated;
+
+--
 -- Name: FUNCTION invalid_content(field text, problem text); Type: ACL; Schema: journal_private; Owner: -
 --
 
@@ -13344,6 +13720,13 @@ REVOKE ALL ON FUNCTION journal_private.list_items_text(items jsonb, path text, d
 REVOKE ALL ON FUNCTION journal_private.may_follow_entries(arg text) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO anon;
 GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO authenticated;
+
+--
+-- Name: FUNCTION public_image_owned(url text, owner uuid); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.public_image_owned(url text, owner uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.public_image_owned(url text, owner uuid) TO authenticated;
 
 --
 -- Name: FUNCTION purge_trash(); Type: ACL; Schema: journal_private; Owner: -
@@ -14477,6 +14860,37 @@ REVOKE SELECT ON TABLE extensions.pg_stat_statements FROM PUBLIC;
 --
 
 REVOKE SELECT ON TABLE extensions.pg_stat_statements_info FROM PUBLIC;
+
+--
+-- Name: TABLE authors; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT ON TABLE journal.authors TO anon;
+GRANT SELECT ON TABLE journal.authors TO authenticated;
+
+--
+-- Name: COLUMN authors.display_name; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(display_name) ON TABLE journal.authors TO authenticated;
+
+--
+-- Name: COLUMN authors.bio; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(bio) ON TABLE journal.authors TO authenticated;
+
+--
+-- Name: COLUMN authors.avatar_url; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(avatar_url) ON TABLE journal.authors TO authenticated;
+
+--
+-- Name: COLUMN authors.timezone; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(timezone) ON TABLE journal.authors TO authenticated;
 
 --
 -- Name: TABLE entries; Type: ACL; Schema: journal; Owner: -

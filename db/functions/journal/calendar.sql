@@ -13,7 +13,8 @@
 --   * a streak is a run of consecutive days, up to today, with at least one entry;
 --     the current streak is the run ending today, or yesterday when nothing is
 --     written yet today (the day is not over), else 0.
---   * today is journal_private.today(): the token's tz claim, else UTC.
+--   * today is journal_private.today(): the token's tz claim, else the author's
+--     time zone (journal.authors.timezone), else UTC.
 -- SECURITY INVOKER: the entries' policies decide, and the owner_id filter uses
 -- entries_owner_date_idx (owner_id, entry_date desc, ...). A month that is not
 -- YYYY-MM (1900-2999) is 422 journal.invalid_month naming `month`.

@@ -10,7 +10,8 @@
 -- Audit (audit.enable): every insert, update, delete and truncate of entries,
 -- tags and entry_tags, naming the row, the changed columns and who; never the
 -- text: entries' title and content are excluded columns (listed as changed,
--- never their values), the text derived from them (plain_text, search, word and
+-- never their values), what is derived from them (plain_text, search, image_paths
+-- (file names may say what an entry is about), word and
 -- reading counts, sealed) and the view counters are derived columns (never
 -- logged; a view alone writes no audit row); tags' name is excluded. Changes to
 -- journal_private.settings (ops, by SQL) are audited as well.
@@ -18,7 +19,7 @@
 -- Events (events.enable): wake-ups without the text. Entries on topics
 -- user:<owner_id> (the owner's devices) and journal:entries (public entries);
 -- tags and entry_tags on user:<owner_id>. Payloads exclude title, content and
--- derived text (and tag names): a client refetches the row over HTTP, where
+-- derived text and image_paths (and tag names): a client refetches the row over HTTP, where
 -- the policies decide. Audience, by the select policies' rule
 -- (rls/journal/entries): a public entry that is not deleted, everyone; any
 -- other entry, its owner only. So a private entry's event on journal:entries
@@ -111,7 +112,7 @@ select platform.declare_api_function('journal', 'journal_private.may_follow_entr
   'Authorizer of journal:entries, run as the subscriber by events.authorize_subscription; reads nothing.');
 
 select events.enable('journal.entries', array['user:{owner_id}', 'journal:entries'],
-  'journal_private.describe_entry(text, jsonb, jsonb)', '{title,content,plain_text,search}');
+  'journal_private.describe_entry(text, jsonb, jsonb)', '{title,content,plain_text,search,image_paths}');
 select events.enable('journal.tags', array['user:{owner_id}'],
   'journal_private.describe_owned(text, jsonb, jsonb)', '{name}');
 select events.enable('journal.entry_tags', array['user:{owner_id}'],
@@ -121,7 +122,7 @@ select events.register_topic('journal:entries', 'journal_private.may_follow_entr
   'Public journal entries as they change (ids and dates, never text); a private entry''s events reach only its owner.');
 
 select audit.enable('journal.entries', exclude_columns => '{title,content}',
-  derived_columns => '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at}');
+  derived_columns => '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
 select audit.enable('journal.tags', exclude_columns => '{name}');
 select audit.enable('journal.entry_tags');
 -- ops' changes to the settings (the daily limit) too

@@ -8,14 +8,21 @@
 --   * id: a random UUID (gen_random_uuid), never a sequence: ids are not guessable.
 --   * title: 1-255 characters, stored trimmed.
 --   * entry_date: the day the entry is about; default today in the token's `tz`
---     claim when it names a time zone, else UTC (journal does not depend on
---     publishing's profiles; a client sends entry_date to choose the day).
+--     claim when it names a time zone, else in the author's time zone
+--     (journal.authors.timezone), else UTC; a client sends entry_date to choose the day.
 --   * content: Editor.js saved data, validated here (journal_private.content_text)
 --     with errors naming the block index and field, at most 1 MB; or a sealed
 --     envelope {"sealed": {"alg", "iv", "ciphertext"}} stored unread.
 --   * plain_text, word_count, reading_minutes, search, sealed: derived by the
 --     BEFORE trigger from title and content (empty for a sealed entry, whose
 --     title alone stays searchable).
+--   * image blocks: file.url is an http(s) URL or /storage/object/journalimages/<path>
+--     (a variant: <path>~<variant>-<sha8>.<ext>) naming a ready object of the entry's
+--     owner (422 journal.image_not_yours naming content.blocks[i].data.file.url);
+--     image_paths, derived, lists those objects (empty for a sealed entry): the
+--     bucket's read rule looks there (schema/journal/images_bucket). An edit checks
+--     only paths the entry did not show before (a deleted upload does not make its
+--     entry uneditable).
 --   * version: optimistic concurrency as in publishing (409 journal.version_conflict).
 --   * deleted_at: soft delete (PATCH deleted_at to any time: the server stamps now;
 --     PATCH it to null to restore).
@@ -42,7 +49,10 @@ insert into journal_private.settings default values;
 alter table journal_private.settings enable row level security;
 comment on table journal_private.settings is 'Journal settings (one row): daily_entry_limit.';
 
--- Today for the caller: in the token's `tz` claim when it names a time zone, else UTC.
+-- Today for the caller, in the author's time zone: the token's `tz` claim when it names
+-- a time zone (a travelling device says where it is), else the caller's
+-- journal.authors.timezone, else UTC. journal.authors comes later in the plan
+-- (schema/journal/authors): until it exists (or after its revert) the claim or UTC.
 create function journal_private.today() returns date
 language plpgsql stable
 set search_path = ''
@@ -54,14 +64,21 @@ begin
     begin
       return (pg_catalog.now() at time zone tz)::date;
     exception when invalid_parameter_value then
-      null;  -- not a time zone: UTC below
+      null;  -- not a time zone: the author's below
     end;
+  end if;
+  if pg_catalog.to_regclass('journal.authors') is not null then
+    -- the caller's own row (the authors' policy); a valid name (checked on write)
+    select a.timezone into tz from journal.authors a where a.user_id = (select auth.uid());
+    if tz is not null then
+      return (pg_catalog.now() at time zone tz)::date;
+    end if;
   end if;
   return (pg_catalog.now() at time zone 'UTC')::date;
 end
 $$;
 comment on function journal_private.today() is
-  'The default entry_date: today in the token''s tz claim when it is a time zone, else UTC.';
+  'The default entry_date and the calendar''s today: in the token''s tz claim when it is a time zone, else the author''s timezone, else UTC.';
 revoke execute on function journal_private.today() from public;
 -- The column default runs as the writer.
 grant usage on schema journal_private to authenticated;
@@ -288,11 +305,14 @@ begin
           j := j + 1;
         end loop;
       when 'image' then
+        -- an http(s) URL, or an object of the journalimages bucket (or one of its
+        -- variants); whose object it is: journal_private.content_image_paths
         if pg_catalog.jsonb_typeof(data -> 'file') is distinct from 'object'
            or pg_catalog.jsonb_typeof(data -> 'file' -> 'url') is distinct from 'string'
-           or data -> 'file' ->> 'url' !~ '^https?://[^[:space:]]+$'
+           or data -> 'file' ->> 'url' !~ '^(https?://[^[:space:]]+|/storage/object/journalimages/[A-Za-z0-9._/-]+(~[a-z][a-z0-9_]{0,23}-[0-9a-f]{8}\.[a-z]{3,4})?)$'
            or pg_catalog.char_length(data -> 'file' ->> 'url') > 2000 then
-          perform journal_private.invalid_content(dp || '.file.url', 'must be an http(s) URL of at most 2000 characters');
+          perform journal_private.invalid_content(dp || '.file.url',
+            'must be an http(s) URL or /storage/object/journalimages/<path>, at most 2000 characters');
         end if;
         parts := parts || journal_private.string_field(data, 'caption', dp, false);
       else
@@ -308,6 +328,52 @@ $$;
 comment on function journal_private.content_text(jsonb) is
   'Validates an entry''s Editor.js content (422 journal.invalid_content naming block and field) and answers its plain text; null for a sealed envelope.';
 revoke execute on function journal_private.content_text(jsonb) from public;
+
+-- The journalimages object paths (schema/journal/images_bucket) an entry's validated,
+-- unsealed content shows. A path
+-- not in `known` (the entry's previous paths) must be a ready object of `owner`, else
+-- 422 journal.image_not_yours naming the block. Runs inside guard_entry (SECURITY
+-- DEFINER): it reads storage.objects past the policies, and compares the owner itself.
+-- (storage.objects: schema/core/storage_objects, earlier in the plan.)
+create function journal_private.content_image_paths(content jsonb, owner uuid, known text[]) returns text[]
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  block jsonb;
+  url text;
+  object_path text;
+  i integer := 0;
+  paths text[] := '{}'::text[];
+begin
+  for block in select value from pg_catalog.jsonb_array_elements(content -> 'blocks') loop
+    if block ->> 'type' = 'image' then
+      url := block -> 'data' -> 'file' ->> 'url';
+      if url like '/storage/%' then
+        object_path := pg_catalog.split_part(
+          pg_catalog.substr(url, pg_catalog.length('/storage/object/journalimages/') + 1), '~', 1);
+        if not (object_path = any (known))
+           and not exists (select from storage.objects o
+                            where o.bucket_id = 'journalimages' and o.path = object_path
+                              and o.status = 'ready' and o.owner_id = content_image_paths.owner) then
+          perform platform.raise_error(422, 'journal.image_not_yours',
+            pg_catalog.format('content.blocks[%s].data.file.url: must name a ready image of yours in the journalimages bucket', i),
+            pg_catalog.json_build_object('field', pg_catalog.format('content.blocks[%s].data.file.url', i))::text,
+            'upload it first: POST /storage/object/journalimages/<your user id>/<file>');
+        end if;
+        if not (object_path = any (paths)) then
+          paths := paths || object_path;
+        end if;
+      end if;
+    end if;
+    i := i + 1;
+  end loop;
+  return paths;
+end
+$$;
+comment on function journal_private.content_image_paths(jsonb, uuid, text[]) is
+  'The journalimages paths an entry''s content shows; new ones must be ready objects of the owner (422 journal.image_not_yours).';
+revoke execute on function journal_private.content_image_paths(jsonb, uuid, text[]) from public;
 
 create table journal.entries (
   id uuid primary key default pg_catalog.gen_random_uuid(),
@@ -327,6 +393,8 @@ create table journal.entries (
   word_count bigint not null default 0,
   reading_minutes bigint not null default 0,
   search tsvector,
+  -- derived by the trigger: the journalimages objects the content shows
+  image_paths text[] not null default '{}',
   view_count bigint not null default 0,
   last_viewed_at timestamptz,
   version bigint not null default 1,
@@ -409,6 +477,12 @@ begin
     new.search := pg_catalog.setweight(pg_catalog.to_tsvector('simple'::regconfig, new.title), 'A')
                || pg_catalog.setweight(pg_catalog.to_tsvector('simple'::regconfig, pg_catalog.left(new.plain_text, 500000)), 'B');
   end if;
+  -- the journalimages objects the content shows, each the owner's (checked when new)
+  if tg_op = 'INSERT' or new.content is distinct from old.content then
+    new.image_paths := case when new.sealed then '{}'::text[]
+                            else journal_private.content_image_paths(new.content, new.owner_id,
+                                   case when tg_op = 'UPDATE' then old.image_paths else '{}'::text[] end) end;
+  end if;
   if tg_op = 'UPDATE' then
     -- views (record_view) bump neither the version nor updated_at
     if (new.title, new.entry_date, new.content, new.is_public, new.deleted_at)
@@ -422,7 +496,7 @@ begin
 end
 $$;
 comment on function journal_private.guard_entry() is
-  'Entries: title, entry_date and content validation, derived text, word count, reading time, search, version and soft delete.';
+  'Entries: title, entry_date and content validation, derived text, word count, reading time, search, image paths, version and soft delete.';
 revoke execute on function journal_private.guard_entry() from public;
 
 create trigger entries_guard before insert or update on journal.entries

@@ -72,8 +72,8 @@ select is(tests.entry_refused('{"blocks": [{"type": "table", "data": {"content":
   'journal.invalid_content content.blocks[0].data.content[1][1]: must be a string {"field" : "content.blocks[0].data.content[1][1]"}',
   'a table cell must be a string, its row and column named');
 select is(tests.entry_refused('{"blocks": [{"type": "image", "data": {"file": {"url": "javascript:alert(1)"}}}]}'),
-  'journal.invalid_content content.blocks[0].data.file.url: must be an http(s) URL of at most 2000 characters {"field" : "content.blocks[0].data.file.url"}',
-  'an image needs an http(s) URL');
+  'journal.invalid_content content.blocks[0].data.file.url: must be an http(s) URL or /storage/object/journalimages/<path>, at most 2000 characters {"field" : "content.blocks[0].data.file.url"}',
+  'an image needs an http(s) URL or a journalimages object''s URL');
 select is(tests.entry_refused('{"blocks": [{"type": "code", "data": {"code": "x"}}, "text"]}'),
   'journal.invalid_content content.blocks[1]: must be an object {type, data} {"field" : "content.blocks[1]"}',
   'a block must be an object');

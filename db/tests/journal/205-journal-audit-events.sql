@@ -19,7 +19,7 @@ update journal.entries set is_public = false;
 
 select tests.act_as_owner();
 -- Audit
-select is((select count(*)::int from audit.log where schema_name = 'journal'), 6,
+select is((select count(*)::int from audit.log where schema_name = 'journal' and table_name <> 'authors'), 6,
   'every change is audited (insert, tag, link, edit, two visibility changes), the view is not');
 select is((select count(*)::int from audit.log where schema_name = 'journal'
             and (coalesce(old_record::text, '') || coalesce(new_record::text, '')) ~* 'secret'), 0,

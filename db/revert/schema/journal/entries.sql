@@ -5,6 +5,7 @@ begin;
 drop table journal.entries;
 drop function journal_private.enforce_daily_limit();
 drop function journal_private.guard_entry();
+drop function journal_private.content_image_paths(jsonb, uuid, text[]);
 drop function journal_private.content_text(jsonb);
 drop function journal_private.list_items_text(jsonb, text, integer);
 drop function journal_private.string_field(jsonb, text, text, boolean, boolean);
