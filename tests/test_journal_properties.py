@@ -362,11 +362,13 @@ def check_tags(api: httpx.Client, world: World, who: Observer) -> None:
         world,
         who,
         "/entries",
-        select="id,title,tags(id,name),entry_tags(tag_id)",
+        select="*,tags(*),entry_tags(*)",
         **world.owner_filter(),
     )
-    tags = seen(api, world, who, "/tags", select="id,entries(id)", **world.owner_filter())
-    links = seen(api, world, who, "/entry_tags", select="entry_id,tag_id", **world.owner_filter())
+    tags = seen(api, world, who, "/tags", select="*,entries(*)", **world.owner_filter())
+    links = seen(
+        api, world, who, "/entry_tags", select="*,entries(*),tags(*)", **world.owner_filter()
+    )
     if who.index is None:
         for refused in (embedding, tags, links):
             assert (refused.status_code, refused.json()["code"]) == (401, "42501")
