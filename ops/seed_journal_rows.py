@@ -167,8 +167,8 @@ class JournalRows:
     ) -> Iterator[JournalBatch]:
         """The diaries of ``plan``, user after user, about ``batch_size`` entries a batch."""
         batch = JournalBatch()
-        for owner, count in plan:
-            self._diary(batch, owner, count)
+        for position, (owner, count) in enumerate(plan):
+            self._diary(batch, owner, count, position)
             if len(batch.entries) >= batch_size:
                 yield batch
                 batch = JournalBatch()
@@ -196,7 +196,7 @@ class JournalRows:
                 break
         return days[:count]
 
-    def _diary(self, batch: JournalBatch, owner: uuid.UUID, count: int) -> None:
+    def _diary(self, batch: JournalBatch, owner: uuid.UUID, count: int, position: int) -> None:
         rng = self.rng
         days = self._days(count) if count else []
         first_day = min(days) if days else self.today
@@ -208,8 +208,9 @@ class JournalRows:
             shown = name.capitalize() if rng.random() < 0.3 else name
             batch.tags.append((tag_id, owner, shown, start))
         tag_picker = Picker.zipf(tags, 1.0)
-        publishes = rng.random() < PUBLISHING_USERS
-        seals = rng.random() < SEALING_USERS
+        # the plan's first two writers always publish and seal some entries (small seeds too)
+        publishes = rng.random() < PUBLISHING_USERS or position == 0
+        seals = rng.random() < SEALING_USERS or position == 1
         # entries per day: everyone once, the rest spread, at most MAX_PER_DAY a day
         per_day = [1] * len(days)
         for _ in range(count - len(days)):
