@@ -135,8 +135,9 @@ def test_public_trash_sealed_tags_and_limits(seeded: tuple[Conn, str]) -> None:
     assert scalar(conn, "select count(*) from journal.entries where deleted_at is not null") > 0
     misdated = scalar(
         conn,
-        """select count(*) from journal.entries where deleted_at < created_at
-              or deleted_at < now() - interval '30 days' or version <> 2""",
+        """select count(*) from journal.entries
+            where deleted_at is not null and (deleted_at < created_at
+                  or deleted_at < now() - interval '30 days' or version <> 2)""",
     )
     assert misdated == 0, "deleted in the retention period, after writing, one version up"
     # Tags: a few to dozens per writer, 0-5 on an entry, the owner's own.
