@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 
@@ -64,6 +65,14 @@ def reads(conn: psycopg.Connection[Any], u: User) -> dict[str, tuple[str, str]]:
         f"search common ({COMMON_WORD})": (search, COMMON_WORD),
         f"search rare ({RARE_WORD})": (search, RARE_WORD),
     }
+
+
+def with_plan_cache_mode(url: str, mode: str) -> str:
+    """``url`` whose sessions start with ``plan_cache_mode = mode``."""
+    if mode == "auto":
+        return url
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options={quote(f'-c plan_cache_mode={mode}')}"
 
 
 def params_of(u: User, q: str) -> Callable[[int], dict[str, Any]]:
@@ -111,6 +120,13 @@ def main() -> None:
         "--reuse", action="store_true", help="reuse the database if it holds --entries entries"
     )
     parser.add_argument("--replace", action="store_true", help="drop a seeded database")
+    parser.add_argument(
+        "--plan-cache-mode",
+        choices=("auto", "force_custom_plan", "force_generic_plan"),
+        default="auto",
+        help="plan_cache_mode of the measuring sessions (auto: as PostgREST's prepared"
+        " statements get it, a generic plan after five runs when it looks no worse)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.entries, args.users, args.samples = 20_000, 200, min(args.samples, 100)
@@ -121,6 +137,7 @@ def main() -> None:
     )
     options = SeedOptions(articles=0, users=args.users, entries=args.entries, seed=args.seed)
     prepare(settings, url, options, args.reuse, args.replace)
+    url_seeded, url = url, with_plan_cache_mode(url, args.plan_cache_mode)
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             users = writers(conn, args.page)
@@ -144,11 +161,11 @@ def main() -> None:
         writes, words = write_latencies(url, users[-1], args.samples)
     finally:
         if not (args.keep or args.reuse):
-            drop(settings, url)
+            drop(settings, url_seeded)
 
     print()
     print(f"=== journal benchmark: {args.entries:,} entries, {args.users:,} users ===")
-    print(f"search: {search_label}")
+    print(f"search: {search_label}; plan_cache_mode {args.plan_cache_mode}")
     print(
         "SQL latency, ms; ratio = bypass p50 / RLS p50 (target >= 0.90); RLS: the writer"
         " (authenticated + claims), bypass: the superuser, same SQL and claims"
