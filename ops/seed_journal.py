@@ -4,9 +4,10 @@
     inv db.seed --entries 1000000 --users 10000   # the benchmark's size (minutes)
 
 One transaction (a failure leaves nothing behind). The writers are the existing accounts
-(the publishing seed's demo accounts, by id), topped up with new demo accounts made the
-publishing seed's way (one bcrypt hash, same password). Their diaries (`ops.seed_journal_rows`)
-are generated in a background thread and loaded with COPY, batch after batch.
+without a diary (the publishing seed's demo accounts, by id), topped up with new demo
+accounts made the publishing seed's way (one bcrypt hash, same password). Their diaries
+(`ops.seed_journal_rows`) are generated in a background thread and loaded with COPY,
+batch after batch.
 
 The entries' BEFORE trigger (``journal_private.guard_entry``) runs on every row: it
 validates the Editor.js content and derives ``plain_text``, ``word_count``,
@@ -75,6 +76,11 @@ REPLACED_TRIGGERS = {
 #: Rebuild the secondary indexes of journal.entries when loading at least this many
 #: entries into a table holding fewer than half as many.
 REBUILD_INDEXES_FROM = 50_000
+#: Accounts without a diary (no entry, no tag), by id.
+FREE_ACCOUNTS = """select id from auth.users u
+                    where not exists (select from journal.entries e where e.owner_id = u.id)
+                      and not exists (select from journal.tags t where t.owner_id = u.id)
+                    order by id limit %s"""
 #: A heavy user, for the summary and the benchmark.
 HEAVY = 5_000
 
@@ -138,9 +144,11 @@ class JournalSeeder:
         return row[0]
 
     def writers(self) -> list[uuid.UUID]:
-        """``journal_user_count`` accounts: existing ones by id, then new demo accounts."""
+        """``journal_user_count`` accounts without a diary yet (no entry, no tag): existing
+        ones by id, then new demo accounts. A second seed (with another ``--seed``) thus
+        writes new diaries instead of clashing with the first's tags."""
         wanted = self.options.journal_user_count
-        have = int(self._scalar("select count(*) from auth.users"))
+        have = len(self.conn.execute(FREE_ACCOUNTS, (wanted,)).fetchall())
         if have < wanted:
             # a seed of its own: the publishing seed's accounts already took ``seed``'s ids
             accounts = SeedOptions(articles=0, users=wanted - have, seed=self.options.seed + 7919)
@@ -149,7 +157,7 @@ class JournalSeeder:
             publishing.accounts()
             publishing.resume_triggers(paused)
             self.report.new_users = wanted - have
-        rows = self.conn.execute("select id from auth.users order by id limit %s", (wanted,))
+        rows = self.conn.execute(FREE_ACCOUNTS, (wanted,))
         return [uuid.UUID(str(r[0])) for r in rows.fetchall()]
 
     def drop_indexes(self) -> list[str]:
