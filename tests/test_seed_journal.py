@@ -197,3 +197,15 @@ def test_entry_counts_reach_the_benchmarks_long_tail() -> None:
     assert sum(1 for c in counts if c >= 10_000) >= 10
     assert sum(1 for c in counts if c >= 5_000) >= 20
     assert sorted(counts)[5_000] <= 30, "the median writer has a handful"
+
+
+def test_a_second_seed_writes_new_diaries_for_other_accounts(seeded: tuple[Conn, str]) -> None:
+    conn, _ = seeded
+    done = inv(
+        "db.seed",
+        *("--articles", "0", "--users", "5", "--entries", "100", "--seed", str(SEED + 1)),
+        db_name=conn.info.dbname,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert scalar(conn, "select count(*) from journal.entries") == ENTRIES + 100
+    assert scalar(conn, "select count(distinct owner_id) from journal.entries") == USERS + 5
