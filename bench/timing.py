@@ -33,6 +33,12 @@ class Latency:
             return self.samples_ms[0]
         return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
 
+    @property
+    def p99(self) -> float:
+        if len(self.samples_ms) < 2:
+            return self.samples_ms[0]
+        return statistics.quantiles(self.samples_ms, n=100, method="inclusive")[98]
+
     def cell(self) -> str:
         return f"{self.p50:7.2f} /{self.p95:7.2f}"
 

@@ -33,10 +33,10 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import sql
@@ -64,6 +64,8 @@ logger = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 - demo accounts only, printed
 
 Say = Callable[[str], None]
+T = TypeVar("T")
+U = TypeVar("U")
 
 #: The tables the load writes (the audit/event triggers of these are paused).
 TABLES = (
@@ -107,6 +109,16 @@ class SeedOptions:
     comments_per_article: float = 3.0
     seed: int = 42
     batch_size: int = 2_000
+    #: journal entries (ops.seed_journal); the journal's writers are `journal_user_count`
+    entries: int = 5_000
+
+    @property
+    def journal_user_count(self) -> int:
+        """The journal's writers: ``users`` when given, else one per 100 entries (20 to
+        10,000), existing accounts first."""
+        if self.users is not None:
+            return self.users
+        return min(10_000, max(20, self.entries // 100))
 
     @property
     def user_count(self) -> int:
@@ -124,6 +136,8 @@ class SeedOptions:
                 f"--comments-per-article is {self.comments_per_article}",
                 "give an average between 0 and 100",
             )
+        if self.entries < 0:
+            raise OpsError(f"--entries is {self.entries}", "give 0 or more journal entries")
         if self.batch_size < 1:
             raise OpsError(f"batch size is {self.batch_size}", "give a positive batch size")
 
@@ -159,7 +173,8 @@ def copy_text(rows: Iterable[Row]) -> bytes:
     return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows).encode()
 
 
-def _copy(cur: psycopg.Cursor[Any], table: str, columns: Sequence[str], data: bytes) -> None:
+def copy_into(cur: psycopg.Cursor[Any], table: str, columns: Sequence[str], data: bytes) -> None:
+    """COPY ``data`` (`copy_text`) into ``table``'s ``columns``."""
     statement = sql.SQL("copy {} ({}) from stdin").format(
         sql.Identifier(*table.split(".")), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
@@ -196,15 +211,15 @@ class _Encoded:
         )
 
 
-def _prefetch(batches: Iterator[ArticleBatch], depth: int = 2) -> Iterator[_Encoded]:
-    """Generate and encode ``batches`` in a thread, ``depth`` batches ahead of the loader."""
-    slots: queue.Queue[_Encoded | BaseException | None] = queue.Queue(maxsize=depth)
+def prefetch(items: Iterator[T], encode: Callable[[T], U], depth: int = 2) -> Iterator[U]:
+    """Generate ``items`` and ``encode`` them in a thread, ``depth`` ahead of the loader."""
+    slots: queue.Queue[U | BaseException | None] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def produce() -> None:
         try:
-            for batch in batches:
-                encoded = _Encoded.of(batch)
+            for item in items:
+                encoded = encode(item)
                 while not stop.is_set():
                     try:
                         slots.put(encoded, timeout=0.5)
@@ -220,13 +235,59 @@ def _prefetch(batches: Iterator[ArticleBatch], depth: int = 2) -> Iterator[_Enco
     worker = threading.Thread(target=produce, name="seed-rows", daemon=True)
     worker.start()
     try:
-        while (item := slots.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        while (got := slots.get()) is not None:
+            if isinstance(got, BaseException):
+                raise got
+            yield got
     finally:
         stop.set()
         worker.join(timeout=5)
+
+
+def pause_triggers(
+    conn: psycopg.Connection[Any], tables: Sequence[str], replaced: Mapping[str, str], say: Say
+) -> list[tuple[str, str]]:
+    """Disable the audit/event triggers of ``tables`` and the triggers running one of the
+    ``replaced`` functions (name -> what the loader does instead); say each, return them."""
+    rows = conn.execute(
+        """select c.oid::regclass::text, t.tgname, p.oid::regproc::text,
+                  n.nspname in ('audit', 'events')
+             from pg_trigger t
+             join pg_class c on c.oid = t.tgrelid
+             join pg_proc p on p.oid = t.tgfoid
+             join pg_namespace n on n.oid = p.pronamespace
+            where not t.tgisinternal and t.tgenabled <> 'D'
+              and c.oid = any (%s::regclass[])
+              and (n.nspname in ('audit', 'events') or p.oid::regproc::text = any (%s))
+            order by 4, 1, 2""",
+        ([t for t in tables if _exists(conn, t)], list(replaced)),
+    ).fetchall()
+    paused = [(str(table), str(trigger)) for table, trigger, _, _ in rows]
+    alter_triggers(conn, "disable", paused)
+    logged = sorted({str(table) for table, _, _, audit_or_event in rows if audit_or_event})
+    if logged:
+        say("audit and event triggers disabled during the load on " + ", ".join(logged))
+    for table, trigger, function, audit_or_event in rows:
+        if not audit_or_event:
+            say(f"trigger {trigger} on {table} disabled during the load: {replaced[str(function)]}")
+    return paused
+
+
+def alter_triggers(
+    conn: psycopg.Connection[Any], action: str, triggers: Sequence[tuple[str, str]]
+) -> None:
+    """``alter table ... enable|disable trigger ...`` for each (table, trigger)."""
+    for table, trigger in triggers:
+        conn.execute(
+            sql.SQL("alter table {} {} trigger {}").format(
+                sql.Identifier(*table.split(".")), sql.SQL(action), sql.Identifier(trigger)
+            )
+        )
+
+
+def _exists(conn: psycopg.Connection[Any], table: str) -> bool:
+    row = conn.execute("select to_regclass(%s) is not null", (table,)).fetchone()
+    return bool(row and row[0])
 
 
 class Seeder:
@@ -249,44 +310,12 @@ class Seeder:
         assert row is not None
         return row[0]
 
-    def _alter_triggers(self, action: str, triggers: Sequence[tuple[str, str]]) -> None:
-        for table, trigger in triggers:
-            self.conn.execute(
-                sql.SQL("alter table {} {} trigger {}").format(
-                    sql.Identifier(*table.split(".")), sql.SQL(action), sql.Identifier(trigger)
-                )
-            )
-
     def pause_triggers(self) -> list[tuple[str, str]]:
         """Disable the audit/event triggers and the `REPLACED_TRIGGERS` on `TABLES`."""
-        rows = self.conn.execute(
-            """select c.oid::regclass::text, t.tgname, p.oid::regproc::text,
-                      n.nspname in ('audit', 'events')
-                 from pg_trigger t
-                 join pg_class c on c.oid = t.tgrelid
-                 join pg_proc p on p.oid = t.tgfoid
-                 join pg_namespace n on n.oid = p.pronamespace
-                where not t.tgisinternal and t.tgenabled <> 'D'
-                  and c.oid = any (%s::regclass[])
-                  and (n.nspname in ('audit', 'events') or p.oid::regproc::text = any (%s))
-                order by 4, 1, 2""",
-            ([t for t in TABLES if self._exists(t)], list(REPLACED_TRIGGERS)),
-        ).fetchall()
-        paused = [(str(table), str(trigger)) for table, trigger, _, _ in rows]
-        self._alter_triggers("disable", paused)
-        logged = sorted({str(table) for table, _, _, audit_or_event in rows if audit_or_event})
-        if logged:
-            self.say("audit and event triggers disabled during the load on " + ", ".join(logged))
-        for table, trigger, function, audit_or_event in rows:
-            if not audit_or_event:
-                self.say(
-                    f"trigger {trigger} on {table} disabled during the load:"
-                    f" {REPLACED_TRIGGERS[str(function)]}"
-                )
-        return paused
+        return pause_triggers(self.conn, TABLES, REPLACED_TRIGGERS, self.say)
 
     def resume_triggers(self, paused: Sequence[tuple[str, str]]) -> None:
-        self._alter_triggers("enable", paused)
+        alter_triggers(self.conn, "enable", paused)
         if paused:
             self.say(f"{len(paused)} triggers enabled again")
 
@@ -332,16 +361,16 @@ class Seeder:
             size = self.options.batch_size
             for start in range(0, len(accounts.users), size):
                 chunk = accounts.users[start : start + size]
-                _copy(cur, "auth.users", USER_COLUMNS, copy_text(chunk))
+                copy_into(cur, "auth.users", USER_COLUMNS, copy_text(chunk))
                 bar.advance(len(chunk))
             privileges = copy_text(accounts.privileges)
-            _copy(cur, "auth.user_privileges", ("user_id", "privilege"), privileges)
+            copy_into(cur, "auth.user_privileges", ("user_id", "privilege"), privileges)
             cur.execute(
                 """create temporary table seed_profiles (user_id uuid, display_name text,
                      bio text, location text, timezone text, last_active_at timestamptz)
                    on commit drop"""
             )
-            _copy(cur, "pg_temp.seed_profiles", PROFILE_COLUMNS, copy_text(accounts.profiles))
+            copy_into(cur, "pg_temp.seed_profiles", PROFILE_COLUMNS, copy_text(accounts.profiles))
             unknown = cur.execute(
                 """select distinct timezone from pg_temp.seed_profiles
                    except select name from pg_catalog.pg_timezone_names"""
@@ -423,10 +452,10 @@ class Seeder:
         )
         report = self.report
         with self.conn.cursor() as cur, Progress("articles", options.articles) as bar:
-            for batch in _prefetch(batches):
+            for batch in prefetch(batches, _Encoded.of):
                 for table, columns in LOAD_ORDER:
                     if batch.data[table]:
-                        _copy(cur, table, columns, batch.data[table])
+                        copy_into(cur, table, columns, batch.data[table])
                 report.articles += batch.articles
                 report.co_authors += batch.co_authors
                 report.article_tags += batch.tags

@@ -101,13 +101,17 @@ def test_db_seed_runs_every_registered_modules_seed_entry_point(platform_db: Con
         entries = conn.execute(
             "select name, seed_entry from platform.modules where seed_entry is not null"
         ).fetchall()
-        assert entries == [("publishing", "ops.seed:seed_module")], "publishing declares its seed"
+        assert entries == [
+            ("publishing", "ops.seed:seed_module"),
+            ("journal", "ops.seed_journal:seed_module"),
+        ], "publishing and the journal declare their seeds"
         conn.execute(
             "select platform.register_module('demo_seed', 'A module with a seed entry point.',"
             " '{}', 'tests.test_module_registry:demo_seed')"
         )
     said: list[str] = []
-    lines = list(run_seeds(url, SeedOptions(articles=30, users=10, seed=5), said.append))
+    options = SeedOptions(articles=30, users=10, entries=50, seed=5)
+    lines = list(run_seeds(url, options, said.append))
     assert said[0] == "publishing: seeding (ops.seed:seed_module)", said
     assert "demo_seed: called" in said
     assert lines[-1] == "demo_seed saw 30 articles, seed 5", "modules seed in registration order"
@@ -117,7 +121,9 @@ def test_db_seed_runs_every_registered_modules_seed_entry_point(platform_db: Con
 def test_a_seed_entry_point_that_does_not_load_names_its_module(platform_db: Conn) -> None:
     url = SERVER.url(platform_db.info.dbname)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("update platform.modules set seed_entry = null where name = 'publishing'")
+        conn.execute(
+            "update platform.modules set seed_entry = null where name in ('publishing', 'journal')"
+        )
         conn.execute(
             "select platform.register_module('demo_bad', 'A module with a broken seed.',"
             " '{}', 'ops.no_such_module:seed')"

@@ -191,8 +191,10 @@ def shell(c: Context) -> None:
     name="seed",
     help={
         "articles": "how many articles (default 10,000; 100,000 take a minute or two)",
-        "users": "how many accounts (default: one per 50 articles, 20 to 20,000)",
+        "users": "how many accounts (default: one per 50 articles, 20 to 20,000); the journal"
+        " writes in this many (default: one per 100 entries, 20 to 10,000)",
         "comments_per_article": "average comments per published article (default 3)",
+        "entries": "journal entries (default 5,000; 1,000,000 across --users 10000 take minutes)",
         "seed": "random seed: the same seed and sizes give the same data (default 42)",
     },
 )
@@ -202,6 +204,7 @@ def seed_demo_data(
     articles: int = 10_000,
     users: int = 0,
     comments_per_article: float = 3.0,
+    entries: int = 5_000,
     seed: int = 42,
 ) -> None:
     """Load demo data: every registered module's seed entry point."""
@@ -209,6 +212,7 @@ def seed_demo_data(
         articles=int(articles),
         users=int(users) or None,
         comments_per_article=float(comments_per_article),
+        entries=int(entries),
         seed=int(seed),
     )
     for line in run_seeds(settings().superuser_url, options, say):
