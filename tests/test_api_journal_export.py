@@ -10,10 +10,25 @@ from typing import Any
 import httpx
 
 from tests.fix_postgrest import ApiServer
-from tests.test_api_journal import BLOCKS, JOURNAL, RETURN, error_of, new_entry, signed_in
 from tests.publishing_client import json_of
+from tests.test_api_journal import BLOCKS, JOURNAL, RETURN, error_of, new_entry, signed_in
 
-SEALED = {"sealed": {"alg": "AES-256-GCM", "iv": "aXYtaXYtaXYtaXY=", "ciphertext": "Q0lQSEVSVEVYVA=="}}
+SEALED = {
+    "sealed": {"alg": "AES-256-GCM", "iv": "aXYtaXYtaXYtaXY=", "ciphertext": "Q0lQSEVSVEVYVA=="}
+}
+# what a re-import needs of an entry, compared with what the owner reads
+COLUMNS = [
+    "title",
+    "entry_date",
+    "content",
+    "is_public",
+    "sealed",
+    "version",
+    "view_count",
+    "deleted_at",
+    "created_at",
+]
+COLUMNS += ["updated_at", "last_viewed_at"]
 DISPOSITION = re.compile(r'^attachment; filename="journal-\d{4}-\d{2}-\d{2}\.(json|md)"$')
 
 
@@ -29,7 +44,10 @@ def _diary(api: httpx.Client, who: dict[str, str]) -> dict[str, Any]:
     trashed = new_entry(api, who, title="Gone", entry_date="2026-12-03")
     json_of(
         api.patch(
-            "/entries", headers=who, params={"id": f"eq.{trashed['id']}"}, json={"deleted_at": "now"}
+            "/entries",
+            headers=who,
+            params={"id": f"eq.{trashed['id']}"},
+            json={"deleted_at": "now"},
         )
     )
     json_of(api.post("/rpc/record_view", headers=who, json={"entry_id": rich["id"]}))
@@ -45,7 +63,9 @@ def _diary(api: httpx.Client, who: dict[str, str]) -> dict[str, Any]:
     return {"rich": rich, "sealed": sealed, "public": public, "trashed": trashed}
 
 
-def test_json_export_holds_exactly_the_callers_rows(api: httpx.Client, postgrest: ApiServer) -> None:
+def test_json_export_holds_exactly_the_callers_rows(
+    api: httpx.Client, postgrest: ApiServer
+) -> None:
     alice = signed_in(api, postgrest, "alice")
     mallory = signed_in(api, postgrest, "mallory")
     mine = _diary(api, alice)
@@ -65,16 +85,13 @@ def test_json_export_holds_exactly_the_callers_rows(api: httpx.Client, postgrest
     assert (document["complete"], document["next"]) == (True, None)
 
     # entries: every column a re-import needs, equal to what the user reads
-    stored = json_of(
-        api.get("/entries", headers=alice, params={"owner_id": f"eq.{me['id']}"})
-    )
+    stored = json_of(api.get("/entries", headers=alice, params={"owner_id": f"eq.{me['id']}"}))
     exported = _by_id(document["entries"])
     assert set(exported) == {row["id"] for row in stored} == {e["id"] for e in mine.values()}
     assert theirs["id"] not in exported, "another user's public entry is not in my export"
     for row in stored:
         out = exported[row["id"]]
-        for column in ("title", "entry_date", "content", "is_public", "sealed", "version",
-                       "view_count", "deleted_at", "created_at", "updated_at", "last_viewed_at"):
+        for column in COLUMNS:
             assert _same(out[column], row[column]), (column, out[column], row[column])
         assert out["in_trash"] is (row["deleted_at"] is not None)
     assert exported[mine["sealed"]["id"]]["content"] == SEALED, "sealed envelopes as stored"

@@ -117,7 +117,7 @@ begin
   select coalesce(pg_catalog.array_agg(p.id), '{}'), coalesce(pg_catalog.bool_or(p.more), false) into page, more
     from journal_private.export_page(me, after, budget, false) p;
   if more then
-    select e.id into next_after from journal.entries e where e.id = any (page)
+    select e.id into next_after from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
      order by e.entry_date desc, e.created_at desc, e.id desc limit 1;
   end if;
   select pg_catalog.json_build_object(
@@ -129,9 +129,11 @@ begin
            'next', case when more then pg_catalog.json_build_object('after', next_after) end,
            'counts', pg_catalog.json_build_object(
               'entries', pg_catalog.cardinality(page),
-              'in_trash', (select pg_catalog.count(*) from journal.entries e where e.id = any (page) and e.deleted_at is not null),
+              'in_trash', (select pg_catalog.count(*) from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+                           where e.deleted_at is not null),
               'tags', (select pg_catalog.count(*) from journal.tags t where t.owner_id = me),
-              'entry_tags', (select pg_catalog.count(*) from journal.entry_tags et where et.owner_id = me and et.entry_id = any (page))),
+              'entry_tags', (select pg_catalog.count(*) from journal.entry_tags et join pg_catalog.unnest(page) p(id) on p.id = et.entry_id
+                             where et.owner_id = me)),
            'entries', coalesce((
               select pg_catalog.json_agg(pg_catalog.json_build_object(
                        'id', e.id, 'title', e.title, 'entry_date', e.entry_date, 'content', e.content,
@@ -140,7 +142,8 @@ begin
                        'deleted_at', e.deleted_at, 'in_trash', e.deleted_at is not null,
                        'view_count', e.view_count, 'last_viewed_at', e.last_viewed_at)
                      order by e.entry_date, e.created_at, e.id)
-                from journal.entries e where e.owner_id = me and e.id = any (page)), '[]'),
+                from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+               where e.owner_id = me), '[]'),
            'tags', coalesce((
               select pg_catalog.json_agg(pg_catalog.json_build_object('id', t.id, 'name', t.name, 'created_at', t.created_at)
                      order by pg_catalog.lower(t.name), t.id)
@@ -149,7 +152,8 @@ begin
               select pg_catalog.json_agg(pg_catalog.json_build_object(
                        'entry_id', et.entry_id, 'tag_id', et.tag_id, 'created_at', et.created_at)
                      order by et.entry_id, et.tag_id)
-                from journal.entry_tags et where et.owner_id = me and et.entry_id = any (page)), '[]')
+                from journal.entry_tags et join pg_catalog.unnest(page) p(id) on p.id = et.entry_id
+               where et.owner_id = me), '[]')
          )::text
     into body;
 end
@@ -171,7 +175,7 @@ begin
   select coalesce(pg_catalog.array_agg(p.id), '{}'), coalesce(pg_catalog.bool_or(p.more), false) into page, more
     from journal_private.export_page(me, after, budget, true) p;
   if more then
-    select e.id into next_after from journal.entries e where e.id = any (page)
+    select e.id into next_after from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
      order by e.entry_date desc, e.created_at desc, e.id desc limit 1;
   end if;
   select coalesce(pg_catalog.string_agg(
@@ -183,7 +187,8 @@ begin
                          from journal.entry_tags et
                          join journal.tags t on t.id = et.tag_id and t.owner_id = et.owner_id
                         where et.entry_id = e.id and et.owner_id = me) tg on true
-   where e.owner_id = me and e.id = any (page);
+    join pg_catalog.unnest(page) p(id) on p.id = e.id
+   where e.owner_id = me;
 end
 $$;
 revoke execute on function journal_private.export_markdown(uuid, uuid, bigint) from public;
@@ -227,7 +232,7 @@ begin
       case kind when 'json' then 'json' else 'md' end)));
   if kind = 'markdown' and result.next_after is not null then
     headers := headers || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('Link',
-      pg_catalog.format('</rpc/export_entries?after=%s>; rel="next"', result.next_after)));
+      pg_catalog.format('<export_entries?after=%s>; rel="next"', result.next_after)));
   end if;
   perform pg_catalog.set_config('response.headers', headers::text, true);
   return result.body;

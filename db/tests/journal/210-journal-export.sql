@@ -3,7 +3,7 @@
 -- user's rows never in it; anonymous callers refused. The Markdown renderer
 -- block by block, escaping included, and the text/markdown handler on entries.
 begin;
-select plan(41);
+select plan(42);
 
 -- '<http status> <code>' of a statement, or 'ok'.
 create function pg_temp.status_of(statement text) returns text
@@ -106,6 +106,8 @@ select is((select json_array_length(d -> 'entries') || ' ' || (d ->> 'complete')
   '1 false ' || tests.jid('a1'), 'past the byte budget a document stops, naming where to go on');
 select is((select json_array_length((journal_private.export_json(tests.user_id('alice'), tests.jid('a1'), 100000)).body::json -> 'entries')),
   3, 'the next document starts after the cursor');
+select is((select (r).next_after from (select journal_private.export_markdown(tests.user_id('alice'), null, 1) as r) p),
+  tests.jid('a1'), 'a Markdown document past its budget names where to go on (the Link header)');
 select is(pg_temp.status_of(format('select pg_temp.export_as(%L, %L)', 'application/json', tests.jid('m1'))),
   '422 journal.invalid_cursor', 'a cursor that is not one of the caller''s entries is refused');
 select is(pg_temp.status_of($$select pg_temp.export_as('text/csv')$$), '406 journal.unsupported_media_type',
