@@ -4298,7 +4298,7 @@ CREATE FUNCTION journal_private.markdown_step(document journal."text/markdown", 
     SET search_path TO ''
     AS $$
 declare
-  tags text[] := '{}';
+  tags text[] := '{}'::text[];
 begin
   if entry.owner_id = (select auth.uid()) then
     select coalesce(pg_catalog.array_agg(t.name order by pg_catalog.lower(t.name)), '{}') into tags
@@ -4340,9 +4340,8 @@ declare
   fence text;
   cols integer;
   row_cells jsonb;
-  rows_md text[] := '{}';
+  rows_md text[] := '{}'::text[];
   cells text[];
-  c integer;
   heading boolean;
 begin
   case block ->> 'type'
@@ -4390,7 +4389,7 @@ begin
       end if;
       for row_cells in select r.value from pg_catalog.jsonb_array_elements(data -> 'content') with ordinality r
                         order by r.ordinality loop
-        cells := '{}';
+        cells := '{}'::text[];
         for c in 0..cols - 1 loop
           cells := cells || journal_private.md_inline(row_cells ->> c, false);
         end loop;
@@ -4521,7 +4520,7 @@ declare
   fence text;
   result text := '';
   pending text := '';        -- opening markers waiting for their first word
-  open_marks text[] := '{}'; -- markers written or pending, innermost last
+  open_marks text[] := '{}'::text[]; -- markers written or pending, innermost last
   code text;                 -- inside <code>: its text so far
   link text;                 -- inside <a href>: the URL
   i integer;
@@ -4718,7 +4717,7 @@ declare
   pad text;
   body text;
   children text;
-  lines text[] := '{}';
+  lines text[] := '{}'::text[];
 begin
   if pg_catalog.jsonb_typeof(items) is distinct from 'array' then
     return '';
