@@ -224,6 +224,30 @@ CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA extensions;
 COMMENT ON EXTENSION unaccent IS 'text search dictionary that removes accents';
 
 --
+-- Name: */*; Type: DOMAIN; Schema: journal; Owner: -
+--
+
+CREATE DOMAIN journal."*/*" AS text;
+
+--
+-- Name: DOMAIN "*/*"; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON DOMAIN journal."*/*" IS 'PostgREST''s any media type handler: export_entries answers JSON or Markdown after the Accept header.';
+
+--
+-- Name: text/markdown; Type: DOMAIN; Schema: journal; Owner: -
+--
+
+CREATE DOMAIN journal."text/markdown" AS text;
+
+--
+-- Name: DOMAIN "text/markdown"; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON DOMAIN journal."text/markdown" IS 'Markdown (PostgREST media type handler): what journal.markdown_agg answers for Accept: text/markdown.';
+
+--
 -- Name: change_password(text, text); Type: FUNCTION; Schema: api; Owner: -
 --
 
@@ -3417,6 +3441,59 @@ $_$;
 COMMENT ON FUNCTION journal.calendar(month text) IS 'The caller''s entries per day of a month (YYYY-MM) and their current and longest writing streaks; 422 journal.invalid_month.';
 
 --
+-- Name: export_entries(uuid); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.export_entries(after uuid DEFAULT NULL::uuid) RETURNS journal."*/*"
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  me uuid := auth.require_user();  -- 401 auth.not_authenticated for anonymous callers
+  accept text := nullif(pg_catalog.current_setting('request.headers', true), '')::json ->> 'accept';
+  kind text := journal_private.export_format(accept);
+  result record;
+  headers jsonb;
+begin
+  if kind is null then
+    perform platform.raise_error(406, 'journal.unsupported_media_type',
+      pg_catalog.format('Accept: export_entries answers application/json or text/markdown, not %s', accept),
+      pg_catalog.json_build_object('field', 'Accept', 'accept', accept)::text,
+      'send Accept: application/json (or none) or Accept: text/markdown');
+  end if;
+  begin
+    if kind = 'json' then
+      result := journal_private.export_json(me, after, 67108864);
+    else
+      -- rendering costs 1 to 3 ms an entry of 2.6 KB (docs/modules/journal.md):
+      -- a smaller page keeps a request well inside the 8 s statement timeout
+      result := journal_private.export_markdown(me, after, 2097152);
+    end if;
+  exception when query_canceled then
+    perform platform.raise_timeout();
+  end;
+  headers := pg_catalog.jsonb_build_array(
+    pg_catalog.jsonb_build_object('Content-Type',
+      case kind when 'json' then 'application/json; charset=utf-8' else 'text/markdown; charset=utf-8' end),
+    pg_catalog.jsonb_build_object('Content-Disposition', pg_catalog.format('attachment; filename="journal-%s%s.%s"',
+      journal_private.today(), case when after is null then '' else '-after-' || after::text end,
+      case kind when 'json' then 'json' else 'md' end)));
+  if kind = 'markdown' and result.next_after is not null then
+    headers := headers || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('Link',
+      pg_catalog.format('<export_entries?after=%s>; rel="next"', result.next_after)));
+  end if;
+  perform pg_catalog.set_config('response.headers', headers::text, true);
+  return result.body;
+end
+$$;
+
+--
+-- Name: FUNCTION export_entries(after uuid); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.export_entries(after uuid) IS 'The caller''s journal (entries with the trash, tags, links) as one JSON document, or Markdown with Accept: text/markdown; "after" pages past 64 MiB.';
+
+--
 -- Name: purge_entry(uuid); Type: FUNCTION; Schema: journal; Owner: -
 --
 
@@ -3937,6 +4014,149 @@ CREATE FUNCTION journal_private.entry_audience(entry jsonb, gone boolean) RETURN
 $$;
 
 --
+-- Name: export_format(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.export_format(accept text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select case when a.media in ('application/json', 'application/*', '*/*') then 'json' else 'markdown' end
+    from pg_catalog.unnest(pg_catalog.string_to_array(coalesce(nullif(accept, ''), '*/*'), ',')) with ordinality u(item, n),
+         lateral (select pg_catalog.lower(pg_catalog.btrim(pg_catalog.split_part(u.item, ';', 1))) as media) a
+   where a.media in ('application/json', 'application/*', '*/*', 'text/markdown', 'text/*')
+   order by u.n
+   limit 1
+$$;
+
+--
+-- Name: export_json(uuid, uuid, bigint); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.export_json(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  page uuid[];
+  more boolean;
+begin
+  select coalesce(pg_catalog.array_agg(p.id), '{}'), coalesce(pg_catalog.bool_or(p.more), false) into page, more
+    from journal_private.export_page(me, after, budget, false) p;
+  if more then
+    select e.id into next_after from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+     order by e.entry_date desc, e.created_at desc, e.id desc limit 1;
+  end if;
+  select pg_catalog.json_build_object(
+           'format', 'journal.export',
+           'version', 1,
+           'exported_at', pg_catalog.now(),
+           'owner', pg_catalog.json_build_object('id', me, 'username', api.me() ->> 'username'),
+           'complete', not more and after is null,
+           'next', case when more then pg_catalog.json_build_object('after', next_after) end,
+           'counts', pg_catalog.json_build_object(
+              'entries', pg_catalog.cardinality(page),
+              'in_trash', (select pg_catalog.count(*) from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+                           where e.deleted_at is not null),
+              'tags', (select pg_catalog.count(*) from journal.tags t where t.owner_id = me),
+              'entry_tags', (select pg_catalog.count(*) from journal.entry_tags et join pg_catalog.unnest(page) p(id) on p.id = et.entry_id
+                             where et.owner_id = me)),
+           'entries', coalesce((
+              select pg_catalog.json_agg(pg_catalog.json_build_object(
+                       'id', e.id, 'title', e.title, 'entry_date', e.entry_date, 'content', e.content,
+                       'is_public', e.is_public, 'sealed', e.sealed, 'version', e.version,
+                       'created_at', e.created_at, 'updated_at', e.updated_at,
+                       'deleted_at', e.deleted_at, 'in_trash', e.deleted_at is not null,
+                       'view_count', e.view_count, 'last_viewed_at', e.last_viewed_at)
+                     order by e.entry_date, e.created_at, e.id)
+                from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+               where e.owner_id = me), '[]'),
+           'tags', coalesce((
+              select pg_catalog.json_agg(pg_catalog.json_build_object('id', t.id, 'name', t.name, 'created_at', t.created_at)
+                     order by pg_catalog.lower(t.name), t.id)
+                from journal.tags t where t.owner_id = me), '[]'),
+           'entry_tags', coalesce((
+              select pg_catalog.json_agg(pg_catalog.json_build_object(
+                       'entry_id', et.entry_id, 'tag_id', et.tag_id, 'created_at', et.created_at)
+                     order by et.entry_id, et.tag_id)
+                from journal.entry_tags et join pg_catalog.unnest(page) p(id) on p.id = et.entry_id
+               where et.owner_id = me), '[]')
+         )::text
+    into body;
+end
+$$;
+
+--
+-- Name: export_markdown(uuid, uuid, bigint); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.export_markdown(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  page uuid[];
+  more boolean;
+begin
+  select coalesce(pg_catalog.array_agg(p.id), '{}'), coalesce(pg_catalog.bool_or(p.more), false) into page, more
+    from journal_private.export_page(me, after, budget, true) p;
+  if more then
+    select e.id into next_after from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+     order by e.entry_date desc, e.created_at desc, e.id desc limit 1;
+  end if;
+  select coalesce(pg_catalog.string_agg(
+           journal_private.md_entry(e.title, e.entry_date, coalesce(tg.names, '{}'), e.content),
+           E'\n\n' order by e.entry_date, e.created_at, e.id) || E'\n', '')
+    into body
+    from journal.entries e
+    left join lateral (select pg_catalog.array_agg(t.name order by pg_catalog.lower(t.name)) as names
+                         from journal.entry_tags et
+                         join journal.tags t on t.id = et.tag_id and t.owner_id = et.owner_id
+                        where et.entry_id = e.id and et.owner_id = me) tg on true
+    join pg_catalog.unnest(page) p(id) on p.id = e.id
+   where e.owner_id = me;
+end
+$$;
+
+--
+-- Name: export_page(uuid, uuid, bigint, boolean); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.export_page(me uuid, after uuid, budget bigint, live_only boolean) RETURNS TABLE(id uuid, more boolean)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  from_date date;
+  from_created timestamptz;
+begin
+  if after is not null then
+    select e.entry_date, e.created_at into from_date, from_created
+      from journal.entries e where e.id = after and e.owner_id = me;
+    if not found then
+      perform platform.raise_error(422, 'journal.invalid_cursor',
+        'after: not one of your entries (send the "next" of the previous document)', '{"field": "after"}',
+        'start again without "after"');
+    end if;
+  end if;
+  return query
+    select s.id, s.before + s.size >= budget and s.rest > 1
+      from (select e.id,
+                   pg_catalog.octet_length(e.title) + pg_catalog.octet_length(e.content::text) as size,
+                   coalesce(pg_catalog.sum(pg_catalog.octet_length(e.title) + pg_catalog.octet_length(e.content::text))
+                              over (order by e.entry_date, e.created_at, e.id
+                                    rows between unbounded preceding and 1 preceding), 0) as before,
+                   pg_catalog.count(*) over (order by e.entry_date desc, e.created_at desc, e.id desc) as rest
+              from journal.entries e
+             where e.owner_id = me
+               and (not live_only or e.deleted_at is null)
+               and (after is null or (e.entry_date, e.created_at, e.id) > (from_date, from_created, after))) s
+     where s.before < budget or s.before = 0
+     order by s.id;
+end
+$$;
+
+--
 -- Name: guard_entry(); Type: FUNCTION; Schema: journal_private; Owner: -
 --
 
@@ -4148,6 +4368,126 @@ end
 $$;
 
 --
+-- Name: markdown_final(journal."text/markdown"); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.markdown_final(document journal."text/markdown") RETURNS journal."text/markdown"
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case when document = '' then document else (document || E'\n')::journal."text/markdown" end
+$$;
+
+--
+-- Name: today(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.today() RETURNS date
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  tz text := auth.claims() ->> 'tz';
+begin
+  if tz is not null and pg_catalog.char_length(tz) <= 64 then
+    begin
+      return (pg_catalog.now() at time zone tz)::date;
+    exception when invalid_parameter_value then
+      null;  -- not a time zone: the author's below
+    end;
+  end if;
+  if pg_catalog.to_regclass('journal.authors') is not null then
+    -- the caller's own row (the authors' policy); a valid name (checked on write)
+    select a.timezone into tz from journal.authors a where a.user_id = (select auth.uid());
+    if tz is not null then
+      return (pg_catalog.now() at time zone tz)::date;
+    end if;
+  end if;
+  return (pg_catalog.now() at time zone 'UTC')::date;
+end
+$$;
+
+--
+-- Name: FUNCTION today(); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.today() IS 'The default entry_date and the calendar''s today: in the token''s tz claim when it is a time zone, else the author''s timezone, else UTC.';
+
+--
+-- Name: entries; Type: TABLE; Schema: journal; Owner: -
+--
+
+CREATE TABLE journal.entries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    owner_id uuid DEFAULT auth.uid() NOT NULL,
+    title text NOT NULL,
+    entry_date date DEFAULT journal_private.today() NOT NULL,
+    content jsonb DEFAULT '{"blocks": []}'::jsonb NOT NULL,
+    is_public boolean DEFAULT false NOT NULL,
+    sealed boolean DEFAULT false NOT NULL,
+    plain_text text DEFAULT ''::text NOT NULL,
+    word_count bigint DEFAULT 0 NOT NULL,
+    reading_minutes bigint DEFAULT 0 NOT NULL,
+    search tsvector,
+    image_paths text[] DEFAULT '{}'::text[] NOT NULL,
+    view_count bigint DEFAULT 0 NOT NULL,
+    last_viewed_at timestamp with time zone,
+    version bigint DEFAULT 1 NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT entries_content_size CHECK ((octet_length((content)::text) <= 1048576)),
+    CONSTRAINT entries_entry_date_range CHECK (((entry_date >= '1900-01-01'::date) AND (entry_date <= '2999-12-31'::date))),
+    CONSTRAINT entries_title_length CHECK ((((char_length(title) >= 1) AND (char_length(title) <= 255)) AND (title = btrim(title))))
+);
+
+--
+-- Name: TABLE entries; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON TABLE journal.entries IS 'Diary entries (Editor.js content or a sealed envelope). PATCH with {version} is refused on a stale version (409).';
+
+--
+-- Name: COLUMN entries.version; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.version IS 'Send it back with a PATCH: a stale version is refused with 409.';
+
+--
+-- Name: COLUMN entries.deleted_at; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.deleted_at IS 'Soft delete: PATCH any time to move to the trash, null to restore.';
+
+--
+-- Name: markdown_step(journal."text/markdown", journal.entries); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.markdown_step(document journal."text/markdown", entry journal.entries) RETURNS journal."text/markdown"
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  tags text[] := '{}'::text[];
+begin
+  if entry.owner_id = (select auth.uid()) then
+    select coalesce(pg_catalog.array_agg(t.name order by pg_catalog.lower(t.name)), '{}') into tags
+      from journal.entry_tags et
+      join journal.tags t on t.id = et.tag_id and t.owner_id = et.owner_id
+     where et.entry_id = entry.id and et.owner_id = entry.owner_id;
+  end if;
+  return case when document = '' then '' else document || E'\n\n' end
+      || journal_private.md_entry(entry.title, entry.entry_date, tags, entry.content);
+end
+$$;
+
+--
+-- Name: FUNCTION markdown_step(document journal."text/markdown", entry journal.entries); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.markdown_step(document journal."text/markdown", entry journal.entries) IS 'The step of journal.markdown_agg: appends an entry as Markdown (its tags when it is the caller''s).';
+
+--
 -- Name: may_follow_entries(text); Type: FUNCTION; Schema: journal_private; Owner: -
 --
 
@@ -4155,6 +4495,444 @@ CREATE FUNCTION journal_private.may_follow_entries(arg text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$ select arg is null $$;
+
+--
+-- Name: md_block(jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_block(block jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+declare
+  data jsonb := block -> 'data';
+  body text;
+  fence text;
+  cols integer;
+  row_cells jsonb;
+  rows_md text[] := '{}'::text[];
+  cells text[];
+  heading boolean;
+begin
+  case block ->> 'type'
+    when 'paragraph' then
+      return journal_private.md_inline(data ->> 'text');
+    when 'header' then
+      body := journal_private.md_inline(data ->> 'text', false);
+      return case when body = '' then ''
+                  else pg_catalog.repeat('#', least(greatest(coalesce((data ->> 'level')::numeric::integer, 2), 1), 6))
+                       || ' ' || body end;
+    when 'list' then
+      return journal_private.md_list(data -> 'items', data ->> 'style' = 'ordered');
+    when 'checklist' then
+      return (select coalesce(pg_catalog.string_agg(
+                case when (i.value -> 'checked') = 'true'::jsonb then '- [x] ' else '- [ ] ' end
+                || pg_catalog.replace(journal_private.md_inline(i.value ->> 'text'), E'\n', E'\n      '),
+                E'\n' order by i.ordinality), '')
+                from pg_catalog.jsonb_array_elements(data -> 'items') with ordinality i);
+    when 'quote' then
+      body := journal_private.md_inline(data ->> 'text');
+      if journal_private.md_inline(data ->> 'caption', false) <> '' then
+        body := body || E'\n\n— ' || journal_private.md_inline(data ->> 'caption', false);
+      end if;
+      return '> ' || pg_catalog.replace(pg_catalog.replace(body, E'\n', E'\n> '), E'> \n', E'>\n');
+    when 'code' then
+      body := pg_catalog.regexp_replace(coalesce(data ->> 'code', ''), '\n$', '');
+      -- a fence longer than any run of backticks in the code (at least three)
+      fence := pg_catalog.repeat('`', greatest(3, coalesce((select pg_catalog.max(pg_catalog.length(r[1]))
+                                                              from pg_catalog.regexp_matches(body, '(`+)', 'g') r), 0) + 1));
+      return fence || E'\n' || body || E'\n' || fence;
+    when 'delimiter' then
+      return '---';
+    when 'table' then
+      cols := (select pg_catalog.max(pg_catalog.jsonb_array_length(r.value))
+                 from pg_catalog.jsonb_array_elements(data -> 'content') r
+                where pg_catalog.jsonb_typeof(r.value) = 'array');
+      if coalesce(cols, 0) = 0 then
+        return '';
+      end if;
+      heading := coalesce((data -> 'withHeadings') = 'true'::jsonb, false);
+      if not heading then
+        -- a pipe table needs a header row: an empty one
+        rows_md := rows_md || ('|' || pg_catalog.repeat('  |', cols));
+        rows_md := rows_md || ('|' || pg_catalog.repeat(' --- |', cols));
+      end if;
+      for row_cells in select r.value from pg_catalog.jsonb_array_elements(data -> 'content') with ordinality r
+                        order by r.ordinality loop
+        cells := '{}'::text[];
+        for c in 0..cols - 1 loop
+          cells := cells || journal_private.md_inline(row_cells ->> c, false);
+        end loop;
+        rows_md := rows_md || ('| ' || pg_catalog.array_to_string(cells, ' | ') || ' |');
+        if heading then
+          rows_md := rows_md || ('|' || pg_catalog.repeat(' --- |', cols));
+          heading := false;
+        end if;
+      end loop;
+      return pg_catalog.array_to_string(rows_md, E'\n');
+    when 'image' then
+      return '![' || journal_private.md_inline(data ->> 'caption', false) || ']('
+             || journal_private.md_url(data -> 'file' ->> 'url') || ')';
+    else
+      return '';
+  end case;
+end
+$_$;
+
+--
+-- Name: FUNCTION md_block(block jsonb); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.md_block(block jsonb) IS 'One Editor.js block as Markdown (paragraph, header, list, checklist, quote, code, delimiter, table, image).';
+
+--
+-- Name: md_entities(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_entities(html text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+    pg_catalog.replace(html, '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&')
+$$;
+
+--
+-- Name: md_entry(text, date, text[], jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_entry(title text, entry_date date, tags text[], content jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+declare
+  doc text := '# ' || journal_private.md_plain(title) || E'\n\n*' || entry_date::text || '*';
+  block jsonb;
+  md text;
+begin
+  if pg_catalog.cardinality(tags) > 0 then
+    doc := doc || ' · ' || pg_catalog.array_to_string(
+      array(select journal_private.md_plain(t.name) from pg_catalog.unnest(tags) with ordinality t(name, n) order by t.n), ', ');
+  end if;
+  if content ? 'sealed' then
+    return doc || E'\n\n> *This entry is sealed (end-to-end encrypted): its content is not shown.*';
+  end if;
+  if pg_catalog.jsonb_typeof(content -> 'blocks') = 'array' then
+    for block in select b.value from pg_catalog.jsonb_array_elements(content -> 'blocks') b loop
+      md := journal_private.md_block(block);
+      if md <> '' then
+        doc := doc || E'\n\n' || md;
+      end if;
+    end loop;
+  end if;
+  return doc;
+end
+$$;
+
+--
+-- Name: FUNCTION md_entry(title text, entry_date date, tags text[], content jsonb); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.md_entry(title text, entry_date date, tags text[], content jsonb) IS 'An entry as Markdown: # title, the day and tags, the blocks; a sealed entry as a note, never its ciphertext.';
+
+--
+-- Name: md_escape(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_escape(plain text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.regexp_replace(pg_catalog.regexp_replace(
+    pg_catalog.regexp_replace(coalesce(plain, ''), '([\\`*_\[\]<>#|~&!])', '\\\1', 'g'),
+    '(^|\n)([-+=])', '\1\\\2', 'g'),
+    '(^|\n)([0-9]+)([.)])', '\1\2\\\3', 'g')
+$$;
+
+--
+-- Name: FUNCTION md_escape(plain text); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.md_escape(plain text) IS 'Plain text made safe for Markdown: special characters and line-start markers escaped.';
+
+--
+-- Name: md_finish(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_finish(rendered text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(
+           pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.regexp_replace(rendered,
+             ' *' || pg_catalog.chr(1) || '[ ' || pg_catalog.chr(1) || ']*', pg_catalog.chr(1), 'g'),
+             ' {2,}', ' ', 'g'), ' ' || pg_catalog.chr(1)),
+           '(^|' || pg_catalog.chr(1) || ')([-+=])', '\1\\\2', 'g'),
+           '(^|' || pg_catalog.chr(1) || ')([0-9]+)([.)])', '\1\2\\\3', 'g'),
+         pg_catalog.chr(1), E'\\\n')
+$$;
+
+--
+-- Name: md_inline(text, boolean); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_inline(html text, breaks boolean DEFAULT true) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+declare
+  piece text;
+  tag text;
+  mark text;
+  words text;
+  spaces text;
+  href text;
+  fence text;
+  result text := '';
+  pending text := '';        -- opening markers waiting for their first word
+  open_marks text[] := '{}'::text[]; -- markers written or pending, innermost last
+  code text;                 -- inside <code>: its text so far
+  link text;                 -- inside <a href>: the URL
+  i integer;
+begin
+  if html is null or html = '' then
+    return '';
+  end if;
+  if pg_catalog.strpos(html, '<') = 0 and pg_catalog.strpos(html, '&') = 0 then
+    return journal_private.md_plain(html);  -- no markup: the common, fast case
+  end if;
+  if html !~* '<\s*/?\s*code(\s|>)' then
+    return journal_private.md_inline_simple(html, breaks);  -- no code: a few passes
+  end if;
+  for piece in select m[1] from pg_catalog.regexp_matches(html, '(<[^>]*>|[^<]+|<)', 'g') m loop
+    if pg_catalog.left(piece, 1) = '<' and pg_catalog.right(piece, 1) = '>' then
+      tag := pg_catalog.lower(pg_catalog.substring(piece, '^</?\s*([A-Za-z0-9]+)'));
+      if tag = 'br' then
+        if code is not null then
+          code := code || ' ';
+        elsif breaks then
+          result := result || pg_catalog.chr(1);  -- a hard break, written at the end
+        else
+          result := result || ' ';
+        end if;
+        continue;
+      end if;
+      if tag = 'code' then
+        if piece !~ '^</' then
+          code := coalesce(code, '');
+        elsif code is not null then
+          code := pg_catalog.btrim(code);
+          if code <> '' then
+            fence := pg_catalog.repeat('`', coalesce((select pg_catalog.max(pg_catalog.length(r[1]))
+                                                       from pg_catalog.regexp_matches(code, '(`+)', 'g') r), 0) + 1);
+            if code ~ '^`' or code ~ '`$' then
+              code := ' ' || code || ' ';
+            end if;
+            result := result || pending || fence || code || fence;
+            pending := '';
+          end if;
+          code := null;
+        end if;
+        continue;
+      end if;
+      if tag = 'a' then
+        if piece !~ '^</' then
+          href := journal_private.md_entities(pg_catalog.substring(piece, '[Hh][Rr][Ee][Ff]\s*=\s*"([^"]*)"'));
+          if link is null and href ~* '^(https?:|mailto:)' then
+            link := href;
+            pending := pending || '[';
+            open_marks := open_marks || '['::text;
+          end if;
+        elsif link is not null then
+          i := pg_catalog.array_position(open_marks, '[');
+          -- markers opened inside the link close before it
+          while pg_catalog.cardinality(open_marks) > i loop
+            mark := open_marks[pg_catalog.cardinality(open_marks)];
+            open_marks := open_marks[1:pg_catalog.cardinality(open_marks) - 1];
+            if pg_catalog.right(pending, pg_catalog.length(mark)) = mark then
+              pending := pg_catalog.left(pending, -pg_catalog.length(mark));
+            else
+              spaces := pg_catalog.substring(result, ' *$');
+              result := pg_catalog.rtrim(result, ' ') || mark || spaces;
+            end if;
+          end loop;
+          open_marks := open_marks[1:i - 1];
+          if pg_catalog.right(pending, 1) = '[' then
+            pending := pg_catalog.left(pending, -1);  -- a link without text: nothing
+          else
+            spaces := pg_catalog.substring(result, ' *$');
+            result := pg_catalog.rtrim(result, ' ') || '](' || journal_private.md_url(link) || ')' || spaces;
+          end if;
+          link := null;
+        end if;
+        continue;
+      end if;
+      mark := case tag when 'b' then '**' when 'strong' then '**' when 'i' then '*' when 'em' then '*'
+                       when 's' then '~~' when 'del' then '~~' when 'strike' then '~~' when 'mark' then '==' end;
+      if mark is null or code is not null then
+        continue;  -- any other tag: dropped, its text kept
+      end if;
+      if piece !~ '^</' then
+        pending := pending || mark;
+        open_marks := open_marks || mark;
+      else
+        -- only the innermost marker closes (mis-nested HTML keeps its text)
+        if open_marks[pg_catalog.cardinality(open_marks)] = mark then
+          open_marks := open_marks[1:pg_catalog.cardinality(open_marks) - 1];
+          if pg_catalog.right(pending, pg_catalog.length(mark)) = mark then
+            pending := pg_catalog.left(pending, -pg_catalog.length(mark));  -- nothing inside: nothing
+          else
+            -- a closing marker hugs its last word: `**bold** ` not `**bold **`
+            spaces := pg_catalog.substring(result, ' *$');
+            result := pg_catalog.rtrim(result, ' ') || mark || spaces;
+          end if;
+        end if;
+      end if;
+    else
+      words := case when pg_catalog.strpos(piece, '&') > 0 then journal_private.md_entities(piece) else piece end;
+      words := pg_catalog.regexp_replace(words, '[[:space:][:cntrl:]]+', ' ', 'g');
+      if code is not null then
+        code := code || words;
+      elsif words ~ '[^ ]' then
+        -- an opening marker hugs its first word: ` **bold**` not `** bold**`
+        result := result || pg_catalog.substring(words, '^ *') || pending
+               || pg_catalog.regexp_replace(pg_catalog.ltrim(words, ' '), '([\\`*_\[\]<>#|~&!])', '\\\1', 'g');
+        pending := '';
+      elsif words <> '' then
+        result := result || ' ';
+      end if;
+    end if;
+  end loop;
+  -- malformed HTML: unclosed code and markers are closed
+  if code is not null and pg_catalog.btrim(code) <> '' then
+    result := result || pending || '`' || pg_catalog.replace(pg_catalog.btrim(code), '`', '') || '`';
+    pending := '';
+  end if;
+  for i in reverse pg_catalog.cardinality(open_marks)..1 loop
+    mark := open_marks[i];
+    if pg_catalog.right(pending, pg_catalog.length(mark)) = mark then
+      pending := pg_catalog.left(pending, -pg_catalog.length(mark));
+    elsif mark = '[' then
+      result := pg_catalog.rtrim(result, ' ') || '](' || journal_private.md_url(link) || ')';
+    else
+      result := pg_catalog.rtrim(result, ' ') || mark;
+    end if;
+  end loop;
+  return journal_private.md_finish(result);
+end
+$_$;
+
+--
+-- Name: FUNCTION md_inline(html text, breaks boolean); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.md_inline(html text, breaks boolean) IS 'Editor.js inline HTML as Markdown: b/strong, i/em, s/del, mark, code, a (http, https, mailto), br; other tags dropped, text escaped.';
+
+--
+-- Name: md_inline_simple(text, boolean); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_inline_simple(html text, breaks boolean) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+declare
+  s text := pg_catalog.regexp_replace(html, '[\x01-\x08\x0b\x0e-\x1f\x7f]', '', 'g');
+  emphasis constant text := '(b|strong|i|em|s|del|strike|mark)';
+begin
+  s := pg_catalog.regexp_replace(s, '<br\s*/?>', case when breaks then pg_catalog.chr(1) else ' ' end, 'gi');
+  -- links (http, https, mailto): chr(6) chr(14) url chr(15) text chr(7), put
+  -- together as [text](<url>) once the text is escaped (backslash escapes
+  -- are valid in a <...> destination, which also takes spaces and parentheses)
+  s := pg_catalog.regexp_replace(s, '<a\s([^>]*\s)?href\s*=\s*"((https?:|mailto:)[^"]*)"[^>]*>',
+                                 pg_catalog.chr(6) || pg_catalog.chr(14) || '\2' || pg_catalog.chr(15), 'gi');
+  s := pg_catalog.regexp_replace(s, '</a\s*>', pg_catalog.chr(7), 'gi');
+  for pass in 1..2 loop
+    s := pg_catalog.regexp_replace(s, '(<' || emphasis || '(\s[^>]*)?>)(\s+)', '\4\1', 'gi');
+    s := pg_catalog.regexp_replace(s, '(\s+)(</' || emphasis || '\s*>)', '\2\1', 'gi');
+    -- (no back reference: they make PostgreSQL's regular expressions ten times slower)
+    s := pg_catalog.regexp_replace(s, '<' || emphasis || '(\s[^>]*)?></' || emphasis || '\s*>', '', 'gi');
+  end loop;
+  s := pg_catalog.regexp_replace(s, '</?(b|strong)(\s[^>]*)?>', pg_catalog.chr(2), 'gi');
+  s := pg_catalog.regexp_replace(s, '</?(i|em)(\s[^>]*)?>', pg_catalog.chr(3), 'gi');
+  s := pg_catalog.regexp_replace(s, '</?(s|del|strike)(\s[^>]*)?>', pg_catalog.chr(4), 'gi');
+  s := pg_catalog.regexp_replace(s, '</?mark(\s[^>]*)?>', pg_catalog.chr(5), 'gi');
+  s := pg_catalog.regexp_replace(s, '<[^>]*>', '', 'g');
+  if pg_catalog.strpos(s, '&') > 0 then
+    s := journal_private.md_entities(s);
+  end if;
+  s := pg_catalog.regexp_replace(s, '\s+', ' ', 'g');
+  s := pg_catalog.regexp_replace(s, '([\\`*_\[\]<>#|~&!])', '\\\1', 'g');
+  s := pg_catalog.regexp_replace(s, '\x06\x0e[^\x0f]*\x0f *\x07', '', 'g');  -- a link without text: nothing
+  s := pg_catalog.regexp_replace(s, '\x06\x0e([^\x0f]*)\x0f([^\x06\x07]*)\x07', '[\2](<\1>)', 'g');
+  s := pg_catalog.replace(pg_catalog.regexp_replace(s, '\x06\x0e[^\x0f]*\x0f', '', 'g'), pg_catalog.chr(7), '');
+  s := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(s,
+         pg_catalog.chr(2), '**'), pg_catalog.chr(3), '*'), pg_catalog.chr(4), '~~'), pg_catalog.chr(5), '==');
+  return journal_private.md_finish(s);
+end
+$$;
+
+--
+-- Name: md_list(jsonb, boolean, text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_list(items jsonb, ordered boolean, indent text DEFAULT ''::text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+declare
+  item jsonb;
+  n integer := 0;
+  marker text;
+  pad text;
+  body text;
+  children text;
+  lines text[] := '{}'::text[];
+begin
+  if pg_catalog.jsonb_typeof(items) is distinct from 'array' then
+    return '';
+  end if;
+  for item in select value from pg_catalog.jsonb_array_elements(items) loop
+    n := n + 1;
+    marker := case when ordered then n || '. ' else '- ' end;
+    pad := indent || pg_catalog.repeat(' ', pg_catalog.length(marker));
+    if pg_catalog.jsonb_typeof(item) = 'object' then
+      body := journal_private.md_inline(item ->> 'content');
+      children := journal_private.md_list(item -> 'items', ordered, pad);
+    else
+      body := journal_private.md_inline(item #>> '{}');
+      children := '';
+    end if;
+    lines := lines || (pg_catalog.rtrim(indent || marker || pg_catalog.replace(body, E'\n', E'\n' || pad), ' ')
+                       || case when children <> '' then E'\n' || children else '' end);
+  end loop;
+  return pg_catalog.array_to_string(lines, E'\n');
+end
+$$;
+
+--
+-- Name: md_plain(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_plain(plain text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select journal_private.md_escape(pg_catalog.btrim(pg_catalog.regexp_replace(coalesce(plain, ''), '[[:space:][:cntrl:]]+', ' ', 'g')))
+$$;
+
+--
+-- Name: md_url(text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.md_url(url text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+    pg_catalog.regexp_replace(coalesce(url, ''), '[[:space:][:cntrl:]]+', '%20', 'g'),
+    '(', '%28'), ')', '%29'), '<', '%3C'), '>', '%3E'), '\', '%5C')
+$$;
 
 --
 -- Name: public_image_owned(text, uuid); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -4245,41 +5023,6 @@ CREATE FUNCTION journal_private.strip_markup(html text) RETURNS text
         '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&'),
     '\s+', ' ', 'g'))
 $$;
-
---
--- Name: today(); Type: FUNCTION; Schema: journal_private; Owner: -
---
-
-CREATE FUNCTION journal_private.today() RETURNS date
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  tz text := auth.claims() ->> 'tz';
-begin
-  if tz is not null and pg_catalog.char_length(tz) <= 64 then
-    begin
-      return (pg_catalog.now() at time zone tz)::date;
-    exception when invalid_parameter_value then
-      null;  -- not a time zone: the author's below
-    end;
-  end if;
-  if pg_catalog.to_regclass('journal.authors') is not null then
-    -- the caller's own row (the authors' policy); a valid name (checked on write)
-    select a.timezone into tz from journal.authors a where a.user_id = (select auth.uid());
-    if tz is not null then
-      return (pg_catalog.now() at time zone tz)::date;
-    end if;
-  end if;
-  return (pg_catalog.now() at time zone 'UTC')::date;
-end
-$$;
-
---
--- Name: FUNCTION today(); Type: COMMENT; Schema: journal_private; Owner: -
---
-
-COMMENT ON FUNCTION journal_private.today() IS 'The default entry_date and the calendar''s today: in the token''s tz claim when it is a time zone, else the author''s timezone, else UTC.';
 
 --
 -- Name: activity(); Type: FUNCTION; Schema: monitoring; Owner: -
@@ -7639,6 +8382,23 @@ $_$;
 COMMENT ON FUNCTION storage_private.variants_valid(variants jsonb) IS 'Whether a bucket''s variants declaration is well formed (names, boxes, fit, format, quality).';
 
 --
+-- Name: markdown_agg(journal.entries); Type: AGGREGATE; Schema: journal; Owner: -
+--
+
+CREATE AGGREGATE journal.markdown_agg(journal.entries) (
+    SFUNC = journal_private.markdown_step,
+    STYPE = journal."text/markdown",
+    INITCOND = '',
+    FINALFUNC = journal_private.markdown_final
+);
+
+--
+-- Name: AGGREGATE markdown_agg(journal.entries); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON AGGREGATE journal.markdown_agg(journal.entries) IS 'PostgREST media type handler: GET /entries with Accept: text/markdown answers the rows as one Markdown document.';
+
+--
 -- Name: log; Type: TABLE; Schema: audit; Owner: -
 --
 
@@ -8041,52 +8801,6 @@ COMMENT ON TABLE journal.authors IS 'The journal''s author profiles: readable by
 --
 
 COMMENT ON COLUMN journal.authors.public_entries IS 'How many public, live entries the author has (kept by the database).';
-
---
--- Name: entries; Type: TABLE; Schema: journal; Owner: -
---
-
-CREATE TABLE journal.entries (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    owner_id uuid DEFAULT auth.uid() NOT NULL,
-    title text NOT NULL,
-    entry_date date DEFAULT journal_private.today() NOT NULL,
-    content jsonb DEFAULT '{"blocks": []}'::jsonb NOT NULL,
-    is_public boolean DEFAULT false NOT NULL,
-    sealed boolean DEFAULT false NOT NULL,
-    plain_text text DEFAULT ''::text NOT NULL,
-    word_count bigint DEFAULT 0 NOT NULL,
-    reading_minutes bigint DEFAULT 0 NOT NULL,
-    search tsvector,
-    image_paths text[] DEFAULT '{}'::text[] NOT NULL,
-    view_count bigint DEFAULT 0 NOT NULL,
-    last_viewed_at timestamp with time zone,
-    version bigint DEFAULT 1 NOT NULL,
-    deleted_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT entries_content_size CHECK ((octet_length((content)::text) <= 1048576)),
-    CONSTRAINT entries_entry_date_range CHECK (((entry_date >= '1900-01-01'::date) AND (entry_date <= '2999-12-31'::date))),
-    CONSTRAINT entries_title_length CHECK ((((char_length(title) >= 1) AND (char_length(title) <= 255)) AND (title = btrim(title))))
-);
-
---
--- Name: TABLE entries; Type: COMMENT; Schema: journal; Owner: -
---
-
-COMMENT ON TABLE journal.entries IS 'Diary entries (Editor.js content or a sealed envelope). PATCH with {version} is refused on a stale version (409).';
-
---
--- Name: COLUMN entries.version; Type: COMMENT; Schema: journal; Owner: -
---
-
-COMMENT ON COLUMN journal.entries.version IS 'Send it back with a PATCH: a stale version is refused with 409.';
-
---
--- Name: COLUMN entries.deleted_at; Type: COMMENT; Schema: journal; Owner: -
---
-
-COMMENT ON COLUMN journal.entries.deleted_at IS 'Soft delete: PATCH any time to move to the trash, null to restore.';
 
 --
 -- Name: entry_tags; Type: TABLE; Schema: journal; Owner: -
@@ -13587,6 +14301,14 @@ REVOKE ALL ON FUNCTION journal.calendar(month text) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal.calendar(month text) TO authenticated;
 
 --
+-- Name: FUNCTION export_entries(after uuid); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.export_entries(after uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.export_entries(after uuid) TO anon;
+GRANT ALL ON FUNCTION journal.export_entries(after uuid) TO authenticated;
+
+--
 -- Name: FUNCTION purge_entry(entry_id uuid); Type: ACL; Schema: journal; Owner: -
 --
 
@@ -13676,6 +14398,34 @@ REVOKE ALL ON FUNCTION journal_private.enforce_tag_limit() FROM PUBLIC;
 REVOKE ALL ON FUNCTION journal_private.entry_audience(entry jsonb, gone boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION export_format(accept text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.export_format(accept text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.export_format(accept text) TO authenticated;
+
+--
+-- Name: FUNCTION export_json(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.export_json(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.export_json(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid) TO authenticated;
+
+--
+-- Name: FUNCTION export_markdown(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.export_markdown(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.export_markdown(me uuid, after uuid, budget bigint, OUT body text, OUT next_after uuid) TO authenticated;
+
+--
+-- Name: FUNCTION export_page(me uuid, after uuid, budget bigint, live_only boolean); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.export_page(me uuid, after uuid, budget bigint, live_only boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.export_page(me uuid, after uuid, budget bigint, live_only boolean) TO authenticated;
+
+--
 -- Name: FUNCTION guard_entry(); Type: ACL; Schema: journal_private; Owner: -
 --
 
@@ -13714,12 +14464,158 @@ REVOKE ALL ON FUNCTION journal_private.invalid_content(field text, problem text)
 REVOKE ALL ON FUNCTION journal_private.list_items_text(items jsonb, path text, depth integer) FROM PUBLIC;
 
 --
+-- Name: FUNCTION markdown_final(document journal."text/markdown"); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.markdown_final(document journal."text/markdown") FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.markdown_final(document journal."text/markdown") TO anon;
+GRANT ALL ON FUNCTION journal_private.markdown_final(document journal."text/markdown") TO authenticated;
+
+--
+-- Name: FUNCTION today(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.today() FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.today() TO authenticated;
+
+--
+-- Name: TABLE entries; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT ON TABLE journal.entries TO anon;
+GRANT SELECT,DELETE ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.title; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(title),UPDATE(title) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.entry_date; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(entry_date),UPDATE(entry_date) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.content; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(content),UPDATE(content) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.is_public; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(is_public),UPDATE(is_public) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.version; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(version) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.deleted_at; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(deleted_at) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: FUNCTION markdown_step(document journal."text/markdown", entry journal.entries); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.markdown_step(document journal."text/markdown", entry journal.entries) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.markdown_step(document journal."text/markdown", entry journal.entries) TO anon;
+GRANT ALL ON FUNCTION journal_private.markdown_step(document journal."text/markdown", entry journal.entries) TO authenticated;
+
+--
 -- Name: FUNCTION may_follow_entries(arg text); Type: ACL; Schema: journal_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION journal_private.may_follow_entries(arg text) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO anon;
 GRANT ALL ON FUNCTION journal_private.may_follow_entries(arg text) TO authenticated;
+
+--
+-- Name: FUNCTION md_block(block jsonb); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_block(block jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_block(block jsonb) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_block(block jsonb) TO authenticated;
+
+--
+-- Name: FUNCTION md_entities(html text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_entities(html text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_entities(html text) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_entities(html text) TO authenticated;
+
+--
+-- Name: FUNCTION md_entry(title text, entry_date date, tags text[], content jsonb); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_entry(title text, entry_date date, tags text[], content jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_entry(title text, entry_date date, tags text[], content jsonb) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_entry(title text, entry_date date, tags text[], content jsonb) TO authenticated;
+
+--
+-- Name: FUNCTION md_escape(plain text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_escape(plain text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_escape(plain text) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_escape(plain text) TO authenticated;
+
+--
+-- Name: FUNCTION md_finish(rendered text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_finish(rendered text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_finish(rendered text) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_finish(rendered text) TO authenticated;
+
+--
+-- Name: FUNCTION md_inline(html text, breaks boolean); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_inline(html text, breaks boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_inline(html text, breaks boolean) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_inline(html text, breaks boolean) TO authenticated;
+
+--
+-- Name: FUNCTION md_inline_simple(html text, breaks boolean); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_inline_simple(html text, breaks boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_inline_simple(html text, breaks boolean) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_inline_simple(html text, breaks boolean) TO authenticated;
+
+--
+-- Name: FUNCTION md_list(items jsonb, ordered boolean, indent text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_list(items jsonb, ordered boolean, indent text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_list(items jsonb, ordered boolean, indent text) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_list(items jsonb, ordered boolean, indent text) TO authenticated;
+
+--
+-- Name: FUNCTION md_plain(plain text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_plain(plain text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_plain(plain text) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_plain(plain text) TO authenticated;
+
+--
+-- Name: FUNCTION md_url(url text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.md_url(url text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.md_url(url text) TO anon;
+GRANT ALL ON FUNCTION journal_private.md_url(url text) TO authenticated;
 
 --
 -- Name: FUNCTION public_image_owned(url text, owner uuid); Type: ACL; Schema: journal_private; Owner: -
@@ -13745,13 +14641,6 @@ REVOKE ALL ON FUNCTION journal_private.string_field(obj jsonb, key text, path te
 --
 
 REVOKE ALL ON FUNCTION journal_private.strip_markup(html text) FROM PUBLIC;
-
---
--- Name: FUNCTION today(); Type: ACL; Schema: journal_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION journal_private.today() FROM PUBLIC;
-GRANT ALL ON FUNCTION journal_private.today() TO authenticated;
 
 --
 -- Name: FUNCTION activity(); Type: ACL; Schema: monitoring; Owner: -
@@ -14812,6 +15701,14 @@ GRANT ALL ON FUNCTION extensions.min(extensions.citext) TO anon;
 GRANT ALL ON FUNCTION extensions.min(extensions.citext) TO authenticated;
 
 --
+-- Name: FUNCTION markdown_agg(journal.entries); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.markdown_agg(journal.entries) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.markdown_agg(journal.entries) TO anon;
+GRANT ALL ON FUNCTION journal.markdown_agg(journal.entries) TO authenticated;
+
+--
 -- Name: TABLE scoped_roles; Type: ACL; Schema: auth; Owner: -
 --
 
@@ -14891,49 +15788,6 @@ GRANT UPDATE(avatar_url) ON TABLE journal.authors TO authenticated;
 --
 
 GRANT UPDATE(timezone) ON TABLE journal.authors TO authenticated;
-
---
--- Name: TABLE entries; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT SELECT ON TABLE journal.entries TO anon;
-GRANT SELECT,DELETE ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.title; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(title),UPDATE(title) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.entry_date; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(entry_date),UPDATE(entry_date) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.content; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(content),UPDATE(content) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.is_public; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(is_public),UPDATE(is_public) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.version; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT UPDATE(version) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.deleted_at; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT UPDATE(deleted_at) ON TABLE journal.entries TO authenticated;
 
 --
 -- Name: TABLE entry_tags; Type: ACL; Schema: journal; Owner: -
