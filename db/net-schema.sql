@@ -3537,19 +3537,28 @@ CREATE FUNCTION journal.record_view(entry_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
 declare
-  result jsonb;
+  me uuid := (select auth.uid());
+  owner uuid;
+  counted journal.entry_views;
 begin
-  update journal.entries e
-     set view_count = e.view_count + 1, last_viewed_at = pg_catalog.now()
+  select e.owner_id into owner
+    from journal.entries e
    where e.id = record_view.entry_id and e.deleted_at is null
-     and (e.owner_id = (select auth.uid()) or e.is_public)
-  returning pg_catalog.jsonb_build_object('view_count', e.view_count, 'last_viewed_at', e.last_viewed_at)
-    into result;
-  if result is null then
+     and (e.owner_id = me or e.is_public);
+  if owner is null then
     perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry',
       '{"field": "entry_id"}');
   end if;
-  return result;
+  insert into journal.entry_views as v (entry_id, owner_id, view_count, last_viewed_at)
+  values (record_view.entry_id, owner, 1, pg_catalog.now())
+  on conflict on constraint entry_views_pkey do update
+     set view_count = v.view_count + 1, last_viewed_at = excluded.last_viewed_at
+  returning * into counted;
+  if owner is distinct from me then
+    return '{"recorded": true}'::jsonb;
+  end if;
+  return pg_catalog.jsonb_build_object('recorded', true, 'view_count', counted.view_count,
+    'last_viewed_at', counted.last_viewed_at);
 end
 $$;
 
@@ -3557,7 +3566,7 @@ $$;
 -- Name: FUNCTION record_view(entry_id uuid); Type: COMMENT; Schema: journal; Owner: -
 --
 
-COMMENT ON FUNCTION journal.record_view(entry_id uuid) IS 'Count a view of an entry the caller may read: {view_count, last_viewed_at}; 404 journal.entry_not_found otherwise.';
+COMMENT ON FUNCTION journal.record_view(entry_id uuid) IS 'Count a view of an entry the caller may read: {recorded, view_count?, last_viewed_at?} (statistics for the owner only); 404 journal.entry_not_found otherwise.';
 
 --
 -- Name: restore_entry(uuid); Type: FUNCTION; Schema: journal; Owner: -
@@ -3914,10 +3923,6 @@ CREATE FUNCTION journal_private.describe_entry(op text, new jsonb, old jsonb) RE
 declare
   audience jsonb := journal_private.entry_audience(coalesce(new, old), op = 'delete');
 begin
-  -- a view (record_view) alone is no event
-  if op = 'update' and (new - '{view_count,last_viewed_at}'::text[]) = (old - '{view_count,last_viewed_at}'::text[]) then
-    return null;
-  end if;
   return pg_catalog.jsonb_build_object(
     'type', case
       when op = 'insert' then 'entry.created'
@@ -4067,9 +4072,10 @@ begin
                        'is_public', e.is_public, 'sealed', e.sealed, 'version', e.version,
                        'created_at', e.created_at, 'updated_at', e.updated_at,
                        'deleted_at', e.deleted_at, 'in_trash', e.deleted_at is not null,
-                       'view_count', e.view_count, 'last_viewed_at', e.last_viewed_at)
+                       'view_count', coalesce(v.view_count, 0), 'last_viewed_at', v.last_viewed_at)
                      order by e.entry_date, e.created_at, e.id)
                 from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+                left join journal.entry_views v on v.entry_id = e.id and v.owner_id = me
                where e.owner_id = me), '[]'),
            'tags', coalesce((
               select pg_catalog.json_agg(pg_catalog.json_build_object('id', t.id, 'name', t.name, 'created_at', t.created_at)
@@ -4430,8 +4436,6 @@ CREATE TABLE journal.entries (
     reading_minutes bigint DEFAULT 0 NOT NULL,
     search tsvector,
     image_paths text[] DEFAULT '{}'::text[] NOT NULL,
-    view_count bigint DEFAULT 0 NOT NULL,
-    last_viewed_at timestamp with time zone,
     version bigint DEFAULT 1 NOT NULL,
     deleted_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -8820,6 +8824,24 @@ CREATE TABLE journal.entry_tags (
 COMMENT ON TABLE journal.entry_tags IS 'The tags on an entry (at most 20): the owner''s tags on the owner''s entries only.';
 
 --
+-- Name: entry_views; Type: TABLE; Schema: journal; Owner: -
+--
+
+CREATE TABLE journal.entry_views (
+    entry_id uuid NOT NULL,
+    owner_id uuid NOT NULL,
+    view_count bigint DEFAULT 0 NOT NULL,
+    last_viewed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT entry_views_count_positive CHECK ((view_count >= 0))
+);
+
+--
+-- Name: TABLE entry_views; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON TABLE journal.entry_views IS 'The owner''s statistics of an entry: views counted by journal.record_view; only the owner reads them.';
+
+--
 -- Name: tags; Type: TABLE; Schema: journal; Owner: -
 --
 
@@ -9588,6 +9610,13 @@ ALTER TABLE ONLY journal.entry_tags
     ADD CONSTRAINT entry_tags_pkey PRIMARY KEY (entry_id, owner_id, tag_id);
 
 --
+-- Name: entry_views entry_views_pkey; Type: CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entry_views
+    ADD CONSTRAINT entry_views_pkey PRIMARY KEY (entry_id, owner_id);
+
+--
 -- Name: tags tags_id_owner_key; Type: CONSTRAINT; Schema: journal; Owner: -
 --
 
@@ -9918,6 +9947,18 @@ CREATE INDEX entry_tags_owner_id_idx ON journal.entry_tags USING btree (owner_id
 CREATE INDEX entry_tags_tag_id_idx ON journal.entry_tags USING btree (tag_id, owner_id);
 
 --
+-- Name: entry_views_entry_key; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE UNIQUE INDEX entry_views_entry_key ON journal.entry_views USING btree (entry_id);
+
+--
+-- Name: entry_views_owner_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entry_views_owner_idx ON journal.entry_views USING btree (owner_id);
+
+--
 -- Name: tags_owner_name_key; Type: INDEX; Schema: journal; Owner: -
 --
 
@@ -10233,7 +10274,7 @@ CREATE TRIGGER audit_delete AFTER DELETE ON journal.authors REFERENCING OLD TABL
 -- Name: entries audit_delete; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths}');
 
 --
 -- Name: entry_tags audit_delete; Type: TRIGGER; Schema: journal; Owner: -
@@ -10257,7 +10298,7 @@ CREATE TRIGGER audit_insert AFTER INSERT ON journal.authors REFERENCING NEW TABL
 -- Name: entries audit_insert; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths}');
 
 --
 -- Name: entry_tags audit_insert; Type: TRIGGER; Schema: journal; Owner: -
@@ -10305,7 +10346,7 @@ CREATE TRIGGER audit_update AFTER UPDATE ON journal.authors REFERENCING OLD TABL
 -- Name: entries audit_update; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths}');
 
 --
 -- Name: entry_tags audit_update; Type: TRIGGER; Schema: journal; Owner: -
@@ -11099,6 +11140,13 @@ ALTER TABLE ONLY journal.entry_tags
     ADD CONSTRAINT entry_tags_tag_fkey FOREIGN KEY (tag_id, owner_id) REFERENCES journal.tags(id, owner_id) ON DELETE CASCADE;
 
 --
+-- Name: entry_views entry_views_entry_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
+--
+
+ALTER TABLE ONLY journal.entry_views
+    ADD CONSTRAINT entry_views_entry_fkey FOREIGN KEY (entry_id, owner_id) REFERENCES journal.entries(id, owner_id) ON DELETE CASCADE;
+
+--
 -- Name: tags tags_owner_id_fkey; Type: FK CONSTRAINT; Schema: journal; Owner: -
 --
 
@@ -11429,6 +11477,12 @@ ALTER TABLE journal.entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE journal.entry_tags ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: entry_views; Type: ROW SECURITY; Schema: journal; Owner: -
+--
+
+ALTER TABLE journal.entry_views ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: entries owners delete their entries; Type: POLICY; Schema: journal; Owner: -
 --
 
@@ -11451,6 +11505,12 @@ CREATE POLICY "owners edit their entries" ON journal.entries FOR UPDATE TO authe
 --
 
 CREATE POLICY "owners read the tags on their entries" ON journal.entry_tags FOR SELECT TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: entry_views owners read their entries' views; Type: POLICY; Schema: journal; Owner: -
+--
+
+CREATE POLICY "owners read their entries' views" ON journal.entry_views FOR SELECT TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid)));
 
 --
 -- Name: tags owners read their tags; Type: POLICY; Schema: journal; Owner: -
@@ -15806,6 +15866,12 @@ GRANT INSERT(entry_id) ON TABLE journal.entry_tags TO authenticated;
 --
 
 GRANT INSERT(tag_id) ON TABLE journal.entry_tags TO authenticated;
+
+--
+-- Name: TABLE entry_views; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT ON TABLE journal.entry_views TO authenticated;
 
 --
 -- Name: TABLE tags; Type: ACL; Schema: journal; Owner: -

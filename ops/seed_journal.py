@@ -61,13 +61,14 @@ from ops.seed_journal_rows import (
     RARE_WORD,
     TAG_COLUMNS,
     TRASH_COLUMNS,
+    VIEW_COLUMNS,
     JournalBatch,
     JournalRows,
 )
 
 logger = logging.getLogger(__name__)
 
-TABLES = ("journal.tags", "journal.entries", "journal.entry_tags")
+TABLES = ("journal.tags", "journal.entries", "journal.entry_views", "journal.entry_tags")
 #: Statement triggers the loader replaces by a set-based check after the load.
 REPLACED_TRIGGERS = {
     "journal_private.enforce_daily_limit": "at most 40 entries a user a day, checked after",
@@ -107,6 +108,7 @@ class _Encoded:
 
     tags: bytes
     entries: bytes
+    views: bytes
     entry_tags: bytes
     trash: bytes
     counts: tuple[int, int, int, int, int, int]  # tags, entries, links, trash, public, sealed
@@ -116,6 +118,7 @@ class _Encoded:
         return cls(
             copy_text(batch.tags),
             copy_text(batch.entries),
+            copy_text(batch.views),
             copy_text(batch.entry_tags),
             copy_text(batch.trash),
             (
@@ -211,6 +214,7 @@ class JournalSeeder:
                 for table, columns, data in (
                     ("journal.tags", TAG_COLUMNS, batch.tags),
                     ("journal.entries", ENTRY_COLUMNS, batch.entries),
+                    ("journal.entry_views", VIEW_COLUMNS, batch.views),
                     ("journal.entry_tags", ENTRY_TAG_COLUMNS, batch.entry_tags),
                     ("pg_temp.seed_trash", TRASH_COLUMNS, batch.trash),
                 ):

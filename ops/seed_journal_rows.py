@@ -60,10 +60,9 @@ ENTRY_COLUMNS = (
     "entry_date",
     "content",
     "is_public",
-    "view_count",
-    "last_viewed_at",
     "created_at",
 )
+VIEW_COLUMNS = ("entry_id", "owner_id", "view_count", "last_viewed_at")
 TAG_COLUMNS = ("id", "owner_id", "name", "created_at")
 ENTRY_TAG_COLUMNS = ("entry_id", "tag_id", "owner_id", "created_at")
 TRASH_COLUMNS = ("id", "deleted_at")
@@ -94,10 +93,12 @@ _ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 
 @dataclass
 class JournalBatch:
-    """One COPY round: tags first (entry_tags reference them), entries, their tags, trash."""
+    """One COPY round: tags first (entry_tags reference them), entries, their views and
+    tags, trash."""
 
     tags: list[Row] = field(default_factory=list)
     entries: list[Row] = field(default_factory=list)
+    views: list[Row] = field(default_factory=list)
     entry_tags: list[Row] = field(default_factory=list)
     trash: list[Row] = field(default_factory=list)
     public: int = 0
@@ -257,11 +258,18 @@ class JournalRows:
                 day,
                 content,
                 public,
-                int(rng.expovariate(1 / 3)) + 1 if viewed else 0,
-                created + (self.now - created) * rng.random() if viewed else None,
                 created,
             )
         )
+        if viewed:
+            batch.views.append(
+                (
+                    entry_id,
+                    owner,
+                    int(rng.expovariate(1 / 3)) + 1,
+                    created + (self.now - created) * rng.random(),
+                )
+            )
         batch.public += public
         batch.sealed += sealed
         picked = {tags.pick(rng) for _ in range(self._tags_per_entry.pick(rng))}

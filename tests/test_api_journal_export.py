@@ -24,11 +24,10 @@ COLUMNS = [
     "is_public",
     "sealed",
     "version",
-    "view_count",
     "deleted_at",
     "created_at",
+    "updated_at",
 ]
-COLUMNS += ["updated_at", "last_viewed_at"]
 DISPOSITION = re.compile(r'^attachment; filename="journal-\d{4}-\d{2}-\d{2}\.(json|md)"$')
 
 
@@ -85,7 +84,16 @@ def test_json_export_holds_exactly_the_callers_rows(
     assert (document["complete"], document["next"]) == (True, None)
 
     # entries: every column a re-import needs, equal to what the user reads
-    stored = json_of(api.get("/entries", headers=alice, params={"owner_id": f"eq.{me['id']}"}))
+    stored = json_of(
+        api.get(
+            "/entries",
+            headers=alice,
+            params={
+                "owner_id": f"eq.{me['id']}",
+                "select": "*,entry_views(view_count,last_viewed_at)",
+            },
+        )
+    )
     exported = _by_id(document["entries"])
     assert set(exported) == {row["id"] for row in stored} == {e["id"] for e in mine.values()}
     assert theirs["id"] not in exported, "another user's public entry is not in my export"
@@ -94,6 +102,9 @@ def test_json_export_holds_exactly_the_callers_rows(
         for column in COLUMNS:
             assert _same(out[column], row[column]), (column, out[column], row[column])
         assert out["in_trash"] is (row["deleted_at"] is not None)
+        views = row["entry_views"] or {"view_count": 0, "last_viewed_at": None}
+        for column in ("view_count", "last_viewed_at"):
+            assert _same(out[column], views[column]), (column, out[column], views[column])
     assert exported[mine["sealed"]["id"]]["content"] == SEALED, "sealed envelopes as stored"
     assert exported[mine["rich"]["id"]]["view_count"] == 1
     dates = [e["entry_date"] for e in document["entries"]]

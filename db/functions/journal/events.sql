@@ -12,8 +12,8 @@
 -- text: entries' title and content are excluded columns (listed as changed,
 -- never their values), what is derived from them (plain_text, search, image_paths
 -- (file names may say what an entry is about), word and
--- reading counts, sealed) and the view counters are derived columns (never
--- logged; a view alone writes no audit row); tags' name is excluded. Changes to
+-- reading counts, sealed) are derived columns (never logged; views are counted
+-- in journal.entry_views, not audited); tags' name is excluded. Changes to
 -- journal_private.settings (ops, by SQL) are audited as well.
 --
 -- Events (events.enable): wake-ups without the text. Entries on topics
@@ -52,10 +52,6 @@ as $$
 declare
   audience jsonb := journal_private.entry_audience(coalesce(new, old), op = 'delete');
 begin
-  -- a view (record_view) alone is no event
-  if op = 'update' and (new - '{view_count,last_viewed_at}'::text[]) = (old - '{view_count,last_viewed_at}'::text[]) then
-    return null;
-  end if;
   return pg_catalog.jsonb_build_object(
     'type', case
       when op = 'insert' then 'entry.created'
@@ -122,7 +118,7 @@ select events.register_topic('journal:entries', 'journal_private.may_follow_entr
   'Public journal entries as they change (ids and dates, never text); a private entry''s events reach only its owner.');
 
 select audit.enable('journal.entries', exclude_columns => '{title,content}',
-  derived_columns => '{plain_text,search,word_count,reading_minutes,sealed,view_count,last_viewed_at,image_paths}');
+  derived_columns => '{plain_text,search,word_count,reading_minutes,sealed,image_paths}');
 select audit.enable('journal.tags', exclude_columns => '{name}');
 select audit.enable('journal.entry_tags');
 -- ops' changes to the settings (the daily limit) too

@@ -140,9 +140,10 @@ begin
                        'is_public', e.is_public, 'sealed', e.sealed, 'version', e.version,
                        'created_at', e.created_at, 'updated_at', e.updated_at,
                        'deleted_at', e.deleted_at, 'in_trash', e.deleted_at is not null,
-                       'view_count', e.view_count, 'last_viewed_at', e.last_viewed_at)
+                       'view_count', coalesce(v.view_count, 0), 'last_viewed_at', v.last_viewed_at)
                      order by e.entry_date, e.created_at, e.id)
                 from journal.entries e join pg_catalog.unnest(page) p(id) on p.id = e.id
+                left join journal.entry_views v on v.entry_id = e.id and v.owner_id = me
                where e.owner_id = me), '[]'),
            'tags', coalesce((
               select pg_catalog.json_agg(pg_catalog.json_build_object('id', t.id, 'name', t.name, 'created_at', t.created_at)

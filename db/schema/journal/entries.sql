@@ -26,7 +26,7 @@
 --   * version: optimistic concurrency as in publishing (409 journal.version_conflict).
 --   * deleted_at: soft delete (PATCH deleted_at to any time: the server stamps now;
 --     PATCH it to null to restore).
---   * view_count / last_viewed_at: kept by journal.record_view(entry_id) only.
+--   * views: counted in journal.entry_views (the owner's alone), not here.
 --   * at most journal_private.settings.daily_entry_limit entries per user per UTC
 --     day (429 journal.daily_limit).
 
@@ -395,8 +395,6 @@ create table journal.entries (
   search tsvector,
   -- derived by the trigger: the journalimages objects the content shows
   image_paths text[] not null default '{}',
-  view_count bigint not null default 0,
-  last_viewed_at timestamptz,
   version bigint not null default 1,
   deleted_at timestamptz,
   created_at timestamptz not null default pg_catalog.now(),

@@ -41,7 +41,7 @@ select ok(not has_table_privilege('anon', 'journal.tags', 'select')
           and not has_table_privilege('anon', 'journal.entry_tags', 'select'),
   'anonymous callers have no grant on tags');
 select ok(not has_column_privilege('authenticated', 'journal.entries', 'owner_id', 'insert')
-          and not has_column_privilege('authenticated', 'journal.entries', 'view_count', 'update')
+          and not has_column_privilege('authenticated', 'journal.entries', 'word_count', 'update')
           and not has_column_privilege('authenticated', 'journal.entries', 'plain_text', 'update'),
   'clients never write owner_id, counters or derived text');
 
