@@ -5,6 +5,7 @@
 -- requires: schema/journal/entries_owner_search_idx
 -- requires: schema/journal/entries_owner_title_trgm_idx
 -- requires: schema/journal/entries_public_title_trgm_idx
+-- requires: schema/journal/entries_search_inline
 --
 -- GET or POST /rpc/search_entries (Accept-Profile/Content-Profile: journal)
 --   {q, tags?, tags_all?, from?, to?, include_public?, lim?, after?}
