@@ -3525,6 +3525,7 @@ CREATE TABLE journal.entries (
     CONSTRAINT entries_open_tasks_counted CHECK ((open_tasks >= 0)),
     CONSTRAINT entries_title_length CHECK ((((char_length(title) >= 1) AND (char_length(title) <= 255)) AND (title = btrim(title))))
 );
+ALTER TABLE ONLY journal.entries ALTER COLUMN search SET STORAGE MAIN;
 
 --
 -- Name: TABLE entries; Type: COMMENT; Schema: journal; Owner: -
@@ -3784,7 +3785,7 @@ begin
                pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
                  pg_catalog.ts_headline('simple'::regconfig, e.plain_text, tsq,
                    'StartSel=' || pg_catalog.chr(57344) || ', StopSel=' || pg_catalog.chr(57345)
-                   || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
+                   || ', MaxWords=35, MinWords=15'),
                  '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'),
                pg_catalog.chr(57344), '<mark>'), pg_catalog.chr(57345), '</mark>')
            end,
