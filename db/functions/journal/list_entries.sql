@@ -71,6 +71,27 @@ select platform.declare_api_function('journal',
   'journal_private.list_args_ok(uuid[], date, date, text, date, timestamptz, uuid)', array['authenticated'],
   'Checks list_entries'' arguments (422 naming the field); reads nothing.');
 
+-- The caller's entries carrying any of the tags (all of them with all_tags),
+-- from the tags' side (entry_tags_tag_id_idx). The list and the count then
+-- fetch few of them by primary key, or walk the list's index testing many of
+-- them by hash (a correlated sub-query per entry walked 3,800 entries for 20
+-- rows of two tags).
+create function journal_private.tagged_entries(me uuid, tags uuid[], all_tags boolean) returns uuid[]
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(pg_catalog.array_agg(g.entry_id), '{}'::uuid[])
+    from (select t.entry_id from journal.entry_tags t
+           where t.tag_id = any (tags) and t.owner_id = me
+           group by t.entry_id
+          having not all_tags
+              or pg_catalog.count(*) = (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x)) g
+$$;
+revoke execute on function journal_private.tagged_entries(uuid, uuid[], boolean) from public;
+grant execute on function journal_private.tagged_entries(uuid, uuid[], boolean) to authenticated;
+select platform.declare_api_function('journal', 'journal_private.tagged_entries(uuid, uuid[], boolean)',
+  array['authenticated'], 'SECURITY INVOKER, read-only: the caller''s tagged entries under entry_tags'' policies.');
+
 create function journal.list_entries(
   tags uuid[] default null, tags_all boolean default false, "from" date default null, "to" date default null,
   is_public boolean default null, block_type text default null, has_open_tasks boolean default null,
@@ -86,12 +107,24 @@ declare
   -- list walks the index in order and stops at lim)
   me uuid := auth.uid();
   n_tags bigint := (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x);
+  -- few tagged entries: fetched by id and sorted; many: the list's index
+  -- walked in order, each entry tested against a hash of them (the OR keeps
+  -- the planner from turning it into a join)
+  tagged uuid[];
+  many uuid[];
 begin
   if lim is null or lim not between 1 and 100 then
     perform platform.raise_error(422, 'journal.invalid_limit', 'lim: must be a whole number from 1 to 100',
       '{"field": "lim"}');
   end if;
   perform journal_private.list_args_ok(tags, "from", "to", block_type, after_date, after_created_at, after_id);
+  if n_tags > 0 then
+    tagged := journal_private.tagged_entries(me, tags, coalesce(tags_all, false));
+    if pg_catalog.cardinality(tagged) > 200 then
+      many := tagged;
+      tagged := null;
+    end if;
+  end if;
   return query
     select e.*
       from journal.entries e
@@ -102,12 +135,8 @@ begin
        and (list_entries.is_public is null or e.is_public = list_entries.is_public)
        and (has_open_tasks is null or (e.open_tasks > 0) = has_open_tasks)
        and (block_type is null or e.block_types operator(pg_catalog.@>) array[block_type])
-       and (n_tags = 0
-            or (not coalesce(tags_all, false)
-                and exists (select from journal.entry_tags t where t.entry_id = e.id and t.tag_id = any (tags)))
-            or (coalesce(tags_all, false)
-                and (select pg_catalog.count(*) from journal.entry_tags t
-                      where t.entry_id = e.id and t.tag_id = any (tags)) = n_tags))
+       and (tagged is null or e.id = any (tagged))
+       and (many is null or e.id in (select pg_catalog.unnest(many)))
        and (after_id is null or (e.entry_date, e.created_at, e.id) < (after_date, after_created_at, after_id))
      order by e.entry_date desc, e.created_at desc, e.id desc
      limit lim;
@@ -136,9 +165,21 @@ as $$
 declare
   me uuid := auth.uid();
   n_tags bigint := (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x);
+  -- few tagged entries: fetched by id and sorted; many: the list's index
+  -- walked in order, each entry tested against a hash of them (the OR keeps
+  -- the planner from turning it into a join)
+  tagged uuid[];
+  many uuid[];
   total bigint;
 begin
   perform journal_private.list_args_ok(tags, "from", "to", block_type, null, null, null);
+  if n_tags > 0 then
+    tagged := journal_private.tagged_entries(me, tags, coalesce(tags_all, false));
+    if pg_catalog.cardinality(tagged) > 200 then
+      many := tagged;
+      tagged := null;
+    end if;
+  end if;
   select pg_catalog.count(*) into total
     from journal.entries e
    where e.owner_id = me
@@ -148,12 +189,8 @@ begin
      and (count_entries.is_public is null or e.is_public = count_entries.is_public)
      and (has_open_tasks is null or (e.open_tasks > 0) = has_open_tasks)
      and (block_type is null or e.block_types operator(pg_catalog.@>) array[block_type])
-     and (n_tags = 0
-          or (not coalesce(tags_all, false)
-              and exists (select from journal.entry_tags t where t.entry_id = e.id and t.tag_id = any (tags)))
-          or (coalesce(tags_all, false)
-              and (select pg_catalog.count(*) from journal.entry_tags t
-                    where t.entry_id = e.id and t.tag_id = any (tags)) = n_tags));
+     and (tagged is null or e.id = any (tagged))
+     and (many is null or e.id in (select pg_catalog.unnest(many)));
   return total;
 end
 $$;

@@ -67,10 +67,10 @@ begin
                  and (date_from is null or e.entry_date >= date_from)
                  and (date_to is null or e.entry_date <= date_to)
                  and (tags is null
-                      or (not tags_all and exists (select from journal.entry_tags t
-                                                    where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)))
-                      or (tags_all and (select pg_catalog.count(*) from journal.entry_tags t
-                                         where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)) = n_tags))
+                      or e.id in (select t.entry_id from journal.entry_tags t
+                                   where t.tag_id = any (tags) and t.owner_id = me
+                                   group by t.entry_id
+                                  having not tags_all or pg_catalog.count(*) = n_tags))
               union all
               select e.id, pg_catalog.ts_rank(e.search, tsq), e.entry_date
                 from journal.entries e
@@ -99,10 +99,10 @@ begin
                and (date_from is null or e.entry_date >= date_from)
                and (date_to is null or e.entry_date <= date_to)
                and (tags is null
-                    or (not tags_all and exists (select from journal.entry_tags t
-                                                  where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)))
-                    or (tags_all and (select pg_catalog.count(*) from journal.entry_tags t
-                                       where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)) = n_tags))
+                    or e.id in (select t.entry_id from journal.entry_tags t
+                                 where t.tag_id = any (tags) and t.owner_id = me
+                                 group by t.entry_id
+                                having not tags_all or pg_catalog.count(*) = n_tags))
             union all
             select e.id, extensions.word_similarity(words, e.title), e.entry_date
               from journal.entries e
