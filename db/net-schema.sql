@@ -3440,9 +3440,21 @@ CREATE FUNCTION journal.count_entries(tags uuid[] DEFAULT NULL::uuid[], tags_all
 declare
   me uuid := auth.uid();
   n_tags bigint := (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x);
+  -- few tagged entries: fetched by id and sorted; many: the list's index
+  -- walked in order, each entry tested against a hash of them (the OR keeps
+  -- the planner from turning it into a join)
+  tagged uuid[];
+  many uuid[];
   total bigint;
 begin
   perform journal_private.list_args_ok(tags, "from", "to", block_type, null, null, null);
+  if n_tags > 0 then
+    tagged := journal_private.tagged_entries(me, tags, coalesce(tags_all, false));
+    if pg_catalog.cardinality(tagged) > 200 then
+      many := tagged;
+      tagged := null;
+    end if;
+  end if;
   select pg_catalog.count(*) into total
     from journal.entries e
    where e.owner_id = me
@@ -3452,12 +3464,8 @@ begin
      and (count_entries.is_public is null or e.is_public = count_entries.is_public)
      and (has_open_tasks is null or (e.open_tasks > 0) = has_open_tasks)
      and (block_type is null or e.block_types operator(pg_catalog.@>) array[block_type])
-     and (n_tags = 0
-          or (not coalesce(tags_all, false)
-              and exists (select from journal.entry_tags t where t.entry_id = e.id and t.tag_id = any (tags)))
-          or (coalesce(tags_all, false)
-              and (select pg_catalog.count(*) from journal.entry_tags t
-                    where t.entry_id = e.id and t.tag_id = any (tags)) = n_tags));
+     and (tagged is null or e.id = any (tagged))
+     and (many is null or e.id in (select pg_catalog.unnest(many)));
   return total;
 end
 $$;
@@ -3571,12 +3579,24 @@ declare
   -- list walks the index in order and stops at lim)
   me uuid := auth.uid();
   n_tags bigint := (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x);
+  -- few tagged entries: fetched by id and sorted; many: the list's index
+  -- walked in order, each entry tested against a hash of them (the OR keeps
+  -- the planner from turning it into a join)
+  tagged uuid[];
+  many uuid[];
 begin
   if lim is null or lim not between 1 and 100 then
     perform platform.raise_error(422, 'journal.invalid_limit', 'lim: must be a whole number from 1 to 100',
       '{"field": "lim"}');
   end if;
   perform journal_private.list_args_ok(tags, "from", "to", block_type, after_date, after_created_at, after_id);
+  if n_tags > 0 then
+    tagged := journal_private.tagged_entries(me, tags, coalesce(tags_all, false));
+    if pg_catalog.cardinality(tagged) > 200 then
+      many := tagged;
+      tagged := null;
+    end if;
+  end if;
   return query
     select e.*
       from journal.entries e
@@ -3587,12 +3607,8 @@ begin
        and (list_entries.is_public is null or e.is_public = list_entries.is_public)
        and (has_open_tasks is null or (e.open_tasks > 0) = has_open_tasks)
        and (block_type is null or e.block_types operator(pg_catalog.@>) array[block_type])
-       and (n_tags = 0
-            or (not coalesce(tags_all, false)
-                and exists (select from journal.entry_tags t where t.entry_id = e.id and t.tag_id = any (tags)))
-            or (coalesce(tags_all, false)
-                and (select pg_catalog.count(*) from journal.entry_tags t
-                      where t.entry_id = e.id and t.tag_id = any (tags)) = n_tags))
+       and (tagged is null or e.id = any (tagged))
+       and (many is null or e.id in (select pg_catalog.unnest(many)))
        and (after_id is null or (e.entry_date, e.created_at, e.id) < (after_date, after_created_at, after_id))
      order by e.entry_date desc, e.created_at desc, e.id desc
      limit lim;
@@ -4404,10 +4420,10 @@ begin
                  and (date_from is null or e.entry_date >= date_from)
                  and (date_to is null or e.entry_date <= date_to)
                  and (tags is null
-                      or (not tags_all and exists (select from journal.entry_tags t
-                                                    where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)))
-                      or (tags_all and (select pg_catalog.count(*) from journal.entry_tags t
-                                         where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)) = n_tags))
+                      or e.id in (select t.entry_id from journal.entry_tags t
+                                   where t.tag_id = any (tags) and t.owner_id = me
+                                   group by t.entry_id
+                                  having not tags_all or pg_catalog.count(*) = n_tags))
               union all
               select e.id, pg_catalog.ts_rank(e.search, tsq), e.entry_date
                 from journal.entries e
@@ -4436,10 +4452,10 @@ begin
                and (date_from is null or e.entry_date >= date_from)
                and (date_to is null or e.entry_date <= date_to)
                and (tags is null
-                    or (not tags_all and exists (select from journal.entry_tags t
-                                                  where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)))
-                    or (tags_all and (select pg_catalog.count(*) from journal.entry_tags t
-                                       where t.entry_id = e.id and t.owner_id = me and t.tag_id = any (tags)) = n_tags))
+                    or e.id in (select t.entry_id from journal.entry_tags t
+                                 where t.tag_id = any (tags) and t.owner_id = me
+                                 group by t.entry_id
+                                having not tags_all or pg_catalog.count(*) = n_tags))
             union all
             select e.id, extensions.word_similarity(words, e.title), e.entry_date
               from journal.entries e
@@ -4498,6 +4514,22 @@ CREATE FUNCTION journal_private.strip_markup(html text) RETURNS text
         pg_catalog.regexp_replace(pg_catalog.regexp_replace(html, '<br\s*/?>', ' ', 'gi'), '<[^>]*>', '', 'g'),
         '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&'),
     '\s+', ' ', 'g'))
+$$;
+
+--
+-- Name: tagged_entries(uuid, uuid[], boolean); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.tagged_entries(me uuid, tags uuid[], all_tags boolean) RETURNS uuid[]
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(pg_catalog.array_agg(g.entry_id), '{}'::uuid[])
+    from (select t.entry_id from journal.entry_tags t
+           where t.tag_id = any (tags) and t.owner_id = me
+           group by t.entry_id
+          having not all_tags
+              or pg_catalog.count(*) = (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x)) g
 $$;
 
 --
@@ -14380,6 +14412,13 @@ REVOKE ALL ON FUNCTION journal_private.string_field(obj jsonb, key text, path te
 --
 
 REVOKE ALL ON FUNCTION journal_private.strip_markup(html text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tagged_entries(me uuid, tags uuid[], all_tags boolean); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.tagged_entries(me uuid, tags uuid[], all_tags boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.tagged_entries(me uuid, tags uuid[], all_tags boolean) TO authenticated;
 
 --
 -- Name: FUNCTION activity(); Type: ACL; Schema: monitoring; Owner: -
