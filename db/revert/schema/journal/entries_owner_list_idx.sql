@@ -1,0 +1,6 @@
+-- Revert platform:schema/journal/entries_owner_list_idx from pg
+-- Dropped CONCURRENTLY, outside a transaction, like it was built.
+
+set lock_timeout = '5s';
+
+drop index concurrently if exists journal.entries_owner_list_idx;
