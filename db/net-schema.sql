@@ -152,6 +152,18 @@ CREATE SCHEMA storage_private;
 COMMENT ON SCHEMA storage_private IS 'Private to storage: the functions the gateway calls (as the caller or as platform_jobs), the deletion queue, rule helpers.';
 
 --
+-- Name: btree_gin; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS btree_gin WITH SCHEMA extensions;
+
+--
+-- Name: EXTENSION btree_gin; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION btree_gin IS 'support for indexing common datatypes in GIN';
+
+--
 -- Name: citext; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -3441,6 +3453,54 @@ $_$;
 COMMENT ON FUNCTION journal.calendar(month text) IS 'The caller''s entries per day of a month (YYYY-MM) and their current and longest writing streaks; 422 journal.invalid_month.';
 
 --
+-- Name: count_entries(uuid[], boolean, date, date, boolean, text, boolean); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.count_entries(tags uuid[] DEFAULT NULL::uuid[], tags_all boolean DEFAULT false, "from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date, is_public boolean DEFAULT NULL::boolean, block_type text DEFAULT NULL::text, has_open_tasks boolean DEFAULT NULL::boolean) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
+    AS $$
+declare
+  me uuid := auth.uid();
+  n_tags bigint := (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x);
+  -- few tagged entries: fetched by id and sorted; many: the list's index
+  -- walked in order, each entry tested against a hash of them (the OR keeps
+  -- the planner from turning it into a join)
+  tagged uuid[];
+  many uuid[];
+  total bigint;
+begin
+  perform journal_private.list_args_ok(tags, "from", "to", block_type, null, null, null);
+  if n_tags > 0 then
+    tagged := journal_private.tagged_entries(me, tags, coalesce(tags_all, false));
+    if pg_catalog.cardinality(tagged) > 200 then
+      many := tagged;
+      tagged := null;
+    end if;
+  end if;
+  select pg_catalog.count(*) into total
+    from journal.entries e
+   where e.owner_id = me
+     and e.deleted_at is null
+     and ("from" is null or e.entry_date >= "from")
+     and ("to" is null or e.entry_date <= "to")
+     and (count_entries.is_public is null or e.is_public = count_entries.is_public)
+     and (has_open_tasks is null or (e.open_tasks > 0) = has_open_tasks)
+     and (block_type is null or e.block_types operator(pg_catalog.@>) array[block_type])
+     and (tagged is null or e.id = any (tagged))
+     and (many is null or e.id in (select pg_catalog.unnest(many)));
+  return total;
+end
+$$;
+
+--
+-- Name: FUNCTION count_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.count_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean) IS 'How many entries journal.list_entries answers with these filters, all pages together.';
+
+--
 -- Name: export_entries(uuid); Type: FUNCTION; Schema: journal; Owner: -
 --
 
@@ -3492,6 +3552,157 @@ $$;
 --
 
 COMMENT ON FUNCTION journal.export_entries(after uuid) IS 'The caller''s journal (entries with the trash, tags, links) as one JSON document, or Markdown with Accept: text/markdown; "after" pages past 64 MiB.';
+
+--
+-- Name: today(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.today() RETURNS date
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  tz text := auth.claims() ->> 'tz';
+begin
+  if tz is not null and pg_catalog.char_length(tz) <= 64 then
+    begin
+      return (pg_catalog.now() at time zone tz)::date;
+    exception when invalid_parameter_value then
+      null;  -- not a time zone: the author's below
+    end;
+  end if;
+  if pg_catalog.to_regclass('journal.authors') is not null then
+    -- the caller's own row (the authors' policy); a valid name (checked on write)
+    select a.timezone into tz from journal.authors a where a.user_id = (select auth.uid());
+    if tz is not null then
+      return (pg_catalog.now() at time zone tz)::date;
+    end if;
+  end if;
+  return (pg_catalog.now() at time zone 'UTC')::date;
+end
+$$;
+
+--
+-- Name: FUNCTION today(); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.today() IS 'The default entry_date and the calendar''s today: in the token''s tz claim when it is a time zone, else the author''s timezone, else UTC.';
+
+--
+-- Name: entries; Type: TABLE; Schema: journal; Owner: -
+--
+
+CREATE TABLE journal.entries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    owner_id uuid DEFAULT auth.uid() NOT NULL,
+    title text NOT NULL,
+    entry_date date DEFAULT journal_private.today() NOT NULL,
+    content jsonb DEFAULT '{"blocks": []}'::jsonb NOT NULL,
+    is_public boolean DEFAULT false NOT NULL,
+    sealed boolean DEFAULT false NOT NULL,
+    plain_text text DEFAULT ''::text NOT NULL,
+    word_count bigint DEFAULT 0 NOT NULL,
+    reading_minutes bigint DEFAULT 0 NOT NULL,
+    search tsvector,
+    image_paths text[] DEFAULT '{}'::text[] NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    block_types text[] DEFAULT '{}'::text[] NOT NULL,
+    open_tasks bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT entries_content_size CHECK ((octet_length((content)::text) <= 1048576)),
+    CONSTRAINT entries_entry_date_range CHECK (((entry_date >= '1900-01-01'::date) AND (entry_date <= '2999-12-31'::date))),
+    CONSTRAINT entries_open_tasks_counted CHECK ((open_tasks >= 0)),
+    CONSTRAINT entries_title_length CHECK ((((char_length(title) >= 1) AND (char_length(title) <= 255)) AND (title = btrim(title))))
+);
+ALTER TABLE ONLY journal.entries ALTER COLUMN search SET STORAGE MAIN;
+
+--
+-- Name: TABLE entries; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON TABLE journal.entries IS 'Diary entries (Editor.js content or a sealed envelope). PATCH with {version} is refused on a stale version (409).';
+
+--
+-- Name: COLUMN entries.version; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.version IS 'Send it back with a PATCH: a stale version is refused with 409.';
+
+--
+-- Name: COLUMN entries.deleted_at; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.deleted_at IS 'Soft delete: PATCH any time to move to the trash, null to restore.';
+
+--
+-- Name: COLUMN entries.block_types; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.block_types IS 'The distinct block types of the content, sorted (derived; empty when sealed).';
+
+--
+-- Name: COLUMN entries.open_tasks; Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON COLUMN journal.entries.open_tasks IS 'Checklist items not checked yet (derived; 0 when sealed).';
+
+--
+-- Name: list_entries(uuid[], boolean, date, date, boolean, text, boolean, date, timestamp with time zone, uuid, integer); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.list_entries(tags uuid[] DEFAULT NULL::uuid[], tags_all boolean DEFAULT false, "from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date, is_public boolean DEFAULT NULL::boolean, block_type text DEFAULT NULL::text, has_open_tasks boolean DEFAULT NULL::boolean, after_date date DEFAULT NULL::date, after_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, after_id uuid DEFAULT NULL::uuid, lim integer DEFAULT 20) RETURNS SETOF journal.entries
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
+    AS $$
+declare
+  -- a value, not a sub-select: the plan knows whose entries (a heavy user's
+  -- list walks the index in order and stops at lim)
+  me uuid := auth.uid();
+  n_tags bigint := (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x);
+  -- few tagged entries: fetched by id and sorted; many: the list's index
+  -- walked in order, each entry tested against a hash of them (the OR keeps
+  -- the planner from turning it into a join)
+  tagged uuid[];
+  many uuid[];
+begin
+  if lim is null or lim not between 1 and 100 then
+    perform platform.raise_error(422, 'journal.invalid_limit', 'lim: must be a whole number from 1 to 100',
+      '{"field": "lim"}');
+  end if;
+  perform journal_private.list_args_ok(tags, "from", "to", block_type, after_date, after_created_at, after_id);
+  if n_tags > 0 then
+    tagged := journal_private.tagged_entries(me, tags, coalesce(tags_all, false));
+    if pg_catalog.cardinality(tagged) > 200 then
+      many := tagged;
+      tagged := null;
+    end if;
+  end if;
+  return query
+    select e.*
+      from journal.entries e
+     where e.owner_id = me
+       and e.deleted_at is null
+       and ("from" is null or e.entry_date >= "from")
+       and ("to" is null or e.entry_date <= "to")
+       and (list_entries.is_public is null or e.is_public = list_entries.is_public)
+       and (has_open_tasks is null or (e.open_tasks > 0) = has_open_tasks)
+       and (block_type is null or e.block_types operator(pg_catalog.@>) array[block_type])
+       and (tagged is null or e.id = any (tagged))
+       and (many is null or e.id in (select pg_catalog.unnest(many)))
+       and (after_id is null or (e.entry_date, e.created_at, e.id) < (after_date, after_created_at, after_id))
+     order by e.entry_date desc, e.created_at desc, e.id desc
+     limit lim;
+end
+$$;
+
+--
+-- Name: FUNCTION list_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean, after_date date, after_created_at timestamp with time zone, after_id uuid, lim integer); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.list_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean, after_date date, after_created_at timestamp with time zone, after_id uuid, lim integer) IS 'The caller''s live entries newest first (entry_date, created_at, id desc), filtered by tags (any or all), dates, is_public, block type, open tasks; keyset pages by after_date/after_created_at/after_id.';
 
 --
 -- Name: purge_entry(uuid); Type: FUNCTION; Schema: journal; Owner: -
@@ -3608,6 +3819,99 @@ $$;
 COMMENT ON FUNCTION journal.restore_entry(entry_id uuid) IS 'Take one of the caller''s entries out of the trash: {id, version, deleted_at}; 404 journal.entry_not_found, 409 journal.not_in_trash.';
 
 --
+-- Name: search_entries(text, uuid[], boolean, date, date, boolean, integer, text); Type: FUNCTION; Schema: journal; Owner: -
+--
+
+CREATE FUNCTION journal.search_entries(q text, tags uuid[] DEFAULT NULL::uuid[], tags_all boolean DEFAULT false, "from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date, include_public boolean DEFAULT false, lim integer DEFAULT 20, after text DEFAULT NULL::text) RETURNS TABLE(id uuid, title text, entry_date date, is_public boolean, owner_id uuid, sealed boolean, rank real, match text, snippet text, cursor text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  tsq tsquery;
+  words text;
+  wanted uuid[];
+  parts text[];
+  a_tier text;
+  a_rank real;
+  a_date date;
+  a_id uuid;
+begin
+  if q is null or pg_catalog.btrim(q) = '' or pg_catalog.char_length(q) > 500 then
+    perform platform.raise_error(422, 'journal.invalid_query', 'q: must be 1 to 500 characters of search words',
+      '{"field": "q"}', 'e.g. {"q": "lighthouse \"cold water\" -work"}');
+  end if;
+  if lim is null or lim not between 1 and 100 then
+    perform platform.raise_error(422, 'journal.invalid_limit', 'lim: must be a whole number from 1 to 100',
+      '{"field": "lim"}');
+  end if;
+  if "from" > "to" then
+    perform platform.raise_error(422, 'journal.invalid_date_range', 'from: must not be after to',
+      '{"field": "from"}');
+  end if;
+  if tags is not null then
+    if pg_catalog.array_position(tags, null) is not null or pg_catalog.cardinality(tags) > 20 then
+      perform platform.raise_error(422, 'journal.invalid_tags', 'tags: at most 20 tag ids, none null',
+        '{"field": "tags"}');
+    end if;
+    wanted := array(select distinct t from pg_catalog.unnest(tags) t);
+    if pg_catalog.cardinality(wanted) = 0 then
+      wanted := null;
+    end if;
+  end if;
+  if after is not null then
+    parts := pg_catalog.regexp_match(after,
+      '^([ft]):([0-9.eE+-]{1,20}):([0-9]{4}-[0-9]{2}-[0-9]{2}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$');
+    begin
+      a_tier := parts[1];
+      a_rank := parts[2]::real;
+      a_date := parts[3]::date;
+      a_id := parts[4]::uuid;
+    exception when others then
+      parts := null;
+    end;
+    if parts is null then
+      perform platform.raise_error(422, 'journal.invalid_cursor', 'after: must be a cursor a search answered',
+        '{"field": "after"}', 'send the cursor of the last row of the previous page, or nothing for the first page');
+    end if;
+  end if;
+  if (select auth.uid()) is null and not coalesce(include_public, false) then
+    perform platform.raise_error(401, 'journal.sign_in_required',
+      'include_public: anonymous callers search public entries only', '{"field": "include_public"}',
+      'sign in, or send include_public: true');
+  end if;
+
+  tsq := pg_catalog.websearch_to_tsquery('simple'::regconfig, q);
+  -- the fallback compares titles with the words: no quotes, no excluded words
+  words := pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.lower(q),
+             '(^|\s)-\S*', ' ', 'g'), '["()]|(^|\s)or(\s|$)', ' ', 'g'));
+
+  return query
+    select e.id, e.title, e.entry_date, e.is_public, e.owner_id, e.sealed, h.rank,
+           case h.tier when 'f' then 'fulltext' else 'title_similar' end,
+           case when h.tier = 'f' and not e.sealed then
+             pg_catalog.replace(pg_catalog.replace(
+               pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                 pg_catalog.ts_headline('simple'::regconfig, e.plain_text, tsq,
+                   'StartSel=' || pg_catalog.chr(57344) || ', StopSel=' || pg_catalog.chr(57345)
+                   || ', MaxWords=35, MinWords=15'),
+                 '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'),
+               pg_catalog.chr(57344), '<mark>'), pg_catalog.chr(57345), '</mark>')
+           end,
+           h.tier || ':' || h.rank::text || ':' || h.entry_date::text || ':' || h.id::text
+      from journal_private.search_hits(tsq, words, wanted, coalesce(tags_all, false), "from", "to",
+             coalesce(include_public, false), lim, a_tier, a_rank, a_date, a_id) with ordinality h
+      join journal.entries e on e.id = h.id
+     order by h.ordinality;
+end
+$_$;
+
+--
+-- Name: FUNCTION search_entries(q text, tags uuid[], tags_all boolean, "from" date, "to" date, include_public boolean, lim integer, after text); Type: COMMENT; Schema: journal; Owner: -
+--
+
+COMMENT ON FUNCTION journal.search_entries(q text, tags uuid[], tags_all boolean, "from" date, "to" date, include_public boolean, lim integer, after text) IS 'Full-text search of the caller''s live entries (and public ones with include_public), web-search syntax, ranked title > text, highlighted snippets, typo-tolerant title fallback; keyset pages by cursor.';
+
+--
 -- Name: check_author(); Type: FUNCTION; Schema: journal_private; Owner: -
 --
 
@@ -3651,6 +3955,28 @@ begin
   return new;
 end
 $$;
+
+--
+-- Name: content_blocks(jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.content_blocks(content jsonb, OUT block_types text[], OUT open_tasks bigint) RETURNS record
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT COALESCE(array_agg(DISTINCT (b.value ->> 'type'::text) ORDER BY (b.value ->> 'type'::text)), '{}'::text[]) AS "coalesce",
+     (COALESCE(sum(( SELECT count(*) AS count
+            FROM jsonb_array_elements(
+                 CASE
+                     WHEN (jsonb_typeof(((b.value -> 'data'::text) -> 'items'::text)) = 'array'::text) THEN ((b.value -> 'data'::text) -> 'items'::text)
+                     ELSE '[]'::jsonb
+                 END) i(value)
+           WHERE (((b.value ->> 'type'::text) = 'checklist'::text) AND ((i.value -> 'checked'::text) = 'false'::jsonb)))), (0)::numeric))::bigint AS "coalesce"
+    FROM jsonb_array_elements(
+         CASE
+             WHEN (jsonb_typeof((content_blocks.content -> 'blocks'::text)) = 'array'::text) THEN (content_blocks.content -> 'blocks'::text)
+             ELSE '[]'::jsonb
+         END) b(value);
+END;
 
 --
 -- Name: content_image_paths(jsonb, uuid, text[]); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -3911,6 +4237,32 @@ CREATE FUNCTION journal_private.current_entry_audiences(ids text[]) RETURNS TABL
     from journal.entries e
    where e.id::text = any (ids)
 $$;
+
+--
+-- Name: derive_blocks(); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.derive_blocks() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' or new.content is distinct from old.content then
+    select c.block_types, c.open_tasks into new.block_types, new.open_tasks
+      from journal_private.content_blocks(new.content) c;
+  else
+    new.block_types := old.block_types;
+    new.open_tasks := old.open_tasks;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: FUNCTION derive_blocks(); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.derive_blocks() IS 'Entries: block_types and open_tasks derived from the (validated) content.';
 
 --
 -- Name: describe_entry(text, jsonb, jsonb); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -4336,6 +4688,36 @@ end
 $$;
 
 --
+-- Name: list_args_ok(uuid[], date, date, text, date, timestamp with time zone, uuid); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.list_args_ok(tags uuid[], date_from date, date_to date, block_type text, after_date date, after_created_at timestamp with time zone, after_id uuid) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if date_from > date_to then
+    perform platform.raise_error(422, 'journal.invalid_date_range', 'from: must not be after to', '{"field": "from"}');
+  end if;
+  if tags is not null and (pg_catalog.array_position(tags, null) is not null or pg_catalog.cardinality(tags) > 20) then
+    perform platform.raise_error(422, 'journal.invalid_tags', 'tags: at most 20 tag ids, none null', '{"field": "tags"}');
+  end if;
+  if block_type is not null and block_type not in
+     ('paragraph', 'header', 'list', 'checklist', 'quote', 'code', 'delimiter', 'table', 'image') then
+    perform platform.raise_error(422, 'journal.invalid_block_type',
+      'block_type: use paragraph, header, list, checklist, quote, code, delimiter, table or image',
+      '{"field": "block_type"}');
+  end if;
+  if (after_date is null) <> (after_id is null) or (after_date is null) <> (after_created_at is null) then
+    perform platform.raise_error(422, 'journal.invalid_cursor',
+      'after_id: send after_date, after_created_at and after_id together (the last row''s), or none',
+      '{"field": "after_id"}');
+  end if;
+  return true;
+end
+$$;
+
+--
 -- Name: list_items_text(jsonb, text, integer); Type: FUNCTION; Schema: journal_private; Owner: -
 --
 
@@ -4383,85 +4765,6 @@ CREATE FUNCTION journal_private.markdown_final(document journal."text/markdown")
     AS $$
   select case when document = '' then document else (document || E'\n')::journal."text/markdown" end
 $$;
-
---
--- Name: today(); Type: FUNCTION; Schema: journal_private; Owner: -
---
-
-CREATE FUNCTION journal_private.today() RETURNS date
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  tz text := auth.claims() ->> 'tz';
-begin
-  if tz is not null and pg_catalog.char_length(tz) <= 64 then
-    begin
-      return (pg_catalog.now() at time zone tz)::date;
-    exception when invalid_parameter_value then
-      null;  -- not a time zone: the author's below
-    end;
-  end if;
-  if pg_catalog.to_regclass('journal.authors') is not null then
-    -- the caller's own row (the authors' policy); a valid name (checked on write)
-    select a.timezone into tz from journal.authors a where a.user_id = (select auth.uid());
-    if tz is not null then
-      return (pg_catalog.now() at time zone tz)::date;
-    end if;
-  end if;
-  return (pg_catalog.now() at time zone 'UTC')::date;
-end
-$$;
-
---
--- Name: FUNCTION today(); Type: COMMENT; Schema: journal_private; Owner: -
---
-
-COMMENT ON FUNCTION journal_private.today() IS 'The default entry_date and the calendar''s today: in the token''s tz claim when it is a time zone, else the author''s timezone, else UTC.';
-
---
--- Name: entries; Type: TABLE; Schema: journal; Owner: -
---
-
-CREATE TABLE journal.entries (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    owner_id uuid DEFAULT auth.uid() NOT NULL,
-    title text NOT NULL,
-    entry_date date DEFAULT journal_private.today() NOT NULL,
-    content jsonb DEFAULT '{"blocks": []}'::jsonb NOT NULL,
-    is_public boolean DEFAULT false NOT NULL,
-    sealed boolean DEFAULT false NOT NULL,
-    plain_text text DEFAULT ''::text NOT NULL,
-    word_count bigint DEFAULT 0 NOT NULL,
-    reading_minutes bigint DEFAULT 0 NOT NULL,
-    search tsvector,
-    image_paths text[] DEFAULT '{}'::text[] NOT NULL,
-    version bigint DEFAULT 1 NOT NULL,
-    deleted_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT entries_content_size CHECK ((octet_length((content)::text) <= 1048576)),
-    CONSTRAINT entries_entry_date_range CHECK (((entry_date >= '1900-01-01'::date) AND (entry_date <= '2999-12-31'::date))),
-    CONSTRAINT entries_title_length CHECK ((((char_length(title) >= 1) AND (char_length(title) <= 255)) AND (title = btrim(title))))
-);
-
---
--- Name: TABLE entries; Type: COMMENT; Schema: journal; Owner: -
---
-
-COMMENT ON TABLE journal.entries IS 'Diary entries (Editor.js content or a sealed envelope). PATCH with {version} is refused on a stale version (409).';
-
---
--- Name: COLUMN entries.version; Type: COMMENT; Schema: journal; Owner: -
---
-
-COMMENT ON COLUMN journal.entries.version IS 'Send it back with a PATCH: a stale version is refused with 409.';
-
---
--- Name: COLUMN entries.deleted_at; Type: COMMENT; Schema: journal; Owner: -
---
-
-COMMENT ON COLUMN journal.entries.deleted_at IS 'Soft delete: PATCH any time to move to the trash, null to restore.';
 
 --
 -- Name: markdown_step(journal."text/markdown", journal.entries); Type: FUNCTION; Schema: journal_private; Owner: -
@@ -4989,6 +5292,86 @@ $$;
 COMMENT ON FUNCTION journal_private.purge_trash() IS 'Purge entries deleted longer than journal_private.settings.trash_retention ago (at most 10,000 a run); answers how many.';
 
 --
+-- Name: search_hits(tsquery, text, uuid[], boolean, date, date, boolean, integer, text, real, date, uuid); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid) RETURNS TABLE(id uuid, rank real, tier text, entry_date date)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET "pg_trgm.word_similarity_threshold" TO '0.4'
+    AS $$
+declare
+  me uuid := (select auth.uid());
+  n_tags integer := pg_catalog.cardinality(tags);
+  found integer;
+begin
+  if after_tier is null or after_tier = 'f' then
+    return query
+      select h.id, h.rank, 'f'::text, h.entry_date
+        from (select e.id, pg_catalog.ts_rank(e.search, tsq) as rank, e.entry_date
+                from journal.entries e
+               where me is not null and e.owner_id = me and e.deleted_at is null and e.search @@ tsq
+                 and (date_from is null or e.entry_date >= date_from)
+                 and (date_to is null or e.entry_date <= date_to)
+                 and (tags is null
+                      or e.id in (select t.entry_id from journal.entry_tags t
+                                   where t.tag_id = any (tags) and t.owner_id = me
+                                   group by t.entry_id
+                                  having not tags_all or pg_catalog.count(*) = n_tags))
+              union all
+              select e.id, pg_catalog.ts_rank(e.search, tsq), e.entry_date
+                from journal.entries e
+               where include_public and tags is null and e.is_public and e.deleted_at is null and e.search @@ tsq
+                 and e.owner_id is distinct from me
+                 and (date_from is null or e.entry_date >= date_from)
+                 and (date_to is null or e.entry_date <= date_to)) h
+       where after_rank is null or (h.rank, h.entry_date, h.id) < (after_rank, after_date, after_id)
+       order by h.rank desc, h.entry_date desc, h.id desc
+       limit lim;
+    get diagnostics found = row_count;
+    if found > 0 or after_tier is not null then
+      return;
+    end if;
+  end if;
+  -- Nothing matched the full-text query: titles similar to the words.
+  if words is null or words = '' then
+    return;
+  end if;
+  return query
+    select h.id, h.rank, 't'::text, h.entry_date
+      from (select e.id, extensions.word_similarity(words, e.title) as rank, e.entry_date
+              from journal.entries e
+             where me is not null and e.owner_id = me and e.deleted_at is null
+               and words operator(extensions.<%) e.title
+               and (date_from is null or e.entry_date >= date_from)
+               and (date_to is null or e.entry_date <= date_to)
+               and (tags is null
+                    or e.id in (select t.entry_id from journal.entry_tags t
+                                 where t.tag_id = any (tags) and t.owner_id = me
+                                 group by t.entry_id
+                                having not tags_all or pg_catalog.count(*) = n_tags))
+            union all
+            select e.id, extensions.word_similarity(words, e.title), e.entry_date
+              from journal.entries e
+             where include_public and tags is null and e.is_public and e.deleted_at is null
+               and words operator(extensions.<%) e.title
+               and e.owner_id is distinct from me
+               and (date_from is null or e.entry_date >= date_from)
+               and (date_to is null or e.entry_date <= date_to)) h
+     where after_rank is null or (h.rank, h.entry_date, h.id) < (after_rank, after_date, after_id)
+     order by h.rank desc, h.entry_date desc, h.id desc
+     limit lim;
+end
+$$;
+
+--
+-- Name: FUNCTION search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid); Type: COMMENT; Schema: journal_private; Owner: -
+--
+
+COMMENT ON FUNCTION journal_private.search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid) IS 'One page of ids and ranks of the live entries the read policy shows the caller (own; public when asked) matching a query; journal.search_entries reads them back as the caller.';
+
+--
 -- Name: string_field(jsonb, text, text, boolean, boolean); Type: FUNCTION; Schema: journal_private; Owner: -
 --
 
@@ -5026,6 +5409,22 @@ CREATE FUNCTION journal_private.strip_markup(html text) RETURNS text
         pg_catalog.regexp_replace(pg_catalog.regexp_replace(html, '<br\s*/?>', ' ', 'gi'), '<[^>]*>', '', 'g'),
         '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&'),
     '\s+', ' ', 'g'))
+$$;
+
+--
+-- Name: tagged_entries(uuid, uuid[], boolean); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.tagged_entries(me uuid, tags uuid[], all_tags boolean) RETURNS uuid[]
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(pg_catalog.array_agg(g.entry_id), '{}'::uuid[])
+    from (select t.entry_id from journal.entry_tags t
+           where t.tag_id = any (tags) and t.owner_id = me
+           group by t.entry_id
+          having not all_tags
+              or pg_catalog.count(*) = (select pg_catalog.count(distinct x) from pg_catalog.unnest(tags) x)) g
 $$;
 
 --
@@ -9923,10 +10322,34 @@ CREATE INDEX entries_owner_created_idx ON journal.entries USING btree (owner_id,
 CREATE INDEX entries_owner_date_idx ON journal.entries USING btree (owner_id, entry_date DESC, created_at DESC);
 
 --
+-- Name: entries_owner_list_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_owner_list_idx ON journal.entries USING btree (owner_id, entry_date DESC, created_at DESC, id DESC) INCLUDE (is_public, deleted_at, open_tasks) WHERE (deleted_at IS NULL);
+
+--
+-- Name: entries_owner_search_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_owner_search_idx ON journal.entries USING gin (owner_id, search) WHERE (deleted_at IS NULL);
+
+--
+-- Name: entries_owner_title_trgm_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_owner_title_trgm_idx ON journal.entries USING gin (owner_id, title extensions.gin_trgm_ops) WHERE (deleted_at IS NULL);
+
+--
 -- Name: entries_public_feed_idx; Type: INDEX; Schema: journal; Owner: -
 --
 
 CREATE INDEX entries_public_feed_idx ON journal.entries USING btree (entry_date DESC, created_at DESC) WHERE (is_public AND (deleted_at IS NULL));
+
+--
+-- Name: entries_public_title_trgm_idx; Type: INDEX; Schema: journal; Owner: -
+--
+
+CREATE INDEX entries_public_title_trgm_idx ON journal.entries USING gin (title extensions.gin_trgm_ops) WHERE (is_public AND (deleted_at IS NULL));
 
 --
 -- Name: entries_search_idx; Type: INDEX; Schema: journal; Owner: -
@@ -10274,7 +10697,7 @@ CREATE TRIGGER audit_delete AFTER DELETE ON journal.authors REFERENCING OLD TABL
 -- Name: entries audit_delete; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths}');
+CREATE TRIGGER audit_delete AFTER DELETE ON journal.entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths,block_types,open_tasks}');
 
 --
 -- Name: entry_tags audit_delete; Type: TRIGGER; Schema: journal; Owner: -
@@ -10298,7 +10721,7 @@ CREATE TRIGGER audit_insert AFTER INSERT ON journal.authors REFERENCING NEW TABL
 -- Name: entries audit_insert; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths}');
+CREATE TRIGGER audit_insert AFTER INSERT ON journal.entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths,block_types,open_tasks}');
 
 --
 -- Name: entry_tags audit_insert; Type: TRIGGER; Schema: journal; Owner: -
@@ -10346,7 +10769,7 @@ CREATE TRIGGER audit_update AFTER UPDATE ON journal.authors REFERENCING OLD TABL
 -- Name: entries audit_update; Type: TRIGGER; Schema: journal; Owner: -
 --
 
-CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths}');
+CREATE TRIGGER audit_update AFTER UPDATE ON journal.entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{title,content}', '{plain_text,search,word_count,reading_minutes,sealed,image_paths,block_types,open_tasks}');
 
 --
 -- Name: entry_tags audit_update; Type: TRIGGER; Schema: journal; Owner: -
@@ -10377,6 +10800,12 @@ CREATE TRIGGER entries_daily_limit AFTER INSERT ON journal.entries REFERENCING N
 --
 
 CREATE TRIGGER entries_guard BEFORE INSERT OR UPDATE ON journal.entries FOR EACH ROW EXECUTE FUNCTION journal_private.guard_entry();
+
+--
+-- Name: entries entries_guard_blocks; Type: TRIGGER; Schema: journal; Owner: -
+--
+
+CREATE TRIGGER entries_guard_blocks BEFORE INSERT OR UPDATE ON journal.entries FOR EACH ROW EXECUTE FUNCTION journal_private.derive_blocks();
 
 --
 -- Name: entries entries_public_count_delete; Type: TRIGGER; Schema: journal; Owner: -
@@ -12906,6 +13335,342 @@ GRANT ALL ON FUNCTION extensions.gen_salt(text, integer) TO anon;
 GRANT ALL ON FUNCTION extensions.gen_salt(text, integer) TO authenticated;
 
 --
+-- Name: FUNCTION gin_btree_consistent(internal, smallint, anyelement, integer, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_btree_consistent(internal, smallint, anyelement, integer, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_anyenum(anyenum, anyenum, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_anyenum(anyenum, anyenum, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_bit(bit, bit, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_bit(bit, bit, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_bool(boolean, boolean, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_bool(boolean, boolean, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_bpchar(character, character, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_bpchar(character, character, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_bytea(bytea, bytea, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_bytea(bytea, bytea, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_char("char", "char", smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_char("char", "char", smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_cidr(cidr, cidr, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_cidr(cidr, cidr, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_date(date, date, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_date(date, date, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_float4(real, real, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_float4(real, real, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_float8(double precision, double precision, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_float8(double precision, double precision, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_inet(inet, inet, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_inet(inet, inet, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_int2(smallint, smallint, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_int2(smallint, smallint, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_int4(integer, integer, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_int4(integer, integer, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_int8(bigint, bigint, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_int8(bigint, bigint, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_interval(interval, interval, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_interval(interval, interval, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_macaddr(macaddr, macaddr, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_macaddr(macaddr, macaddr, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_macaddr8(macaddr8, macaddr8, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_macaddr8(macaddr8, macaddr8, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_money(money, money, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_money(money, money, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_name(name, name, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_name(name, name, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_numeric(numeric, numeric, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_numeric(numeric, numeric, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_oid(oid, oid, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_oid(oid, oid, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_text(text, text, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_text(text, text, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_time(time without time zone, time without time zone, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_time(time without time zone, time without time zone, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_timestamp(timestamp without time zone, timestamp without time zone, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_timestamp(timestamp without time zone, timestamp without time zone, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_timestamptz(timestamp with time zone, timestamp with time zone, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_timestamptz(timestamp with time zone, timestamp with time zone, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_timetz(time with time zone, time with time zone, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_timetz(time with time zone, time with time zone, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_uuid(uuid, uuid, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_uuid(uuid, uuid, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_compare_prefix_varbit(bit varying, bit varying, smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_compare_prefix_varbit(bit varying, bit varying, smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_enum_cmp(anyenum, anyenum); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_enum_cmp(anyenum, anyenum) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_anyenum(anyenum, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_anyenum(anyenum, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_bit(bit, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_bit(bit, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_bool(boolean, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_bool(boolean, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_bpchar(character, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_bpchar(character, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_bytea(bytea, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_bytea(bytea, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_char("char", internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_char("char", internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_cidr(cidr, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_cidr(cidr, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_date(date, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_date(date, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_float4(real, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_float4(real, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_float8(double precision, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_float8(double precision, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_inet(inet, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_inet(inet, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_int2(smallint, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_int2(smallint, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_int4(integer, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_int4(integer, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_int8(bigint, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_int8(bigint, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_interval(interval, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_interval(interval, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_macaddr(macaddr, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_macaddr(macaddr, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_macaddr8(macaddr8, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_macaddr8(macaddr8, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_money(money, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_money(money, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_name(name, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_name(name, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_numeric(numeric, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_numeric(numeric, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_oid(oid, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_oid(oid, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_text(text, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_text(text, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_time(time without time zone, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_time(time without time zone, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_timestamp(timestamp without time zone, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_timestamp(timestamp without time zone, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_timestamptz(timestamp with time zone, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_timestamptz(timestamp with time zone, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_timetz(time with time zone, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_timetz(time with time zone, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
 -- Name: FUNCTION gin_extract_query_trgm(text, internal, smallint, internal, internal, internal, internal); Type: ACL; Schema: extensions; Owner: -
 --
 
@@ -12914,12 +13679,198 @@ GRANT ALL ON FUNCTION extensions.gin_extract_query_trgm(text, internal, smallint
 GRANT ALL ON FUNCTION extensions.gin_extract_query_trgm(text, internal, smallint, internal, internal, internal, internal) TO authenticated;
 
 --
+-- Name: FUNCTION gin_extract_query_uuid(uuid, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_uuid(uuid, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_query_varbit(bit varying, internal, smallint, internal, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_query_varbit(bit varying, internal, smallint, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_anyenum(anyenum, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_anyenum(anyenum, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_bit(bit, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_bit(bit, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_bool(boolean, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_bool(boolean, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_bpchar(character, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_bpchar(character, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_bytea(bytea, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_bytea(bytea, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_char("char", internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_char("char", internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_cidr(cidr, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_cidr(cidr, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_date(date, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_date(date, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_float4(real, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_float4(real, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_float8(double precision, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_float8(double precision, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_inet(inet, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_inet(inet, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_int2(smallint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_int2(smallint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_int4(integer, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_int4(integer, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_int8(bigint, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_int8(bigint, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_interval(interval, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_interval(interval, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_macaddr(macaddr, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_macaddr(macaddr, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_macaddr8(macaddr8, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_macaddr8(macaddr8, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_money(money, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_money(money, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_name(name, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_name(name, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_numeric(numeric, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_numeric(numeric, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_oid(oid, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_oid(oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_text(text, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_text(text, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_time(time without time zone, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_time(time without time zone, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_timestamp(timestamp without time zone, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_timestamp(timestamp without time zone, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_timestamptz(timestamp with time zone, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_timestamptz(timestamp with time zone, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_timetz(time with time zone, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_timetz(time with time zone, internal) FROM PUBLIC;
+
+--
 -- Name: FUNCTION gin_extract_value_trgm(text, internal); Type: ACL; Schema: extensions; Owner: -
 --
 
 REVOKE ALL ON FUNCTION extensions.gin_extract_value_trgm(text, internal) FROM PUBLIC;
 GRANT ALL ON FUNCTION extensions.gin_extract_value_trgm(text, internal) TO anon;
 GRANT ALL ON FUNCTION extensions.gin_extract_value_trgm(text, internal) TO authenticated;
+
+--
+-- Name: FUNCTION gin_extract_value_uuid(uuid, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_uuid(uuid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_extract_value_varbit(bit varying, internal); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_extract_value_varbit(bit varying, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gin_numeric_cmp(numeric, numeric); Type: ACL; Schema: extensions; Owner: -
+--
+
+REVOKE ALL ON FUNCTION extensions.gin_numeric_cmp(numeric, numeric) FROM PUBLIC;
 
 --
 -- Name: FUNCTION gin_trgm_consistent(internal, smallint, text, integer, internal, internal, internal, internal); Type: ACL; Schema: extensions; Owner: -
@@ -14361,12 +15312,76 @@ REVOKE ALL ON FUNCTION journal.calendar(month text) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal.calendar(month text) TO authenticated;
 
 --
+-- Name: FUNCTION count_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.count_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.count_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean) TO authenticated;
+
+--
 -- Name: FUNCTION export_entries(after uuid); Type: ACL; Schema: journal; Owner: -
 --
 
 REVOKE ALL ON FUNCTION journal.export_entries(after uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal.export_entries(after uuid) TO anon;
 GRANT ALL ON FUNCTION journal.export_entries(after uuid) TO authenticated;
+
+--
+-- Name: FUNCTION today(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.today() FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.today() TO authenticated;
+
+--
+-- Name: TABLE entries; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT SELECT ON TABLE journal.entries TO anon;
+GRANT SELECT,DELETE ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.title; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(title),UPDATE(title) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.entry_date; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(entry_date),UPDATE(entry_date) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.content; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(content),UPDATE(content) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.is_public; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT INSERT(is_public),UPDATE(is_public) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.version; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(version) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: COLUMN entries.deleted_at; Type: ACL; Schema: journal; Owner: -
+--
+
+GRANT UPDATE(deleted_at) ON TABLE journal.entries TO authenticated;
+
+--
+-- Name: FUNCTION list_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean, after_date date, after_created_at timestamp with time zone, after_id uuid, lim integer); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.list_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean, after_date date, after_created_at timestamp with time zone, after_id uuid, lim integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.list_entries(tags uuid[], tags_all boolean, "from" date, "to" date, is_public boolean, block_type text, has_open_tasks boolean, after_date date, after_created_at timestamp with time zone, after_id uuid, lim integer) TO authenticated;
 
 --
 -- Name: FUNCTION purge_entry(entry_id uuid); Type: ACL; Schema: journal; Owner: -
@@ -14391,10 +15406,24 @@ REVOKE ALL ON FUNCTION journal.restore_entry(entry_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal.restore_entry(entry_id uuid) TO authenticated;
 
 --
+-- Name: FUNCTION search_entries(q text, tags uuid[], tags_all boolean, "from" date, "to" date, include_public boolean, lim integer, after text); Type: ACL; Schema: journal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal.search_entries(q text, tags uuid[], tags_all boolean, "from" date, "to" date, include_public boolean, lim integer, after text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal.search_entries(q text, tags uuid[], tags_all boolean, "from" date, "to" date, include_public boolean, lim integer, after text) TO anon;
+GRANT ALL ON FUNCTION journal.search_entries(q text, tags uuid[], tags_all boolean, "from" date, "to" date, include_public boolean, lim integer, after text) TO authenticated;
+
+--
 -- Name: FUNCTION check_author(); Type: ACL; Schema: journal_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION journal_private.check_author() FROM PUBLIC;
+
+--
+-- Name: FUNCTION content_blocks(content jsonb, OUT block_types text[], OUT open_tasks bigint); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.content_blocks(content jsonb, OUT block_types text[], OUT open_tasks bigint) FROM PUBLIC;
 
 --
 -- Name: FUNCTION content_image_paths(content jsonb, owner uuid, known text[]); Type: ACL; Schema: journal_private; Owner: -
@@ -14426,6 +15455,12 @@ REVOKE ALL ON FUNCTION journal_private.create_author() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION journal_private.current_entry_audiences(ids text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION journal_private.current_entry_audiences(ids text[]) TO platform_jobs;
+
+--
+-- Name: FUNCTION derive_blocks(); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.derive_blocks() FROM PUBLIC;
 
 --
 -- Name: FUNCTION describe_entry(op text, new jsonb, old jsonb); Type: ACL; Schema: journal_private; Owner: -
@@ -14518,6 +15553,13 @@ GRANT ALL ON FUNCTION journal_private.image_readable(bucket text, path text) TO 
 REVOKE ALL ON FUNCTION journal_private.invalid_content(field text, problem text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION list_args_ok(tags uuid[], date_from date, date_to date, block_type text, after_date date, after_created_at timestamp with time zone, after_id uuid); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.list_args_ok(tags uuid[], date_from date, date_to date, block_type text, after_date date, after_created_at timestamp with time zone, after_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.list_args_ok(tags uuid[], date_from date, date_to date, block_type text, after_date date, after_created_at timestamp with time zone, after_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION list_items_text(items jsonb, path text, depth integer); Type: ACL; Schema: journal_private; Owner: -
 --
 
@@ -14530,56 +15572,6 @@ REVOKE ALL ON FUNCTION journal_private.list_items_text(items jsonb, path text, d
 REVOKE ALL ON FUNCTION journal_private.markdown_final(document journal."text/markdown") FROM PUBLIC;
 GRANT ALL ON FUNCTION journal_private.markdown_final(document journal."text/markdown") TO anon;
 GRANT ALL ON FUNCTION journal_private.markdown_final(document journal."text/markdown") TO authenticated;
-
---
--- Name: FUNCTION today(); Type: ACL; Schema: journal_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION journal_private.today() FROM PUBLIC;
-GRANT ALL ON FUNCTION journal_private.today() TO authenticated;
-
---
--- Name: TABLE entries; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT SELECT ON TABLE journal.entries TO anon;
-GRANT SELECT,DELETE ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.title; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(title),UPDATE(title) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.entry_date; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(entry_date),UPDATE(entry_date) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.content; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(content),UPDATE(content) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.is_public; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT INSERT(is_public),UPDATE(is_public) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.version; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT UPDATE(version) ON TABLE journal.entries TO authenticated;
-
---
--- Name: COLUMN entries.deleted_at; Type: ACL; Schema: journal; Owner: -
---
-
-GRANT UPDATE(deleted_at) ON TABLE journal.entries TO authenticated;
 
 --
 -- Name: FUNCTION markdown_step(document journal."text/markdown", entry journal.entries); Type: ACL; Schema: journal_private; Owner: -
@@ -14691,6 +15683,14 @@ GRANT ALL ON FUNCTION journal_private.public_image_owned(url text, owner uuid) T
 REVOKE ALL ON FUNCTION journal_private.purge_trash() FROM PUBLIC;
 
 --
+-- Name: FUNCTION search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid) TO anon;
+GRANT ALL ON FUNCTION journal_private.search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION string_field(obj jsonb, key text, path text, required boolean, raw boolean); Type: ACL; Schema: journal_private; Owner: -
 --
 
@@ -14701,6 +15701,13 @@ REVOKE ALL ON FUNCTION journal_private.string_field(obj jsonb, key text, path te
 --
 
 REVOKE ALL ON FUNCTION journal_private.strip_markup(html text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tagged_entries(me uuid, tags uuid[], all_tags boolean); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.tagged_entries(me uuid, tags uuid[], all_tags boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.tagged_entries(me uuid, tags uuid[], all_tags boolean) TO authenticated;
 
 --
 -- Name: FUNCTION activity(); Type: ACL; Schema: monitoring; Owner: -
