@@ -215,6 +215,15 @@ SEARCHES: dict[str, tuple[Probe, bool]] = {
         ),
         True,
     ),
+    # live entries only (the trash is not searched): may find less than the model
+    "POST /rpc/search_entries": (
+        lambda api, who, word: api.post(
+            "/rpc/search_entries",
+            headers={**who.headers, **COUNT},
+            json={"q": word, "include_public": True, "lim": 100},
+        ),
+        False,
+    ),
 }
 
 
