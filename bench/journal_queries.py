@@ -43,6 +43,25 @@ SEARCH_PLAIN = (
     f" where {OWN} and e.search @@ q order by rank desc, e.id limit {PAGE}"
 )
 SEARCH_RPC = f"select * from journal.search_entries(q => %(q)s) limit {PAGE}"
+#: The same reads through the RPCs a frontend calls (POST /rpc/list_entries, count_entries):
+#: the functions filter by auth.uid() themselves, so the bypassing role reads the same rows.
+RPC_COLUMNS = "id, title, entry_date, created_at, is_public, word_count, sealed"
+RPC_PAGE1 = f"select {RPC_COLUMNS} from journal.list_entries(lim => {PAGE})"
+RPC_KEYSET = (
+    f"select {RPC_COLUMNS} from journal.list_entries(after_date => %(day)s,"
+    f" after_created_at => %(at)s, after_id => %(after_id)s, lim => {PAGE})"
+)
+RPC_TAGS_ANY = (
+    f"select {RPC_COLUMNS} from journal.list_entries(tags => %(tags)s::uuid[], lim => {PAGE})"
+)
+RPC_TAGS_ALL = (
+    f"select {RPC_COLUMNS} from journal.list_entries(tags => %(tags)s::uuid[], tags_all => true,"
+    f" lim => {PAGE})"
+)
+RPC_OPEN_TASKS = (
+    f"select {RPC_COLUMNS} from journal.list_entries(has_open_tasks => true, lim => {PAGE})"
+)
+RPC_COUNT = "select journal.count_entries()"
 
 WRITE = (
     "insert into {table} (title, entry_date, content{extra})"
@@ -58,7 +77,7 @@ class User:
     id: str
     entries: int
     deep_page: int
-    cursor: tuple[date, datetime]
+    cursor: tuple[date, datetime, str]
     tags: list[str]
     range: tuple[date, date]
     month: str
@@ -68,6 +87,7 @@ class User:
             "uid": self.id,
             "day": self.cursor[0],
             "at": self.cursor[1],
+            "after_id": self.cursor[2],
             "tags": self.tags,
             "from": self.range[0],
             "to": self.range[1],
@@ -100,7 +120,7 @@ def user(conn: psycopg.Connection[Any], label: str, user_id: str, page: int) -> 
     )
     deep = max(2, min(page, int(count) // PAGE))
     cursor = conn.execute(
-        "select entry_date, created_at from journal.entries e"
+        "select entry_date, created_at, id from journal.entries e"
         f" where e.owner_id = %s and e.deleted_at is null {ORDER.replace(f'limit {PAGE}', '')}"
         " offset %s limit 1",
         (user_id, max(0, (deep - 1) * PAGE - 1)),
@@ -120,7 +140,7 @@ def user(conn: psycopg.Connection[Any], label: str, user_id: str, page: int) -> 
         id=user_id,
         entries=int(count),
         deep_page=deep,
-        cursor=(cursor[0], cursor[1]),
+        cursor=(cursor[0], cursor[1], str(cursor[2])),
         tags=tags,
         range=(last - timedelta(days=365), last),
         month=last.strftime("%Y-%m"),

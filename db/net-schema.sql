@@ -5296,7 +5296,7 @@ COMMENT ON FUNCTION journal_private.purge_trash() IS 'Purge entries deleted long
 --
 
 CREATE FUNCTION journal_private.search_hits(tsq tsquery, words text, tags uuid[], tags_all boolean, date_from date, date_to date, include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid) RETURNS TABLE(id uuid, rank real, tier text, entry_date date)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 20
     SET search_path TO ''
     SET plan_cache_mode TO 'force_custom_plan'
     SET "pg_trgm.word_similarity_threshold" TO '0.4'

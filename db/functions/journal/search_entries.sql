@@ -47,6 +47,9 @@ create function journal_private.search_hits(
   include_public boolean, lim integer, after_tier text, after_rank real, after_date date, after_id uuid
 ) returns table (id uuid, rank real, tier text, entry_date date)
 language plpgsql stable
+-- one page at most (lim <= 100): the read-back joins entries by primary key, not by
+-- hashing all the caller's rows (the default estimate, 1,000 rows, did: 30 ms against 1)
+rows 20
 security definer
 set search_path = ''
 -- every call planned with its values (a null filter, include_public false fold away)
