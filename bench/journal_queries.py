@@ -123,7 +123,8 @@ def user(conn: psycopg.Connection[Any], label: str, user_id: str, page: int) -> 
         "select entry_date, created_at, id from journal.entries e"
         f" where e.owner_id = %s and e.deleted_at is null {ORDER.replace(f'limit {PAGE}', '')}"
         " offset %s limit 1",
-        (user_id, max(0, (deep - 1) * PAGE - 1)),
+        # a writer with a page or less: the cursor is their last row
+        (user_id, max(0, min((deep - 1) * PAGE - 1, int(count) - 1))),
     ).fetchone()
     assert cursor is not None, f"{label} has no entries"
     tags = [
