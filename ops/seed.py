@@ -97,8 +97,8 @@ LOAD_ORDER = (
     ("publishing.comments", COMMENT_COLUMNS),
     ("publishing.comment_moderation", ORIGIN_COLUMNS),
 )
-#: Rebuild the secondary indexes of publishing.articles when loading at least this many
-#: articles into a table holding fewer than half as many.
+#: Rebuild a table's secondary indexes when loading at least this many rows into it while
+#: it holds fewer than half as many (publishing.articles, journal.entries).
 REBUILD_INDEXES_FROM = 50_000
 
 
@@ -285,6 +285,49 @@ def alter_triggers(
         )
 
 
+def drop_indexes_for_load(
+    conn: psycopg.Connection[Any], table: str, loading: int, say: Say
+) -> list[str]:
+    """Before loading ``loading`` rows into ``table``: when that is at least
+    `REBUILD_INDEXES_FROM` and twice what it holds, drop its secondary indexes (not those
+    of constraints) and return their DDL for `rebuild_indexes`; else do nothing."""
+    row = conn.execute(sql.SQL("select count(*) from {}").format(_ident(table))).fetchone()
+    existing = int(row[0]) if row else 0
+    if loading < REBUILD_INDEXES_FROM or existing * 2 > loading:
+        return []
+    rows = conn.execute(
+        """select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+             from pg_index i
+            where i.indrelid = %s::regclass
+              and not exists (select from pg_constraint c where c.conindid = i.indexrelid)
+            order by 1""",
+        (table,),
+    ).fetchall()
+    for name, _ in rows:
+        conn.execute(sql.SQL("drop index {}").format(_ident(str(name))))
+    if rows:
+        say(
+            f"{len(rows)} secondary indexes of {table} dropped for the load;"
+            " rebuilt after it, before the commit"
+        )
+    return [str(ddl) for _, ddl in rows]
+
+
+def rebuild_indexes(conn: psycopg.Connection[Any], ddl: Sequence[str]) -> None:
+    """Run the DDL `drop_indexes_for_load` returned, with a progress bar."""
+    if not ddl:
+        return
+    conn.execute("set local maintenance_work_mem = '512MB'")
+    with Progress("indexes", len(ddl)) as bar:
+        for statement in ddl:
+            conn.execute(statement)
+            bar.advance(1)
+
+
+def _ident(name: str) -> sql.Identifier:
+    return sql.Identifier(*name.split("."))
+
+
 def _exists(conn: psycopg.Connection[Any], table: str) -> bool:
     row = conn.execute("select to_regclass(%s) is not null", (table,)).fetchone()
     return bool(row and row[0])
@@ -318,38 +361,6 @@ class Seeder:
         alter_triggers(self.conn, "enable", paused)
         if paused:
             self.say(f"{len(paused)} triggers enabled again")
-
-    def drop_article_indexes(self) -> list[str]:
-        """For a large load into a small table: drop secondary indexes, return their DDL."""
-        existing = int(self._scalar("select count(*) from publishing.articles"))
-        if self.options.articles < REBUILD_INDEXES_FROM or existing * 2 > self.options.articles:
-            return []
-        rows = self.conn.execute(
-            """select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-                 from pg_index i
-                where i.indrelid = 'publishing.articles'::regclass
-                  and not exists (select from pg_constraint c where c.conindid = i.indexrelid)
-                order by 1"""
-        ).fetchall()
-        for name, _ in rows:
-            self.conn.execute(
-                sql.SQL("drop index {}").format(sql.Identifier(*str(name).split(".")))
-            )
-        if rows:
-            self.say(
-                f"{len(rows)} secondary indexes of publishing.articles dropped for the load;"
-                " rebuilt after it, before the commit"
-            )
-        return [str(ddl) for _, ddl in rows]
-
-    def rebuild_indexes(self, ddl: Sequence[str]) -> None:
-        if not ddl:
-            return
-        self.conn.execute("set local maintenance_work_mem = '512MB'")
-        with Progress("indexes", len(ddl)) as bar:
-            for statement in ddl:
-                self.conn.execute(statement)
-                bar.advance(1)
 
     def accounts(self) -> Accounts:
         password_hash = self._scalar(
@@ -479,9 +490,11 @@ class Seeder:
         paused = self.pause_triggers()
         accounts = self.accounts()
         categories, tags = self.taxonomy()
-        ddl = self.drop_article_indexes()
+        ddl = drop_indexes_for_load(
+            self.conn, "publishing.articles", self.options.articles, self.say
+        )
         self.articles(accounts, categories, tags)
-        self.rebuild_indexes(ddl)
+        rebuild_indexes(self.conn, ddl)
         self.resume_triggers(paused)
         self.say("analyzing the loaded tables")
         for table in TABLES:

@@ -51,8 +51,10 @@ from ops.seed import (
     alter_triggers,
     copy_into,
     copy_text,
+    drop_indexes_for_load,
     pause_triggers,
     prefetch,
+    rebuild_indexes,
 )
 from ops.seed_journal_rows import (
     COMMON_WORD,
@@ -74,9 +76,6 @@ REPLACED_TRIGGERS = {
     "journal_private.enforce_daily_limit": "at most 40 entries a user a day, checked after",
     "journal_private.enforce_tag_limit": "at most 5 tags an entry, checked after",
 }
-#: Rebuild the secondary indexes of journal.entries when loading at least this many
-#: entries into a table holding fewer than half as many.
-REBUILD_INDEXES_FROM = 50_000
 #: Accounts without a diary (no entry, no tag), by id.
 FREE_ACCOUNTS = """select id from auth.users u
                     where not exists (select from journal.entries e where e.owner_id = u.id)
@@ -163,37 +162,6 @@ class JournalSeeder:
         rows = self.conn.execute(FREE_ACCOUNTS, (wanted,))
         return [uuid.UUID(str(r[0])) for r in rows.fetchall()]
 
-    def drop_indexes(self) -> list[str]:
-        existing = int(self._scalar("select count(*) from journal.entries"))
-        if self.options.entries < REBUILD_INDEXES_FROM or existing * 2 > self.options.entries:
-            return []
-        rows = self.conn.execute(
-            """select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-                 from pg_index i
-                where i.indrelid = 'journal.entries'::regclass
-                  and not exists (select from pg_constraint c where c.conindid = i.indexrelid)
-                order by 1"""
-        ).fetchall()
-        for name, _ in rows:
-            self.conn.execute(
-                sql.SQL("drop index {}").format(sql.Identifier(*str(name).split(".")))
-            )
-        if rows:
-            self.say(
-                f"{len(rows)} secondary indexes of journal.entries dropped for the load;"
-                " rebuilt after it, before the commit"
-            )
-        return [str(ddl) for _, ddl in rows]
-
-    def rebuild_indexes(self, ddl: Sequence[str]) -> None:
-        if not ddl:
-            return
-        self.conn.execute("set local maintenance_work_mem = '512MB'")
-        with Progress("indexes", len(ddl)) as bar:
-            for statement in ddl:
-                self.conn.execute(statement)
-                bar.advance(1)
-
     def load(self, writers: Sequence[uuid.UUID]) -> None:
         now = self._scalar("select now()")
         rows = JournalRows(self.options.seed, now)
@@ -268,9 +236,9 @@ class JournalSeeder:
         self.conn.execute("set local synchronous_commit = off")
         writers = self.writers()
         paused = pause_triggers(self.conn, TABLES, REPLACED_TRIGGERS, self.say)
-        ddl = self.drop_indexes()
+        ddl = drop_indexes_for_load(self.conn, "journal.entries", self.options.entries, self.say)
         self.load(writers)
-        self.rebuild_indexes(ddl)
+        rebuild_indexes(self.conn, ddl)
         self.trash()
         alter_triggers(self.conn, "enable", paused)
         self.say(f"{len(paused)} triggers enabled again")

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from ops.progress import Progress
-from ops.seed import DEMO_PASSWORD
+from ops.seed import DEMO_PASSWORD, REBUILD_INDEXES_FROM, drop_indexes_for_load, rebuild_indexes
 from ops.seed_rows import DemoRows
 from tests.fix_cluster import SERVER
 from tests.test_ops_tasks import inv
@@ -233,3 +233,31 @@ def test_a_progress_bar_prints_every_tenth_with_rate_and_eta() -> None:
     assert all("ETA" in line for line in lines[:-1])
     assert "/1,000" in lines[-1]
     assert " in " in lines[-1]
+
+
+@pytest.mark.parametrize("table", ["publishing.articles", "journal.entries"])
+def test_a_large_load_drops_secondary_indexes_and_rebuilds_them_as_they_were(
+    platform_db: Conn, table: str
+) -> None:
+    """The seeds of publishing and journal share one drop-and-rebuild of indexes: the
+    constraint indexes stay, the others go and come back with the same definitions."""
+    indexes = """select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index
+                  where indrelid = %s::regclass order by 1"""
+    before = platform_db.execute(indexes, (table,)).fetchall()
+    said: list[str] = []
+
+    assert drop_indexes_for_load(platform_db, table, REBUILD_INDEXES_FROM - 1, said.append) == []
+    ddl = drop_indexes_for_load(platform_db, table, REBUILD_INDEXES_FROM, said.append)
+    assert ddl, "a large load into an empty table drops its secondary indexes"
+    assert said, "and says so"
+    left = platform_db.execute(indexes, (table,)).fetchall()
+    assert left, "the primary key stays"
+    assert all(
+        platform_db.execute(
+            "select exists (select from pg_constraint where conindid = %s::regclass)", (name,)
+        ).fetchone()
+        == (True,)
+        for name, _ in left
+    ), "only the indexes of constraints stay"
+    rebuild_indexes(platform_db, ddl)
+    assert platform_db.execute(indexes, (table,)).fetchall() == before
