@@ -7,24 +7,6 @@
 begin;
 select plan(37);
 
--- '<http status> <code>' of a statement, or 'ok'.
-create function pg_temp.status_of(statement text) returns text
-language plpgsql volatile
-as $$
-begin
-  execute statement;
-  return 'ok';
-exception when sqlstate 'PGRST' then
-  declare
-    detail text;
-  begin
-    get stacked diagnostics detail = pg_exception_detail;
-    return (detail::jsonb ->> 'status') || ' ' || (sqlerrm::jsonb ->> 'code');
-  end;
-end
-$$;
-grant execute on function pg_temp.status_of(text) to public;
-
 -- Structure
 select has_view('journal', 'trash', 'journal.trash exists');
 select ok((select 'security_invoker=true' = any (c.reloptions) from pg_class c where c.oid = 'journal.trash'::regclass),
@@ -64,9 +46,9 @@ select results_eq($$ select title from journal.trash $$,
   array['Title of new trash', 'Title of old trash'], 'the owner''s trash: deleted entries, newest deletion first');
 select is((select count(*)::int from journal.trash where owner_id <> (select auth.uid())), 0,
   'the trash holds the caller''s entries only');
-select is(pg_temp.status_of(format('select journal.purge_entry(%L)', tests.jid('live'))), '409 journal.not_in_trash',
+select is(tests.status_of(format('select journal.purge_entry(%L)', tests.jid('live'))), '409 journal.not_in_trash',
   'purging a live entry is 409 journal.not_in_trash');
-select is(pg_temp.status_of(format('select journal.restore_entry(%L)', tests.jid('live'))), '409 journal.not_in_trash',
+select is(tests.status_of(format('select journal.restore_entry(%L)', tests.jid('live'))), '409 journal.not_in_trash',
   'restoring a live entry is 409 journal.not_in_trash');
 select is((select (journal.restore_entry(tests.jid('old trash')) -> 'deleted_at')), 'null'::jsonb,
   'restore_entry takes the entry out of the trash');
@@ -74,7 +56,7 @@ select results_eq($$ select title from journal.trash $$, array['Title of new tra
 select is((select deleted_at from journal.entries where id = tests.jid('old trash')), null, 'and is live again');
 select is(journal.purge_entry(tests.jid('new trash')) ->> 'purged', 'true', 'purge_entry purges an entry in the trash');
 select is_empty($$ select 1 from journal.trash $$, 'the trash is empty');
-select is(pg_temp.status_of(format('select journal.purge_entry(%L)', tests.jid('new trash'))), '404 journal.entry_not_found',
+select is(tests.status_of(format('select journal.purge_entry(%L)', tests.jid('new trash'))), '404 journal.entry_not_found',
   'a purged entry is gone: 404');
 
 select tests.act_as_owner();
@@ -101,7 +83,7 @@ select is(tests.same_as_missing('select journal.purge_entry(%L)', 'trashed'),
 select is(tests.same_as_missing('select journal.purge_entry(%L)', 'live'),
   'journal.entry_not_found entry_id: no such entry of yours | journal.entry_not_found entry_id: no such entry of yours',
   'purging someone''s live entry is the 404 of a missing one (not 409: nothing leaks)');
-select is(pg_temp.status_of(format('select journal.purge_entry(%L)', tests.jid('trashed'))), '404 journal.entry_not_found',
+select is(tests.status_of(format('select journal.purge_entry(%L)', tests.jid('trashed'))), '404 journal.entry_not_found',
   'with HTTP status 404');
 select tests.act_as_anon();
 select is_empty($$ select 1 from journal.trash $$, 'an anonymous caller''s trash is empty');

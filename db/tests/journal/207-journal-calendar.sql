@@ -5,24 +5,6 @@
 begin;
 select plan(24);
 
--- '<http status> <code> <details>' of a statement, or 'ok'.
-create function pg_temp.status_of(statement text) returns text
-language plpgsql volatile
-as $$
-begin
-  execute statement;
-  return 'ok';
-exception when sqlstate 'PGRST' then
-  declare
-    detail text;
-  begin
-    get stacked diagnostics detail = pg_exception_detail;
-    return (detail::jsonb ->> 'status') || ' ' || (sqlerrm::jsonb ->> 'code') || ' ' || (sqlerrm::jsonb ->> 'details');
-  end;
-end
-$$;
-grant execute on function pg_temp.status_of(text) to public;
-
 -- Structure
 select has_function('journal', 'calendar', array['text'], 'journal.calendar(text) exists');
 select ok(not (select p.prosecdef from pg_proc p where p.oid = 'journal.calendar(text)'::regprocedure),
@@ -74,11 +56,11 @@ select is((journal.calendar('2024-02') ->> 'current_streak')::int, 0, 'a gap of 
 select is((journal.calendar('2024-02') ->> 'longest_streak')::int, 4, 'the longest streak stays');
 
 -- Failures
-select is(pg_temp.status_of($$ select journal.calendar('2024-13') $$),
+select is(tests.status_of($$ select journal.calendar('2024-13') $$, with_details => true),
   '422 journal.invalid_month {"field": "month"}', 'a month 13 is 422 journal.invalid_month naming month');
-select is(pg_temp.status_of($$ select journal.calendar('2024-2') $$),
+select is(tests.status_of($$ select journal.calendar('2024-2') $$, with_details => true),
   '422 journal.invalid_month {"field": "month"}', 'YYYY-M is refused');
-select is(pg_temp.status_of($$ select journal.calendar(null) $$),
+select is(tests.status_of($$ select journal.calendar(null) $$, with_details => true),
   '422 journal.invalid_month {"field": "month"}', 'a missing month is refused');
 
 -- Crossing

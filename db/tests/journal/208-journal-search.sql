@@ -6,24 +6,6 @@
 begin;
 select plan(34);
 
--- '<http status> <code> <details>' of a statement, or 'ok'.
-create function pg_temp.status_of(statement text) returns text
-language plpgsql volatile
-as $$
-begin
-  execute statement;
-  return 'ok';
-exception when sqlstate 'PGRST' then
-  declare
-    detail text;
-  begin
-    get stacked diagnostics detail = pg_exception_detail;
-    return (detail::jsonb ->> 'status') || ' ' || (sqlerrm::jsonb ->> 'code') || ' ' || (sqlerrm::jsonb ->> 'details');
-  end;
-end
-$$;
-grant execute on function pg_temp.status_of(text) to public;
-
 -- A paragraph entry as the current user.
 create function pg_temp.write(title text, body text, is_public boolean default false, entry_date date default '2026-01-01')
 returns uuid
@@ -140,24 +122,24 @@ select is((with recursive pages(n, rows, last) as (
   'pages of one row, cursor to cursor, hold every match exactly once');
 
 -- Failures
-select is(pg_temp.status_of($$ select journal.search_entries('  ') $$),
+select is(tests.status_of($$ select journal.search_entries('  ') $$, with_details => true),
   '422 journal.invalid_query {"field": "q"}', 'an empty q is 422 journal.invalid_query');
-select is(pg_temp.status_of($$ select journal.search_entries(null) $$),
+select is(tests.status_of($$ select journal.search_entries(null) $$, with_details => true),
   '422 journal.invalid_query {"field": "q"}', 'a missing q too');
-select is(pg_temp.status_of($$ select journal.search_entries('sea', lim => 101) $$),
+select is(tests.status_of($$ select journal.search_entries('sea', lim => 101) $$, with_details => true),
   '422 journal.invalid_limit {"field": "lim"}', 'lim over 100 is 422 journal.invalid_limit');
-select is(pg_temp.status_of($$ select journal.search_entries('sea', lim => 0) $$),
+select is(tests.status_of($$ select journal.search_entries('sea', lim => 0) $$, with_details => true),
   '422 journal.invalid_limit {"field": "lim"}', 'lim 0 too');
-select is(pg_temp.status_of($$ select journal.search_entries('sea', "from" => '2026-02-01', "to" => '2026-01-01') $$),
+select is(tests.status_of($$ select journal.search_entries('sea', "from" => '2026-02-01', "to" => '2026-01-01') $$, with_details => true),
   '422 journal.invalid_date_range {"field": "from"}', 'from after to is 422 journal.invalid_date_range');
-select is(pg_temp.status_of($$ select journal.search_entries('sea', after => 'nonsense') $$),
+select is(tests.status_of($$ select journal.search_entries('sea', after => 'nonsense') $$, with_details => true),
   '422 journal.invalid_cursor {"field": "after"}', 'a cursor no search answered is 422 journal.invalid_cursor');
-select is(pg_temp.status_of($$ select journal.search_entries('sea', tags => array[null]::uuid[]) $$),
+select is(tests.status_of($$ select journal.search_entries('sea', tags => array[null]::uuid[]) $$, with_details => true),
   '422 journal.invalid_tags {"field": "tags"}', 'a null tag is 422 journal.invalid_tags');
 
 -- Anonymous callers
 select tests.act_as_anon();
-select is(pg_temp.status_of($$ select journal.search_entries('lighthouse') $$),
+select is(tests.status_of($$ select journal.search_entries('lighthouse') $$, with_details => true),
   '401 journal.sign_in_required {"field": "include_public"}', 'an anonymous caller must ask for public entries');
 select is((select array_agg(s.title) from journal.search_entries('lighthouse', include_public => true) s),
   array['Public lighthouse'], 'and then sees public live entries only');

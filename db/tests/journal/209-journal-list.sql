@@ -6,24 +6,6 @@
 begin;
 select plan(33);
 
--- '<http status> <code> <details>' of a statement, or 'ok'.
-create function pg_temp.status_of(statement text) returns text
-language plpgsql volatile
-as $$
-begin
-  execute statement;
-  return 'ok';
-exception when sqlstate 'PGRST' then
-  declare
-    detail text;
-  begin
-    get stacked diagnostics detail = pg_exception_detail;
-    return (detail::jsonb ->> 'status') || ' ' || (sqlerrm::jsonb ->> 'code') || ' ' || (sqlerrm::jsonb ->> 'details');
-  end;
-end
-$$;
-grant execute on function pg_temp.status_of(text) to public;
-
 -- Structure
 select has_function('journal', 'list_entries',
   array['uuid[]', 'boolean', 'date', 'date', 'boolean', 'text', 'boolean', 'date', 'timestamp with time zone', 'uuid', 'integer'],
@@ -135,17 +117,17 @@ select is((select array_agg(title order by title) from journal.list_entries(bloc
   array['a14', 'a15', 'a20', 'a21', 'a25', 'a28', 'a7'], 'block_type: entries holding a block of that type');
 
 -- Failures
-select is(pg_temp.status_of($$ select journal.list_entries("from" => '2026-02-01', "to" => '2026-01-01') $$),
+select is(tests.status_of($$ select journal.list_entries("from" => '2026-02-01', "to" => '2026-01-01') $$, with_details => true),
   '422 journal.invalid_date_range {"field": "from"}', 'from after to is 422 journal.invalid_date_range');
-select is(pg_temp.status_of($$ select journal.count_entries("from" => '2026-02-01', "to" => '2026-01-01') $$),
+select is(tests.status_of($$ select journal.count_entries("from" => '2026-02-01', "to" => '2026-01-01') $$, with_details => true),
   '422 journal.invalid_date_range {"field": "from"}', 'count_entries checks it too');
-select is(pg_temp.status_of($$ select journal.list_entries(after_date => '2026-01-01') $$),
+select is(tests.status_of($$ select journal.list_entries(after_date => '2026-01-01') $$, with_details => true),
   '422 journal.invalid_cursor {"field": "after_id"}', 'a partial keyset is 422 journal.invalid_cursor');
-select is(pg_temp.status_of($$ select journal.list_entries(block_type => 'video') $$),
+select is(tests.status_of($$ select journal.list_entries(block_type => 'video') $$, with_details => true),
   '422 journal.invalid_block_type {"field": "block_type"}', 'an unknown block type is 422 journal.invalid_block_type');
-select is(pg_temp.status_of($$ select journal.list_entries(lim => 101) $$),
+select is(tests.status_of($$ select journal.list_entries(lim => 101) $$, with_details => true),
   '422 journal.invalid_limit {"field": "lim"}', 'lim over 100 is 422 journal.invalid_limit');
-select is(pg_temp.status_of($$ select journal.list_entries(tags => array[null]::uuid[]) $$),
+select is(tests.status_of($$ select journal.list_entries(tags => array[null]::uuid[]) $$, with_details => true),
   '422 journal.invalid_tags {"field": "tags"}', 'a null tag is 422 journal.invalid_tags');
 
 -- Crossing

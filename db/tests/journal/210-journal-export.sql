@@ -5,24 +5,6 @@
 begin;
 select plan(42);
 
--- '<http status> <code>' of a statement, or 'ok'.
-create function pg_temp.status_of(statement text) returns text
-language plpgsql volatile
-as $$
-begin
-  execute statement;
-  return 'ok';
-exception when sqlstate 'PGRST' then
-  declare
-    detail text;
-  begin
-    get stacked diagnostics detail = pg_exception_detail;
-    return (detail::jsonb ->> 'status') || ' ' || (sqlerrm::jsonb ->> 'code');
-  end;
-end
-$$;
-grant execute on function pg_temp.status_of(text) to public;
-
 -- The JSON export as the current caller, asking with this Accept header.
 create function pg_temp.export_as(accept text, after uuid default null) returns text
 language plpgsql volatile
@@ -108,9 +90,9 @@ select is((select json_array_length((journal_private.export_json(tests.user_id('
   3, 'the next document starts after the cursor');
 select is((select (r).next_after from (select journal_private.export_markdown(tests.user_id('alice'), null, 1) as r) p),
   tests.jid('a1'), 'a Markdown document past its budget names where to go on (the Link header)');
-select is(pg_temp.status_of(format('select pg_temp.export_as(%L, %L)', 'application/json', tests.jid('m1'))),
+select is(tests.status_of(format('select pg_temp.export_as(%L, %L)', 'application/json', tests.jid('m1'))),
   '422 journal.invalid_cursor', 'a cursor that is not one of the caller''s entries is refused');
-select is(pg_temp.status_of($$select pg_temp.export_as('text/csv')$$), '406 journal.unsupported_media_type',
+select is(tests.status_of($$select pg_temp.export_as('text/csv')$$), '406 journal.unsupported_media_type',
   'an Accept the export cannot answer is refused with 406');
 
 -- The Markdown document
@@ -127,7 +109,7 @@ select ok(current_setting('response.headers')::jsonb @> jsonb_build_array(jsonb_
 
 -- Anonymous callers
 select tests.act_as_anon();
-select is(pg_temp.status_of($$select pg_temp.export_as('application/json')$$), '401 auth.not_authenticated',
+select is(tests.status_of($$select pg_temp.export_as('application/json')$$), '401 auth.not_authenticated',
   'anonymous callers are refused with 401');
 select is((select journal.markdown_agg(e order by e.entry_date) from journal.entries e)::text,
   E'# Title of a3\n\n*2026-01-03*\n\n' || E'dear diary\n\n# Title of m1\n\n*' || (select entry_date from journal.entries where id = tests.jid('m1')) || E'*\n\ndear diary\n',

@@ -100,3 +100,22 @@ language sql volatile
 as $$
   select tests.answer(format(template, tests.jid(entry))) || ' | ' || tests.answer(format(template, tests.jid('missing')))
 $$;
+
+-- Run a statement as the current role: 'ok', or the refusal as '<http status>
+-- <code>' (with ' <details>' when asked: null when the error has none).
+create function tests.status_of(statement text, with_details boolean default false) returns text
+language plpgsql volatile
+as $$
+begin
+  execute statement;
+  return 'ok';
+exception when sqlstate 'PGRST' then
+  declare
+    detail text;
+  begin
+    get stacked diagnostics detail = pg_exception_detail;
+    return (detail::jsonb ->> 'status') || ' ' || (sqlerrm::jsonb ->> 'code')
+      || case when with_details then ' ' || (sqlerrm::jsonb ->> 'details') else '' end;
+  end;
+end
+$$;
