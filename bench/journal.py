@@ -33,7 +33,7 @@ from urllib.parse import quote
 import psycopg
 
 from bench.auth import with_database
-from bench.journal_data import drop, prepare, writers
+from bench.journal_data import prepare, writers
 from bench.journal_queries import (
     CALENDAR,
     DATE_RANGE,
@@ -50,6 +50,7 @@ from bench.journal_queries import (
     search_statement,
 )
 from bench.journal_write import write_latencies
+from bench.seeded_database import drop
 from bench.timing import Latency, Mode, sample
 from core.settings import Settings
 from ops.seed import SeedOptions

@@ -4,16 +4,15 @@ read from it (the deep page's cursor, slugs, common and rare search words, a rea
 from __future__ import annotations
 
 import random
-import time
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
+from bench import seeded_database
 from bench.publishing_queries import DEEP_PAGE, READER_EMAIL, READER_PASSWORD, VISIBLE, Fixtures
+from bench.seeded_database import Seeding
 from core.settings import Settings
-from ops import database, sqitch
-from ops.backups import tools
 from ops.demo_text import DemoText
 from ops.seed import SeedOptions, seed, summary
 
@@ -23,40 +22,16 @@ BENCH_DB = "bench_publishing"
 def prepare(
     settings: Settings, url: str, articles: int, seed_value: int, reuse: bool, replace: bool = False
 ) -> None:
-    """Deploy and seed the database of ``url``, or reuse it as it is. A database that
-    holds seeded articles is only dropped with ``replace`` (seeding a million articles
-    again takes 20 minutes)."""
-    admin_url = settings.superuser_url
-    dbname = tools.database_of(url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,))
-        held = seeded_articles(url) if exists.fetchone() else None
-        if reuse and held == articles:
-            print(f"reusing {dbname} ({articles:,} articles)", flush=True)
-            sqitch.deploy(url, echo=False)
-            database.configure(url, settings.secrets)
-            return
-        if held and not replace:
-            raise SystemExit(
-                f"error: {dbname} already holds {held:,} seeded articles (kept by --keep). "
-                f"Pass --reuse --articles {held} to use them, or --replace to drop them and "
-                f"seed {articles:,}."
-            )
-        drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname))
-        conn.execute(drop)
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
-    print(f"deploying the plan into {dbname} ...", flush=True)
-    sqitch.deploy(url, echo=False)
-    database.configure(url, settings.secrets)
-    print(f"seeding {articles:,} articles ...", flush=True)
-    report = seed(url, SeedOptions(articles=articles, seed=seed_value), lambda m: print(f"• {m}"))
-    for line in summary(report):
-        print("  " + line)
-    print("vacuum analyze ...", flush=True)
-    started = time.perf_counter()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("vacuum (analyze)")
-    print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+    """Deploy and seed the database of ``url`` with ``articles`` articles, or reuse it
+    (`bench.seeded_database`)."""
+
+    def seed_articles(into: str) -> Iterable[str]:
+        print(f"seeding {articles:,} articles ...", flush=True)
+        options = SeedOptions(articles=articles, seed=seed_value)
+        return summary(seed(into, options, lambda m: print(f"• {m}")))
+
+    seeding = Seeding("seeded articles", "--articles", articles, seeded_articles, seed_articles)
+    seeded_database.prepare(settings, url, seeding, reuse, replace)
 
 
 def seeded_articles(url: str) -> int | None:
