@@ -15,13 +15,17 @@ create table tests.actors (
   name text primary key,
   id uuid not null unique
 );
--- Rows a test created, by name (tests.remember / tests.id).
+-- Rows a test created, by name (tests.remember / tests.id; uuid keys: tests.uuid_of).
 create table tests.named_ids (
   name text primary key,
   id bigint not null
 );
+create table tests.named_uuids (
+  name text primary key,
+  id uuid not null
+);
 -- The test switches to anon and authenticated and still reads and records names.
-grant select, insert, update on tests.actors, tests.named_ids to public;
+grant select, insert, update on tests.actors, tests.named_ids, tests.named_uuids to public;
 
 -- An account with the given privileges, remembered by its name; the password is always
 -- the same. Answers the user's id (files that keep uuids themselves still work).
@@ -128,6 +132,31 @@ as $$
   insert into tests.named_ids as n (name, id) values (remember.name, remember.id)
   on conflict on constraint named_ids_pkey do update set id = excluded.id
   returning n.id
+$$;
+
+-- Remember a uuid key (a journal entry, a tag) under a name; answers it.
+create function tests.remember(name text, id uuid) returns uuid
+language sql volatile
+as $$
+  insert into tests.named_uuids as n (name, id) values (remember.name, remember.id)
+  on conflict on constraint named_uuids_pkey do update set id = excluded.id
+  returning n.id
+$$;
+
+-- The uuid remembered under this name.
+create function tests.uuid_of(name text) returns uuid
+language plpgsql stable
+as $$
+declare
+  found uuid;
+begin
+  select n.id into found from tests.named_uuids n where n.name = uuid_of.name;
+  if found is null then
+    raise exception 'no uuid remembered as %', name
+      using hint = 'remember it first: select tests.remember(''' || name || ''', <uuid>);';
+  end if;
+  return found;
+end
 $$;
 
 -- The id remembered under this name.

@@ -23,29 +23,29 @@ select is(tests.answer($$ insert into journal.tags (name) values (E'two\nlines')
   'journal.invalid_tag_name name: must not hold control characters', 'a newline is a control character too');
 
 select lives_ok(format($$ insert into journal.entry_tags (entry_id, tag_id) select %L, id from journal.tags where name = 'Travel' $$,
-  tests.jid('today')), 'the owner tags their entry with their tag');
+  tests.uuid_of('today')), 'the owner tags their entry with their tag');
 select is((select owner_id from journal.entry_tags), tests.user_id('writer'), 'the link belongs to the entry''s owner');
 
 -- at most 20 tags on an entry
 insert into journal.tags (name) select 'tag ' || i from generate_series(1, 20) i;
 select is(tests.answer(format($$ insert into journal.entry_tags (entry_id, tag_id)
-                                 select %L, id from journal.tags where name like 'tag %%' $$, tests.jid('today'))),
+                                 select %L, id from journal.tags where name like 'tag %%' $$, tests.uuid_of('today'))),
   'journal.too_many_tags tag_id: an entry carries at most 20 tags; this would be 21',
   'a 21st tag on one entry is refused, a bulk insert counted whole');
 select is(tests.answer(format($$ insert into journal.entry_tags (entry_id, tag_id)
-                                 select %L, id from journal.tags where name in ('tag 1', 'tag 2') $$, tests.jid('today'))),
+                                 select %L, id from journal.tags where name in ('tag 1', 'tag 2') $$, tests.uuid_of('today'))),
   'ok (2 rows)', 'tags under the limit are accepted');
 
 -- deleted entries are not tagged
-update journal.entries set deleted_at = now() where id = tests.jid('today');
+update journal.entries set deleted_at = now() where id = tests.uuid_of('today');
 select is(tests.answer(format($$ insert into journal.entry_tags (entry_id, tag_id)
-                                 select %L, id from journal.tags where name = 'tag 3' $$, tests.jid('today'))),
+                                 select %L, id from journal.tags where name = 'tag 3' $$, tests.uuid_of('today'))),
   'journal.entry_not_found entry_id: no such entry of yours', 'an entry in the trash is not tagged');
 
 -- deleting a tag unlinks it; deleting an entry for good unlinks its tags
 delete from journal.tags where name = 'tag 1';
 select is((select count(*)::int from journal.entry_tags), 2, 'deleting a tag removes it from entries');
-delete from journal.entries where id = tests.jid('today');
+delete from journal.entries where id = tests.uuid_of('today');
 select is((select count(*)::int from journal.entry_tags), 0, 'deleting an entry for good removes its links');
 
 select * from finish();

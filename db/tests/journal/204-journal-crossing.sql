@@ -13,9 +13,9 @@ select tests.make_entry('alice', 'trashed', is_public => true, deleted => true);
 select tests.make_tag('alice', 'secret tag');
 select tests.make_tag('mallory', 'mine');
 insert into journal.entry_tags (entry_id, tag_id, owner_id)
-values (tests.jid('private'), tests.jid('tag:secret tag'), tests.user_id('alice'));
+values (tests.uuid_of('private'), tests.uuid_of('tag:secret tag'), tests.user_id('alice'));
 select tests.make_entry('mallory', 'mallorys');
-insert into tests.journal_ids values ('missing', gen_random_uuid());
+select tests.remember('missing', gen_random_uuid());
 
 
 select tests.act_as('mallory');
@@ -43,16 +43,16 @@ select is(tests.same_as_missing('select journal.record_view(%L)', 'private'),
 select is(tests.same_as_missing('select journal.record_view(%L)', 'trashed'),
   'journal.entry_not_found entry_id: no such entry | journal.entry_not_found entry_id: no such entry',
   'record_view of a deleted entry is the 404 of a missing one');
-select is(tests.same_as_missing(format('insert into journal.entry_tags (entry_id, tag_id) values (%%L, %L)', tests.jid('tag:mine')), 'private'),
+select is(tests.same_as_missing(format('insert into journal.entry_tags (entry_id, tag_id) values (%%L, %L)', tests.uuid_of('tag:mine')), 'private'),
   'journal.entry_not_found entry_id: no such entry of yours | journal.entry_not_found entry_id: no such entry of yours',
   'another user cannot tag a private entry: the 404 of a missing one');
-select is(tests.same_as_missing(format('insert into journal.entry_tags (entry_id, tag_id) values (%%L, %L)', tests.jid('tag:mine')), 'public'),
+select is(tests.same_as_missing(format('insert into journal.entry_tags (entry_id, tag_id) values (%%L, %L)', tests.uuid_of('tag:mine')), 'public'),
   'journal.entry_not_found entry_id: no such entry of yours | journal.entry_not_found entry_id: no such entry of yours',
   'nor a public one');
-select is(tests.answer(format('insert into journal.entry_tags (entry_id, tag_id) values (%L, %L)', tests.jid('mallorys'), tests.jid('tag:secret tag'))),
-  tests.answer(format('insert into journal.entry_tags (entry_id, tag_id) values (%L, gen_random_uuid())', tests.jid('mallorys'))),
+select is(tests.answer(format('insert into journal.entry_tags (entry_id, tag_id) values (%L, %L)', tests.uuid_of('mallorys'), tests.uuid_of('tag:secret tag'))),
+  tests.answer(format('insert into journal.entry_tags (entry_id, tag_id) values (%L, gen_random_uuid())', tests.uuid_of('mallorys'))),
   'someone''s tag on one''s own entry is the 404 of a missing tag');
-select is(tests.answer(format('delete from journal.entry_tags where entry_id = %L', tests.jid('private'))),
+select is(tests.answer(format('delete from journal.entry_tags where entry_id = %L', tests.uuid_of('private'))),
   'ok (0 rows)', 'another user cannot untag someone''s entry');
 select is_empty($$ select * from journal.tags where name = 'secret tag' $$, 'another user does not read someone''s tags');
 select is_empty($$ select * from journal.entry_tags $$, 'another user does not read someone''s entry tags');
@@ -62,7 +62,7 @@ select is(tests.answer(format('insert into journal.entries (title, owner_id) val
   '42501 permission denied for table entries', 'nobody writes an entry in someone else''s name');
 select results_eq($$ select title from journal.entries where owner_id <> (select auth.uid()) $$,
   array['Title of public'], 'another user reads exactly the public, live entries of others');
-select is(journal.record_view(tests.jid('public')), '{"recorded": true}'::jsonb,
+select is(journal.record_view(tests.uuid_of('public')), '{"recorded": true}'::jsonb,
   'another user may count a view of a public entry, and learns no statistics');
 
 select tests.act_as_anon();
@@ -86,7 +86,7 @@ select is(tests.answer('select * from journal.tags'), '42501 permission denied f
 
 select tests.act_as('alice');
 select is((select (v.view_count, e.version) from journal.entries e join journal.entry_views v on v.entry_id = e.id
-            where e.id = tests.jid('public')), (1::bigint, 1::bigint),
+            where e.id = tests.uuid_of('public')), (1::bigint, 1::bigint),
   'the owner sees the view counted, the entry unchanged');
 select is((select count(*)::int from journal.entries), 3, 'the owner reads all their entries, the deleted one too');
 

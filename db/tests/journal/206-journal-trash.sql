@@ -35,10 +35,10 @@ select tests.make_entry('alice', 'old trash', deleted => true);
 select tests.make_entry('alice', 'new trash', is_public => true, deleted => true);
 -- The guard stamps deleted_at with the server's clock: backdate it past the triggers.
 set local session_replication_role = replica;
-update journal.entries set deleted_at = now() - interval '2 days' where id = tests.jid('old trash');
+update journal.entries set deleted_at = now() - interval '2 days' where id = tests.uuid_of('old trash');
 set local session_replication_role = origin;
 select tests.make_entry('mallory', 'mallorys trash', deleted => true);
-insert into tests.journal_ids values ('missing', gen_random_uuid());
+select tests.remember('missing', gen_random_uuid());
 
 -- Behaviour: the owner
 select tests.act_as('alice');
@@ -46,23 +46,23 @@ select results_eq($$ select title from journal.trash $$,
   array['Title of new trash', 'Title of old trash'], 'the owner''s trash: deleted entries, newest deletion first');
 select is((select count(*)::int from journal.trash where owner_id <> (select auth.uid())), 0,
   'the trash holds the caller''s entries only');
-select is(tests.status_of(format('select journal.purge_entry(%L)', tests.jid('live'))), '409 journal.not_in_trash',
+select is(tests.status_of(format('select journal.purge_entry(%L)', tests.uuid_of('live'))), '409 journal.not_in_trash',
   'purging a live entry is 409 journal.not_in_trash');
-select is(tests.status_of(format('select journal.restore_entry(%L)', tests.jid('live'))), '409 journal.not_in_trash',
+select is(tests.status_of(format('select journal.restore_entry(%L)', tests.uuid_of('live'))), '409 journal.not_in_trash',
   'restoring a live entry is 409 journal.not_in_trash');
-select is((select (journal.restore_entry(tests.jid('old trash')) -> 'deleted_at')), 'null'::jsonb,
+select is((select (journal.restore_entry(tests.uuid_of('old trash')) -> 'deleted_at')), 'null'::jsonb,
   'restore_entry takes the entry out of the trash');
 select results_eq($$ select title from journal.trash $$, array['Title of new trash'], 'a restored entry leaves the trash');
-select is((select deleted_at from journal.entries where id = tests.jid('old trash')), null, 'and is live again');
-select is(journal.purge_entry(tests.jid('new trash')) ->> 'purged', 'true', 'purge_entry purges an entry in the trash');
+select is((select deleted_at from journal.entries where id = tests.uuid_of('old trash')), null, 'and is live again');
+select is(journal.purge_entry(tests.uuid_of('new trash')) ->> 'purged', 'true', 'purge_entry purges an entry in the trash');
 select is_empty($$ select 1 from journal.trash $$, 'the trash is empty');
-select is(tests.status_of(format('select journal.purge_entry(%L)', tests.jid('new trash'))), '404 journal.entry_not_found',
+select is(tests.status_of(format('select journal.purge_entry(%L)', tests.uuid_of('new trash'))), '404 journal.entry_not_found',
   'a purged entry is gone: 404');
 
 select tests.act_as_owner();
-select ok(not exists (select 1 from journal.entries where id = tests.jid('new trash')), 'the purged row is deleted');
+select ok(not exists (select 1 from journal.entries where id = tests.uuid_of('new trash')), 'the purged row is deleted');
 select is((select count(*)::int from audit.log where table_name = 'entries' and operation = 'DELETE'
-            and record_pk ->> 'id' = tests.jid('new trash')::text and actor_id = tests.user_id('alice')), 1,
+            and record_pk ->> 'id' = tests.uuid_of('new trash')::text and actor_id = tests.user_id('alice')), 1,
   'the purge leaves an audit row naming the entry and who purged it');
 select is((select count(*)::int from audit.log where table_name = 'entries' and operation = 'DELETE'
             and (coalesce(old_record::text, '') || coalesce(new_record::text, '')) ~* 'title of|dear diary'), 0,
@@ -83,7 +83,7 @@ select is(tests.same_as_missing('select journal.purge_entry(%L)', 'trashed'),
 select is(tests.same_as_missing('select journal.purge_entry(%L)', 'live'),
   'journal.entry_not_found entry_id: no such entry of yours | journal.entry_not_found entry_id: no such entry of yours',
   'purging someone''s live entry is the 404 of a missing one (not 409: nothing leaks)');
-select is(tests.status_of(format('select journal.purge_entry(%L)', tests.jid('trashed'))), '404 journal.entry_not_found',
+select is(tests.status_of(format('select journal.purge_entry(%L)', tests.uuid_of('trashed'))), '404 journal.entry_not_found',
   'with HTTP status 404');
 select tests.act_as_anon();
 select is_empty($$ select 1 from journal.trash $$, 'an anonymous caller''s trash is empty');
@@ -92,20 +92,20 @@ select is(tests.same_as_missing('select journal.purge_entry(%L)', 'trashed'),
   'an anonymous caller cannot purge, whatever the id');
 
 select tests.act_as_owner();
-select ok(exists (select 1 from journal.entries where id = tests.jid('trashed') and deleted_at is not null),
+select ok(exists (select 1 from journal.entries where id = tests.uuid_of('trashed') and deleted_at is not null),
   'the entry is still in its owner''s trash');
 
 -- The job
 set local session_replication_role = replica;
-update journal.entries set deleted_at = now() - interval '31 days' where id = tests.jid('trashed');
-update journal.entries set deleted_at = now() - interval '29 days' where id = tests.jid('mallorys trash');
+update journal.entries set deleted_at = now() - interval '31 days' where id = tests.uuid_of('trashed');
+update journal.entries set deleted_at = now() - interval '29 days' where id = tests.uuid_of('mallorys trash');
 set local session_replication_role = origin;
 select is(journal_private.purge_trash(), 1, 'the job purges the entries deleted more than 30 days ago');
-select ok(not exists (select 1 from journal.entries where id = tests.jid('trashed')), 'the old one is gone');
-select ok(exists (select 1 from journal.entries where id = tests.jid('mallorys trash')), 'the recent one stays');
+select ok(not exists (select 1 from journal.entries where id = tests.uuid_of('trashed')), 'the old one is gone');
+select ok(exists (select 1 from journal.entries where id = tests.uuid_of('mallorys trash')), 'the recent one stays');
 update journal_private.settings set trash_retention = interval '7 days';
 select is(journal_private.purge_trash(), 1, 'the job follows the retention setting');
-select ok(exists (select 1 from journal.entries where id = tests.jid('live')), 'live entries are never purged');
+select ok(exists (select 1 from journal.entries where id = tests.uuid_of('live')), 'live entries are never purged');
 
 select * from finish();
 rollback;

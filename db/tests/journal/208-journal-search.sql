@@ -18,14 +18,6 @@ as $$
 $$;
 grant execute on function pg_temp.write(text, text, boolean, date) to public;
 
--- Remember an entry's id by name (tests.jid).
-create function pg_temp.keep(name text, id uuid) returns uuid
-language sql volatile
-as $$
-  insert into tests.journal_ids (name, id) values (name, id) returning id
-$$;
-grant execute on function pg_temp.keep(text, uuid) to public;
-
 -- Structure
 select has_function('journal', 'search_entries',
   array['text', 'uuid[]', 'boolean', 'date', 'date', 'boolean', 'integer', 'text'], 'journal.search_entries exists');
@@ -41,16 +33,16 @@ select ok(exists (select from pg_indexes where schemaname = 'journal' and indexn
 select tests.create_user('alice');
 select tests.create_user('mallory');
 select tests.act_as('alice');
-select pg_temp.keep('in_title', pg_temp.write('Lighthouse keeper', 'a calm evening at home'));
-select pg_temp.keep('in_text', pg_temp.write('Evening', 'we walked to the lighthouse and back', entry_date => '2026-02-01'));
-select pg_temp.keep('both', pg_temp.write('Dinner', 'cold water <b>and</b> warm tea by the lighthouse'));
-select pg_temp.keep('gone', pg_temp.write('Lighthouse deleted', 'lighthouse'));
-update journal.entries set deleted_at = now() where id = tests.jid('gone');
+select tests.remember('in_title', pg_temp.write('Lighthouse keeper', 'a calm evening at home'));
+select tests.remember('in_text', pg_temp.write('Evening', 'we walked to the lighthouse and back', entry_date => '2026-02-01'));
+select tests.remember('both', pg_temp.write('Dinner', 'cold water <b>and</b> warm tea by the lighthouse'));
+select tests.remember('gone', pg_temp.write('Lighthouse deleted', 'lighthouse'));
+update journal.entries set deleted_at = now() where id = tests.uuid_of('gone');
 insert into journal.entries (title, content)
 values ('Sealed lighthouse', '{"sealed": {"alg": "A256GCM", "iv": "aXY=", "ciphertext": "Y2lwaGVy"}}');
 select tests.act_as('mallory');
-select pg_temp.keep('m_private', pg_temp.write('Lighthouse secret', 'lighthouse'));
-select pg_temp.keep('m_public', pg_temp.write('Public lighthouse', 'lighthouse open to all', is_public => true));
+select tests.remember('m_private', pg_temp.write('Lighthouse secret', 'lighthouse'));
+select tests.remember('m_public', pg_temp.write('Public lighthouse', 'lighthouse open to all', is_public => true));
 
 -- Behaviour
 select tests.act_as('alice');
@@ -59,19 +51,19 @@ select is((select array_agg(s.title order by s.rank desc, s.title) from journal.
   array['Lighthouse keeper', 'Evening'], 'a title hit ranks above a text hit');
 select is((select count(*) from journal.search_entries('lighthouse')), 4::bigint,
   'the caller''s own live entries match: three and the sealed one (by title)');
-select ok(not exists (select from journal.search_entries('lighthouse') s where s.id = tests.jid('gone')),
+select ok(not exists (select from journal.search_entries('lighthouse') s where s.id = tests.uuid_of('gone')),
   'a deleted entry never shows');
 select ok(not exists (select from journal.search_entries('lighthouse', include_public => true) s
-                       where s.id = tests.jid('m_private')),
+                       where s.id = tests.uuid_of('m_private')),
   'another user''s private entry never shows, even with include_public');
-select ok(not exists (select from journal.search_entries('lighthouse') s where s.id = tests.jid('m_public')),
+select ok(not exists (select from journal.search_entries('lighthouse') s where s.id = tests.uuid_of('m_public')),
   'without include_public, public entries of others stay out');
-select ok(exists (select from journal.search_entries('lighthouse', include_public => true) s where s.id = tests.jid('m_public')),
+select ok(exists (select from journal.search_entries('lighthouse', include_public => true) s where s.id = tests.uuid_of('m_public')),
   'with include_public, another user''s public entry shows');
 select is((select s.snippet from journal.search_entries('tea') s), 'cold water and warm <mark>tea</mark> by the lighthouse',
   'the snippet marks the hits in <mark>');
 update journal.entries set content = '{"blocks": [{"type": "paragraph", "data": {"text": "tea for 2 &lt; 3 &amp; \"you\""}}]}'
- where id = tests.jid('both');
+ where id = tests.uuid_of('both');
 select is((select s.snippet from journal.search_entries('tea') s), '<mark>tea</mark> for 2 &lt; 3 &amp; &quot;you&quot;',
   'the snippet is HTML-escaped text: only <mark> is markup');
 select is((select s.snippet from journal.search_entries('sealed') s), null, 'a sealed entry has no snippet');
@@ -99,14 +91,14 @@ select tests.make_tag('alice', 'sea');
 select tests.make_tag('alice', 'home');
 select tests.act_as('alice');
 insert into journal.entry_tags (entry_id, tag_id) values
-  (tests.jid('in_title'), tests.jid('tag:sea')), (tests.jid('in_title'), tests.jid('tag:home')),
-  (tests.jid('in_text'), tests.jid('tag:sea'));
+  (tests.uuid_of('in_title'), tests.uuid_of('tag:sea')), (tests.uuid_of('in_title'), tests.uuid_of('tag:home')),
+  (tests.uuid_of('in_text'), tests.uuid_of('tag:sea'));
 select tests.act_as('alice');
 select is((select array_agg(s.title order by s.title) from journal.search_entries('lighthouse',
-            tags => array[tests.jid('tag:sea'), tests.jid('tag:home')]) s),
+            tags => array[tests.uuid_of('tag:sea'), tests.uuid_of('tag:home')]) s),
   array['Evening', 'Lighthouse keeper'], 'tags: entries carrying any of them');
 select is((select array_agg(s.title order by s.title) from journal.search_entries('lighthouse',
-            tags => array[tests.jid('tag:sea'), tests.jid('tag:home')], tags_all => true) s),
+            tags => array[tests.uuid_of('tag:sea'), tests.uuid_of('tag:home')], tags_all => true) s),
   array['Lighthouse keeper'], 'tags_all: entries carrying all of them');
 
 -- Keyset pages

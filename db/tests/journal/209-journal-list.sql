@@ -51,9 +51,9 @@ select 'a' || n, date '2026-01-01' + (n % 10), n % 3 = 0,
 -- a deleted one
 update journal.entries set deleted_at = now() where title = 'a30';
 insert into journal.entry_tags (entry_id, tag_id)
-select e.id, tests.jid('tag:sea') from journal.entries e where e.title in ('a1', 'a2', 'a3')
+select e.id, tests.uuid_of('tag:sea') from journal.entries e where e.title in ('a1', 'a2', 'a3')
 union all
-select e.id, tests.jid('tag:home') from journal.entries e where e.title in ('a2', 'a3', 'a4');
+select e.id, tests.uuid_of('tag:home') from journal.entries e where e.title in ('a2', 'a3', 'a4');
 -- Mallory: 5 entries, public and private, the same days.
 select tests.act_as('mallory');
 insert into journal.entries (title, entry_date, is_public)
@@ -98,14 +98,14 @@ select is((with recursive pages(n, ids, d, c, i) as (
            select array_agg(x order by x) from pages, unnest(ids) x),
   (select array_agg(l.id order by l.id) from journal.list_entries(lim => 100) l),
   'keyset pages of 4 (ties on created_at included) hold every entry exactly once');
-select is((select count(*) from journal.list_entries(tags => array[tests.jid('tag:sea'), tests.jid('tag:home')])),
+select is((select count(*) from journal.list_entries(tags => array[tests.uuid_of('tag:sea'), tests.uuid_of('tag:home')])),
   4::bigint, 'tags: entries carrying any of them');
 select is((select array_agg(title order by title) from journal.list_entries(
-             tags => array[tests.jid('tag:sea'), tests.jid('tag:home')], tags_all => true)),
+             tags => array[tests.uuid_of('tag:sea'), tests.uuid_of('tag:home')], tags_all => true)),
   array['a2', 'a3'], 'tags_all: entries carrying all of them');
-select is(journal.count_entries(tags => array[tests.jid('tag:sea'), tests.jid('tag:home')], tags_all => true), 2::bigint,
+select is(journal.count_entries(tags => array[tests.uuid_of('tag:sea'), tests.uuid_of('tag:home')], tags_all => true), 2::bigint,
   'count_entries counts with tags_all too');
-select is((select count(*) from journal.list_entries(tags => array[tests.jid('tag:m')])), 0::bigint,
+select is((select count(*) from journal.list_entries(tags => array[tests.uuid_of('tag:m')])), 0::bigint,
   'another user''s tag matches nothing');
 select is((select count(*) from journal.list_entries("from" => '2026-01-09', "to" => '2026-01-10')), 6::bigint,
   'from and to filter on entry_date, inclusive');

@@ -37,14 +37,14 @@ select tests.make_entry('alice', 'a4');
 select tests.make_entry('mallory', 'm1', is_public => true);
 select tests.make_entry('mallory', 'm2');
 update journal.entries set entry_date = ('2026-01-0' || substr(title, length(title)))::date
- where id in (tests.jid('a1'), tests.jid('a2'), tests.jid('a3'), tests.jid('a4'));
-update journal.entries set deleted_at = now() where id = tests.jid('a4');
+ where id in (tests.uuid_of('a1'), tests.uuid_of('a2'), tests.uuid_of('a3'), tests.uuid_of('a4'));
+update journal.entries set deleted_at = now() where id = tests.uuid_of('a4');
 select tests.act_as('alice');
 insert into journal.tags (name) values ('sea'), ('Work');
 insert into journal.entry_tags (entry_id, tag_id)
-select tests.jid('a1'), t.id from journal.tags t
+select tests.uuid_of('a1'), t.id from journal.tags t
 union all
-select tests.jid('a3'), t.id from journal.tags t where t.name = 'Work';
+select tests.uuid_of('a3'), t.id from journal.tags t where t.name = 'Work';
 select tests.act_as('mallory');
 insert into journal.tags (name) values ('mallory secret');
 
@@ -56,16 +56,16 @@ select is((select d ->> 'format' from doc) || ' v' || (select d ->> 'version' fr
   'the document says its format and version');
 select is((select d -> 'owner' ->> 'username' from doc), 'alice', 'the owner is the caller');
 select set_eq($$select (e ->> 'id')::uuid from doc, json_array_elements(d -> 'entries') e$$,
-  $$select unnest(array[tests.jid('a1'), tests.jid('a2'), tests.jid('a3'), tests.jid('a4')])$$,
+  $$select unnest(array[tests.uuid_of('a1'), tests.uuid_of('a2'), tests.uuid_of('a3'), tests.uuid_of('a4')])$$,
   'every entry of the caller is in it, the trash included');
 select is((select count(*)::int from doc, json_array_elements(d -> 'entries') e
-            where (e ->> 'id')::uuid in (tests.jid('m1'), tests.jid('m2'))), 0,
+            where (e ->> 'id')::uuid in (tests.uuid_of('m1'), tests.uuid_of('m2'))), 0,
   'another user''s entries, public ones included, are never in it');
 select is((select (e ->> 'in_trash') || ' ' || (e ->> 'deleted_at' is not null)::text from doc, json_array_elements(d -> 'entries') e
-            where (e ->> 'id')::uuid = tests.jid('a4')), 'true true',
+            where (e ->> 'id')::uuid = tests.uuid_of('a4')), 'true true',
   'an entry in the trash is flagged, with its deleted_at');
 select is((select (e -> 'content')::jsonb from doc, json_array_elements(d -> 'entries') e
-            where (e ->> 'id')::uuid = tests.jid('a2')),
+            where (e ->> 'id')::uuid = tests.uuid_of('a2')),
   '{"sealed": {"alg": "AES-GCM", "iv": "aXY=", "ciphertext": "U0VDUkVU"}}'::jsonb,
   'a sealed envelope is exported as stored');
 select is((select array_agg(e ->> 'entry_date' order by ord) from doc, json_array_elements(d -> 'entries') with ordinality x(e, ord)),
@@ -85,12 +85,12 @@ select ok(current_setting('response.headers')::jsonb @> '[{"Content-Type": "appl
 select is((select json_array_length(d -> 'entries') || ' ' || (d ->> 'complete') || ' ' || (d -> 'next' ->> 'after')
              from (select journal_private.export_json(tests.user_id('alice'), null, 1) as r) p,
                   lateral (select (p.r).body::json as d) x),
-  '1 false ' || tests.jid('a1'), 'past the byte budget a document stops, naming where to go on');
-select is((select json_array_length((journal_private.export_json(tests.user_id('alice'), tests.jid('a1'), 100000)).body::json -> 'entries')),
+  '1 false ' || tests.uuid_of('a1'), 'past the byte budget a document stops, naming where to go on');
+select is((select json_array_length((journal_private.export_json(tests.user_id('alice'), tests.uuid_of('a1'), 100000)).body::json -> 'entries')),
   3, 'the next document starts after the cursor');
 select is((select (r).next_after from (select journal_private.export_markdown(tests.user_id('alice'), null, 1) as r) p),
-  tests.jid('a1'), 'a Markdown document past its budget names where to go on (the Link header)');
-select is(tests.status_of(format('select pg_temp.export_as(%L, %L)', 'application/json', tests.jid('m1'))),
+  tests.uuid_of('a1'), 'a Markdown document past its budget names where to go on (the Link header)');
+select is(tests.status_of(format('select pg_temp.export_as(%L, %L)', 'application/json', tests.uuid_of('m1'))),
   '422 journal.invalid_cursor', 'a cursor that is not one of the caller''s entries is refused');
 select is(tests.status_of($$select pg_temp.export_as('text/csv')$$), '406 journal.unsupported_media_type',
   'an Accept the export cannot answer is refused with 406');
@@ -112,10 +112,10 @@ select tests.act_as_anon();
 select is(tests.status_of($$select pg_temp.export_as('application/json')$$), '401 auth.not_authenticated',
   'anonymous callers are refused with 401');
 select is((select journal.markdown_agg(e order by e.entry_date) from journal.entries e)::text,
-  E'# Title of a3\n\n*2026-01-03*\n\n' || E'dear diary\n\n# Title of m1\n\n*' || (select entry_date from journal.entries where id = tests.jid('m1')) || E'*\n\ndear diary\n',
+  E'# Title of a3\n\n*2026-01-03*\n\n' || E'dear diary\n\n# Title of m1\n\n*' || (select entry_date from journal.entries where id = tests.uuid_of('m1')) || E'*\n\ndear diary\n',
   'anonymous readers get public entries as Markdown, without their private tags');
 select tests.act_as('alice');
-select is((select journal.markdown_agg(e) from journal.entries e where e.id = tests.jid('a1'))::text,
+select is((select journal.markdown_agg(e) from journal.entries e where e.id = tests.uuid_of('a1'))::text,
   E'# Title of a1\n\n*2026-01-01* · sea, Work\n\n## Sea\n', 'the owner''s Markdown of an entry shows its tags');
 
 -- The renderer, block by block

@@ -57,22 +57,22 @@ select tests.act_as('bob');
 select is((select array_agg(display_name order by display_name) from journal.authors), '{alice,bob}'::text[],
   'a signed-in user reads public authors and their own row');
 select tests.act_as('alice');
-update journal.entries set deleted_at = now() where id = tests.jid('alice-public');
+update journal.entries set deleted_at = now() where id = tests.uuid_of('alice-public');
 select tests.act_as_anon();
 select is((select count(*)::int from journal.authors), 0, 'moving the entry to the trash hides its author');
 select tests.act_as('alice');
-select lives_ok(format($$ select journal.restore_entry(%L) $$, tests.jid('alice-public')), 'the entry is restored');
+select lives_ok(format($$ select journal.restore_entry(%L) $$, tests.uuid_of('alice-public')), 'the entry is restored');
 select tests.act_as_anon();
 select is((select count(*)::int from journal.authors), 1, 'restoring it shows the author again');
 select tests.act_as('alice');
-update journal.entries set is_public = false where id = tests.jid('alice-public');
+update journal.entries set is_public = false where id = tests.uuid_of('alice-public');
 select tests.act_as_anon();
 select is((select count(*)::int from journal.authors), 0, 'making it private hides the author');
 select tests.act_as('alice');
-update journal.entries set is_public = true where id in (tests.jid('alice-public'), tests.jid('alice-private'));
+update journal.entries set is_public = true where id in (tests.uuid_of('alice-public'), tests.uuid_of('alice-private'));
 select is((select public_entries from journal.authors where user_id = tests.user_id('alice')), 2::bigint,
   'two public entries count twice');
-delete from journal.entries where id = tests.jid('alice-private');
+delete from journal.entries where id = tests.uuid_of('alice-private');
 select is((select public_entries from journal.authors where user_id = tests.user_id('alice')), 1::bigint,
   'deleting a public entry for good counts it out');
 select tests.act_as_owner();

@@ -16,7 +16,7 @@ select (select count(*) from audit.log where schema_name = 'journal') as audits,
        (select count(*) from events.outbox) as events;
 
 select tests.act_as('mallory');
-select is(journal.record_view(tests.jid('public')), '{"recorded": true}'::jsonb,
+select is(journal.record_view(tests.uuid_of('public')), '{"recorded": true}'::jsonb,
   'another user counts a view of a public entry and gets no statistics back');
 select is((select count(*)::int from journal.entry_views), 0,
   'another user reads no view statistics, not even of a public entry');
@@ -26,16 +26,16 @@ select is(tests.answer($$ insert into journal.entry_views (entry_id, owner_id, v
   '42501 permission denied for table entry_views', 'nobody inflates a view count by hand');
 
 select tests.act_as_anon();
-select is(journal.record_view(tests.jid('public')), '{"recorded": true}'::jsonb,
+select is(journal.record_view(tests.uuid_of('public')), '{"recorded": true}'::jsonb,
   'an anonymous reader counts a view of a public entry, without statistics');
 select is(tests.answer('select * from journal.entry_views'), '42501 permission denied for table entry_views',
   'anonymous callers have no access to view statistics');
 
 select tests.act_as('alice');
-select is((journal.record_view(tests.jid('public')) ->> 'view_count')::int, 3,
+select is((journal.record_view(tests.uuid_of('public')) ->> 'view_count')::int, 3,
   'the owner''s own view is counted too, and the owner gets the statistics back');
 select is((select (v.view_count, e.version) from journal.entries e join journal.entry_views v on v.entry_id = e.id
-            where e.id = tests.jid('public')), (3::bigint, 1::bigint),
+            where e.id = tests.uuid_of('public')), (3::bigint, 1::bigint),
   'the owner reads the count beside the entry, whose version did not move');
 select is((select count(*)::int from journal.entry_views), 1, 'one statistics row per viewed entry');
 
@@ -44,7 +44,7 @@ select is((select count(*) from audit.log where schema_name = 'journal') - (sele
   'views write no audit row');
 select is((select count(*) from events.outbox) - (select events from counts_before), 0::bigint,
   'views send no event');
-delete from journal.entries where id = tests.jid('public');
+delete from journal.entries where id = tests.uuid_of('public');
 select is((select count(*)::int from journal.entry_views), 0, 'deleting the entry deletes its statistics');
 
 select * from finish();

@@ -1,13 +1,6 @@
 -- Journal test helpers, loaded into the test template database after the core
 -- helpers (db/tests/helpers/tests.sql) by tests/fix_cluster.py; never deployed.
 
--- Entries by name (journal ids are uuids; tests.remember keeps bigints).
-create table tests.journal_ids (
-  name text primary key,
-  id uuid not null
-);
-grant select, insert, update on tests.journal_ids to public;
-
 -- An entry written as the test's own role (no RLS; the guard still validates),
 -- in any state, remembered by name: `select tests.make_entry('alice', 'secret');`.
 create function tests.make_entry(
@@ -25,9 +18,7 @@ begin
   if deleted then
     update journal.entries set deleted_at = now() where id = new_id;
   end if;
-  insert into tests.journal_ids as j (name, id) values (make_entry.name, new_id)
-  on conflict on constraint journal_ids_pkey do update set id = excluded.id;
-  return new_id;
+  return tests.remember(make_entry.name, new_id);
 end
 $$;
 
@@ -39,24 +30,7 @@ declare
   new_id uuid;
 begin
   insert into journal.tags (owner_id, name) values (tests.user_id(owner), make_tag.name) returning id into new_id;
-  insert into tests.journal_ids as j (name, id) values ('tag:' || make_tag.name, new_id)
-  on conflict on constraint journal_ids_pkey do update set id = excluded.id;
-  return new_id;
-end
-$$;
-
--- The uuid remembered under this name (tags as 'tag:<name>').
-create function tests.jid(name text) returns uuid
-language plpgsql stable
-as $$
-declare
-  found uuid;
-begin
-  select j.id into found from tests.journal_ids j where j.name = jid.name;
-  if found is null then
-    raise exception 'no journal row remembered as %', name;
-  end if;
-  return found;
+  return tests.remember('tag:' || make_tag.name, new_id);
 end
 $$;
 
@@ -98,7 +72,7 @@ $$;
 create function tests.same_as_missing(template text, entry text) returns text
 language sql volatile
 as $$
-  select tests.answer(format(template, tests.jid(entry))) || ' | ' || tests.answer(format(template, tests.jid('missing')))
+  select tests.answer(format(template, tests.uuid_of(entry))) || ' | ' || tests.answer(format(template, tests.uuid_of('missing')))
 $$;
 
 -- Run a statement as the current role: 'ok', or the refusal as '<http status>
