@@ -4000,9 +4000,8 @@ begin
         object_path := pg_catalog.split_part(
           pg_catalog.substr(url, pg_catalog.length('/storage/object/journalimages/') + 1), '~', 1);
         if not (object_path = any (known))
-           and not exists (select from storage.objects o
-                            where o.bucket_id = 'journalimages' and o.path = object_path
-                              and o.status = 'ready' and o.owner_id = content_image_paths.owner) then
+           and not exists (select from storage_private.ready_object_at(url) o
+                            where o.bucket_id = 'journalimages' and o.owner_id = content_image_paths.owner) then
           perform platform.raise_error(422, 'journal.image_not_yours',
             pg_catalog.format('content.blocks[%s].data.file.url: must name a ready image of yours in the journalimages bucket', i),
             pg_catalog.json_build_object('field', pg_catalog.format('content.blocks[%s].data.file.url', i))::text,
@@ -5249,20 +5248,9 @@ CREATE FUNCTION journal_private.public_image_owned(url text, owner uuid) RETURNS
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  -- (storage.objects has a column `url`: the parameters are qualified)
-  with parts as (
-    select pg_catalog.split_part(pg_catalog.substr(public_image_owned.url, 17), '/', 1) as bucket
-  )
   select exists (
-    select from parts, storage.objects o
-     where o.bucket_id = parts.bucket
-       and o.path = pg_catalog.split_part(pg_catalog.substr(public_image_owned.url,
-                      pg_catalog.length('/storage/public/' || parts.bucket || '/') + 1), '~', 1)
-       and o.public and o.status = 'ready' and o.content_type like 'image/%'
-       and o.owner_id = public_image_owned.owner
-       and (o.url = public_image_owned.url
-            or exists (select from pg_catalog.jsonb_each(o.variants) v
-                        where v.value ->> 'url' = public_image_owned.url)))
+    select from storage_private.ready_object_at(public_image_owned.url) o
+     where o.public and o.content_type like 'image/%' and o.owner_id = public_image_owned.owner)
 $$;
 
 --
@@ -7841,17 +7829,9 @@ CREATE FUNCTION publishing_private.storage_url_owned(url text, bucket text, owne
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  -- (storage.objects has a column `url`: the parameters are qualified)
   select exists (
-    select from storage.objects o
-     where o.bucket_id = storage_url_owned.bucket
-       and o.path = pg_catalog.split_part(pg_catalog.substr(storage_url_owned.url,
-                      pg_catalog.length('/storage/public/' || storage_url_owned.bucket || '/') + 1), '~', 1)
-       and o.status = 'ready'
-       and o.owner_id = any (storage_url_owned.owners)
-       and (o.url = storage_url_owned.url
-            or exists (select from pg_catalog.jsonb_each(o.variants) v
-                        where v.value ->> 'url' = storage_url_owned.url)))
+    select from storage_private.ready_object_at(storage_url_owned.url) o
+     where o.bucket_id = storage_url_owned.bucket and o.owner_id = any (storage_url_owned.owners))
 $$;
 
 --
@@ -8589,6 +8569,32 @@ begin
   return null;
 end
 $$;
+
+--
+-- Name: ready_object_at(text); Type: FUNCTION; Schema: storage_private; Owner: -
+--
+
+CREATE FUNCTION storage_private.ready_object_at(url text) RETURNS SETOF storage.objects
+    LANGUAGE sql STABLE ROWS 1
+    SET search_path TO ''
+    AS $$
+  -- (storage.objects has a column `url`: the parameter is qualified)
+  select o.* from storage.objects o
+   where o.bucket_id = pg_catalog.split_part(
+           pg_catalog.regexp_replace(ready_object_at.url, '^/storage/(public|object)/', ''), '/', 1)
+     and o.path = pg_catalog.split_part(
+           pg_catalog.regexp_replace(ready_object_at.url, '^/storage/(public|object)/[^/]+/', ''), '~', 1)
+     and o.status = 'ready'
+     and (o.url = ready_object_at.url
+          or exists (select from pg_catalog.jsonb_each(o.variants) v
+                      where v.value ->> 'url' = ready_object_at.url))
+$$;
+
+--
+-- Name: FUNCTION ready_object_at(url text); Type: COMMENT; Schema: storage_private; Owner: -
+--
+
+COMMENT ON FUNCTION storage_private.ready_object_at(url text) IS 'Run as the caller: the ready object a storage URL (its own or a variant''s) names, or no row.';
 
 --
 -- Name: reserve_object(text, text, boolean); Type: FUNCTION; Schema: storage_private; Owner: -
@@ -16712,6 +16718,14 @@ GRANT ALL ON FUNCTION storage_private.pending_variants(max_rows integer) TO plat
 --
 
 REVOKE ALL ON FUNCTION storage_private.queue_deleted_files() FROM PUBLIC;
+
+--
+-- Name: FUNCTION ready_object_at(url text); Type: ACL; Schema: storage_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION storage_private.ready_object_at(url text) FROM PUBLIC;
+GRANT ALL ON FUNCTION storage_private.ready_object_at(url text) TO anon;
+GRANT ALL ON FUNCTION storage_private.ready_object_at(url text) TO authenticated;
 
 --
 -- Name: FUNCTION reserve_object(bucket text, path text, replace boolean); Type: ACL; Schema: storage_private; Owner: -

@@ -126,8 +126,34 @@ $$;
 comment on function storage_private.may_read_by_rule(text, text) is
   'Run as the caller: does the bucket''s authorize_read rule let them read this path (false without a rule)?';
 
+-- The ready object a storage URL names, as storage answers it: the object's own url
+-- (/storage/public/<bucket>/<path>, /storage/object/<bucket>/<path>) or one of its
+-- variants' (<path>~<variant>-<sha8>.<ext>); no row otherwise. Runs as the caller, so
+-- the objects' select policy decides what exists. The one parser of storage URLs for
+-- the modules, which check the rest themselves (owner, bucket, type): publishing's
+-- avatar and cover URLs, the journal's avatars and image blocks.
+create function storage_private.ready_object_at(url text) returns setof storage.objects
+language sql stable
+rows 1
+set search_path = ''
+as $$
+  -- (storage.objects has a column `url`: the parameter is qualified)
+  select o.* from storage.objects o
+   where o.bucket_id = pg_catalog.split_part(
+           pg_catalog.regexp_replace(ready_object_at.url, '^/storage/(public|object)/', ''), '/', 1)
+     and o.path = pg_catalog.split_part(
+           pg_catalog.regexp_replace(ready_object_at.url, '^/storage/(public|object)/[^/]+/', ''), '~', 1)
+     and o.status = 'ready'
+     and (o.url = ready_object_at.url
+          or exists (select from pg_catalog.jsonb_each(o.variants) v
+                      where v.value ->> 'url' = ready_object_at.url))
+$$;
+comment on function storage_private.ready_object_at(text) is
+  'Run as the caller: the ready object a storage URL (its own or a variant''s) names, or no row.';
+
 grant execute on function storage_private.run_rule(text, text, text),
-  storage_private.may_write(text, text), storage_private.may_read_by_rule(text, text)
+  storage_private.may_write(text, text), storage_private.may_read_by_rule(text, text),
+  storage_private.ready_object_at(text)
   to anon, authenticated;
 select platform.declare_api_function('storage', 'storage_private.run_rule(text, text, text)',
   array['anon', 'authenticated'],
@@ -138,5 +164,8 @@ select platform.declare_api_function('storage', 'storage_private.may_write(text,
 select platform.declare_api_function('storage', 'storage_private.may_read_by_rule(text, text)',
   array['anon', 'authenticated'],
   'A private bucket''s read rule, run as the reader by authorize_read (the gateway asks it).');
+select platform.declare_api_function('storage', 'storage_private.ready_object_at(text)',
+  array['anon', 'authenticated'],
+  'The object a storage URL names, as the caller sees it: modules'' URL checks run as the writer.');
 
 commit;

@@ -62,20 +62,9 @@ create function journal_private.public_image_owned(url text, owner uuid) returns
 language sql stable
 set search_path = ''
 as $$
-  -- (storage.objects has a column `url`: the parameters are qualified)
-  with parts as (
-    select pg_catalog.split_part(pg_catalog.substr(public_image_owned.url, 17), '/', 1) as bucket
-  )
   select exists (
-    select from parts, storage.objects o
-     where o.bucket_id = parts.bucket
-       and o.path = pg_catalog.split_part(pg_catalog.substr(public_image_owned.url,
-                      pg_catalog.length('/storage/public/' || parts.bucket || '/') + 1), '~', 1)
-       and o.public and o.status = 'ready' and o.content_type like 'image/%'
-       and o.owner_id = public_image_owned.owner
-       and (o.url = public_image_owned.url
-            or exists (select from pg_catalog.jsonb_each(o.variants) v
-                        where v.value ->> 'url' = public_image_owned.url)))
+    select from storage_private.ready_object_at(public_image_owned.url) o
+     where o.public and o.content_type like 'image/%' and o.owner_id = public_image_owned.owner)
 $$;
 revoke execute on function journal_private.public_image_owned(text, uuid) from public;
 grant execute on function journal_private.public_image_owned(text, uuid) to authenticated;

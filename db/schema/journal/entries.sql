@@ -333,8 +333,8 @@ revoke execute on function journal_private.content_text(jsonb) from public;
 -- unsealed content shows. A path
 -- not in `known` (the entry's previous paths) must be a ready object of `owner`, else
 -- 422 journal.image_not_yours naming the block. Runs inside guard_entry (SECURITY
--- DEFINER): it reads storage.objects past the policies, and compares the owner itself.
--- (storage.objects: schema/core/storage_objects, earlier in the plan.)
+-- DEFINER): storage_private.ready_object_at (functions/core/storage_rules, earlier in
+-- the plan) finds the object the URL names past the policies; the owner is compared here.
 create function journal_private.content_image_paths(content jsonb, owner uuid, known text[]) returns text[]
 language plpgsql stable
 set search_path = ''
@@ -353,9 +353,8 @@ begin
         object_path := pg_catalog.split_part(
           pg_catalog.substr(url, pg_catalog.length('/storage/object/journalimages/') + 1), '~', 1);
         if not (object_path = any (known))
-           and not exists (select from storage.objects o
-                            where o.bucket_id = 'journalimages' and o.path = object_path
-                              and o.status = 'ready' and o.owner_id = content_image_paths.owner) then
+           and not exists (select from storage_private.ready_object_at(url) o
+                            where o.bucket_id = 'journalimages' and o.owner_id = content_image_paths.owner) then
           perform platform.raise_error(422, 'journal.image_not_yours',
             pg_catalog.format('content.blocks[%s].data.file.url: must name a ready image of yours in the journalimages bucket', i),
             pg_catalog.json_build_object('field', pg_catalog.format('content.blocks[%s].data.file.url', i))::text,

@@ -36,23 +36,16 @@ alter table publishing.articles add constraint articles_cover_image_url_format
   check (cover_image_url ~ '^(https?://[^[:space:]]+|/storage/public/covers/[A-Za-z0-9._/~-]+)$') not valid;
 
 -- Whether a storage URL names a ready object of the bucket (or one of its variants)
--- owned by one of `owners`. Runs as the caller: both buckets are public, so their ready
--- objects are visible to everyone through the select policy.
+-- owned by one of `owners` (storage_private.ready_object_at parses the URL). Runs as the
+-- caller: both buckets are public, so their ready objects are visible to everyone
+-- through the select policy.
 create function publishing_private.storage_url_owned(url text, bucket text, owners uuid[]) returns boolean
 language sql stable
 set search_path = ''
 as $$
-  -- (storage.objects has a column `url`: the parameters are qualified)
   select exists (
-    select from storage.objects o
-     where o.bucket_id = storage_url_owned.bucket
-       and o.path = pg_catalog.split_part(pg_catalog.substr(storage_url_owned.url,
-                      pg_catalog.length('/storage/public/' || storage_url_owned.bucket || '/') + 1), '~', 1)
-       and o.status = 'ready'
-       and o.owner_id = any (storage_url_owned.owners)
-       and (o.url = storage_url_owned.url
-            or exists (select from pg_catalog.jsonb_each(o.variants) v
-                        where v.value ->> 'url' = storage_url_owned.url)))
+    select from storage_private.ready_object_at(storage_url_owned.url) o
+     where o.bucket_id = storage_url_owned.bucket and o.owner_id = any (storage_url_owned.owners))
 $$;
 revoke execute on function publishing_private.storage_url_owned(text, text, uuid[]) from public;
 grant execute on function publishing_private.storage_url_owned(text, text, uuid[]) to authenticated;

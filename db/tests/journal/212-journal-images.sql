@@ -5,7 +5,7 @@
 -- live entry of the owner shows the image, nobody else; paths never reach the audit
 -- log or events.
 begin;
-select plan(30);
+select plan(31);
 
 -- Structure
 select is((select row(public, allowed_types, max_bytes, authorize_read)::text from storage.buckets where id = 'journalimages'),
@@ -22,6 +22,13 @@ select ok(not (select prosecdef from pg_proc where oid = 'journal_private.image_
 select tests.create_user('alice');
 select tests.create_user('bob');
 select tests.upload('alice', 'journalimages', tests.user_id('alice') || '/river.png');
+-- its display variant, as the gateway's workers record it
+select tests.act_as_owner();
+update storage.objects
+   set variants = jsonb_build_object('display', jsonb_build_object(
+         'path', path || '~display-0123abcd.webp', 'url', url || '~display-0123abcd.webp')),
+       variants_status = 'ready'
+ where bucket_id = 'journalimages' and path = tests.user_id('alice') || '/river.png';
 select tests.upload('alice', 'journalimages', tests.user_id('alice') || '/gone.png');
 select tests.upload('bob', 'journalimages', tests.user_id('bob') || '/bob.png');
 
@@ -61,6 +68,10 @@ select is(tests.entry_refused(format('{"blocks": [%s]}',
     pg_temp.image('/storage/object/journalimages/' || tests.user_id('alice') || '/nothing.png'))),
   'journal.image_not_yours content.blocks[0].data.file.url: must name a ready image of yours in the journalimages bucket {"field" : "content.blocks[0].data.file.url"}',
   'so is an object that does not exist');
+select is(tests.entry_refused(format('{"blocks": [%s]}',
+    pg_temp.image('/storage/object/journalimages/' || tests.user_id('alice') || '/river.png~thumb-deadbeef.webp'))),
+  'journal.image_not_yours content.blocks[0].data.file.url: must name a ready image of yours in the journalimages bucket {"field" : "content.blocks[0].data.file.url"}',
+  'and a variant the object does not have');
 select is(tests.entry_refused(format('{"blocks": [%s]}',
     pg_temp.image('/storage/public/avatars/' || tests.user_id('alice') || '/me.png'))),
   'journal.invalid_content content.blocks[0].data.file.url: must be an http(s) URL or /storage/object/journalimages/<path>, at most 2000 characters {"field" : "content.blocks[0].data.file.url"}',
