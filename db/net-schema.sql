@@ -3712,22 +3712,9 @@ CREATE FUNCTION journal.purge_entry(entry_id uuid) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
-declare
-  found_deleted_at timestamptz;
-  found boolean := false;
 begin
-  select true, e.deleted_at into found, found_deleted_at
-    from journal.entries e
-   where e.id = purge_entry.entry_id and e.owner_id = (select auth.uid())
-     for update;
-  if not coalesce(found, false) then
-    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
-      '{"field": "entry_id"}');
-  end if;
-  if found_deleted_at is null then
-    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: only an entry in the trash can be purged',
-      '{"field": "entry_id"}', 'move it to the trash first (PATCH deleted_at)');
-  end if;
+  perform journal_private.lock_trashed_entry(purge_entry.entry_id, 'only an entry in the trash can be purged',
+    'move it to the trash first (PATCH deleted_at)');
   delete from journal.entries e where e.id = purge_entry.entry_id;
   return pg_catalog.jsonb_build_object('id', purge_entry.entry_id, 'purged', true);
 end
@@ -3788,22 +3775,9 @@ CREATE FUNCTION journal.restore_entry(entry_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
 declare
-  found_deleted_at timestamptz;
-  found boolean := false;
   result jsonb;
 begin
-  select true, e.deleted_at into found, found_deleted_at
-    from journal.entries e
-   where e.id = restore_entry.entry_id and e.owner_id = (select auth.uid())
-     for update;
-  if not coalesce(found, false) then
-    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
-      '{"field": "entry_id"}');
-  end if;
-  if found_deleted_at is null then
-    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: the entry is not in the trash',
-      '{"field": "entry_id"}');
-  end if;
+  perform journal_private.lock_trashed_entry(restore_entry.entry_id, 'the entry is not in the trash');
   update journal.entries e set deleted_at = null
    where e.id = restore_entry.entry_id
   returning pg_catalog.jsonb_build_object('id', e.id, 'version', e.version, 'deleted_at', e.deleted_at)
@@ -4751,6 +4725,33 @@ begin
     i := i + 1;
   end loop;
   return pg_catalog.array_to_string(pg_catalog.array_remove(parts, ''), ' ');
+end
+$$;
+
+--
+-- Name: lock_trashed_entry(uuid, text, text); Type: FUNCTION; Schema: journal_private; Owner: -
+--
+
+CREATE FUNCTION journal_private.lock_trashed_entry(entry_id uuid, not_in_trash text, hint text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  found_deleted_at timestamptz;
+  found boolean := false;
+begin
+  select true, e.deleted_at into found, found_deleted_at
+    from journal.entries e
+   where e.id = lock_trashed_entry.entry_id and e.owner_id = (select auth.uid())
+     for update;
+  if not coalesce(found, false) then
+    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
+      '{"field": "entry_id"}');
+  end if;
+  if found_deleted_at is null then
+    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: ' || not_in_trash,
+      '{"field": "entry_id"}', hint);
+  end if;
 end
 $$;
 
@@ -15570,6 +15571,13 @@ GRANT ALL ON FUNCTION journal_private.list_args_ok(tags uuid[], date_from date, 
 --
 
 REVOKE ALL ON FUNCTION journal_private.list_items_text(items jsonb, path text, depth integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION lock_trashed_entry(entry_id uuid, not_in_trash text, hint text); Type: ACL; Schema: journal_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION journal_private.lock_trashed_entry(entry_id uuid, not_in_trash text, hint text) FROM PUBLIC;
+GRANT ALL ON FUNCTION journal_private.lock_trashed_entry(entry_id uuid, not_in_trash text, hint text) TO authenticated;
 
 --
 -- Name: FUNCTION markdown_final(document journal."text/markdown"); Type: ACL; Schema: journal_private; Owner: -

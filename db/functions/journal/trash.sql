@@ -35,27 +35,45 @@ comment on view journal.trash is
   'The caller''s deleted entries, newest deletion first; restore with /rpc/restore_entry, purge with /rpc/purge_entry.';
 grant select on journal.trash to anon, authenticated;
 
-create function journal.restore_entry(entry_id uuid) returns jsonb
+-- The caller's own entry in the trash, locked for the change: 404
+-- journal.entry_not_found for anything else of anyone's (as for an id that does not
+-- exist), 409 journal.not_in_trash for a live entry of theirs. Runs as the caller.
+create function journal_private.lock_trashed_entry(entry_id uuid, not_in_trash text, hint text default null)
+returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
   found_deleted_at timestamptz;
   found boolean := false;
-  result jsonb;
 begin
   select true, e.deleted_at into found, found_deleted_at
     from journal.entries e
-   where e.id = restore_entry.entry_id and e.owner_id = (select auth.uid())
+   where e.id = lock_trashed_entry.entry_id and e.owner_id = (select auth.uid())
      for update;
   if not coalesce(found, false) then
     perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
       '{"field": "entry_id"}');
   end if;
   if found_deleted_at is null then
-    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: the entry is not in the trash',
-      '{"field": "entry_id"}');
+    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: ' || not_in_trash,
+      '{"field": "entry_id"}', hint);
   end if;
+end
+$$;
+revoke execute on function journal_private.lock_trashed_entry(uuid, text, text) from public;
+grant execute on function journal_private.lock_trashed_entry(uuid, text, text) to authenticated;
+select platform.declare_api_function('journal', 'journal_private.lock_trashed_entry(uuid, text, text)',
+  array['authenticated'], 'SECURITY INVOKER: restore_entry and purge_entry find the caller''s trashed entry under the policies.');
+
+create function journal.restore_entry(entry_id uuid) returns jsonb
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  result jsonb;
+begin
+  perform journal_private.lock_trashed_entry(restore_entry.entry_id, 'the entry is not in the trash');
   update journal.entries e set deleted_at = null
    where e.id = restore_entry.entry_id
   returning pg_catalog.jsonb_build_object('id', e.id, 'version', e.version, 'deleted_at', e.deleted_at)
@@ -74,22 +92,9 @@ create function journal.purge_entry(entry_id uuid) returns jsonb
 language plpgsql volatile
 set search_path = ''
 as $$
-declare
-  found_deleted_at timestamptz;
-  found boolean := false;
 begin
-  select true, e.deleted_at into found, found_deleted_at
-    from journal.entries e
-   where e.id = purge_entry.entry_id and e.owner_id = (select auth.uid())
-     for update;
-  if not coalesce(found, false) then
-    perform platform.raise_error(404, 'journal.entry_not_found', 'entry_id: no such entry of yours',
-      '{"field": "entry_id"}');
-  end if;
-  if found_deleted_at is null then
-    perform platform.raise_error(409, 'journal.not_in_trash', 'entry_id: only an entry in the trash can be purged',
-      '{"field": "entry_id"}', 'move it to the trash first (PATCH deleted_at)');
-  end if;
+  perform journal_private.lock_trashed_entry(purge_entry.entry_id, 'only an entry in the trash can be purged',
+    'move it to the trash first (PATCH deleted_at)');
   delete from journal.entries e where e.id = purge_entry.entry_id;
   return pg_catalog.jsonb_build_object('id', purge_entry.entry_id, 'purged', true);
 end
