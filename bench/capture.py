@@ -3,17 +3,22 @@
     .venv/bin/python -m bench.capture [--rows 10000] [--rounds 7] [--api-seconds 3] [--no-api]
 
 Needs the embedded cluster of `make up` (or DATABASE_URL). It deploys the plan twice:
-``bench_capture_rows`` up to ``@platform-2.0`` (audit and events by row triggers, as
-released) and ``bench_capture`` whole (statement triggers with transition tables). In
-each it adds a table audited and published on two topics with a describe function, as a
-module does, then inserts ``--rows`` rows in one statement, rolled back, in interleaved
-rounds with the capture triggers of the table switched on and off:
+``bench_capture_built`` up to ``@platform-2.1`` (statement triggers that build every
+event in the writer's transaction, as released) and ``bench_capture`` whole (the
+trigger records the statement's rows, the sequencer builds the events; decision 0021).
+The row triggers of ``@platform-2.0`` are in bench/RESULTS.md (2026-12-07). In each it
+adds a table audited and published on two topics with a describe function, as a module
+does, then inserts ``--rows`` rows in one statement, rolled back, in interleaved rounds
+with the capture triggers of the table switched on and off:
 
 * bare (no audit, no events: the baseline);
 * audit only; events only; audit and events;
-* the floor: the bare insert plus the very audit and outbox rows that "audit and events"
-  wrote, copied beforehand and inserted by plain INSERTs (what writing those rows costs,
-  however they are built).
+* the floor: the bare insert plus the very rows that "audit and events" wrote (audit,
+  outbox and captured rows), copied beforehand and inserted by plain INSERTs (what
+  writing those rows costs, however they are built);
+* then the sequencer: after an insert with audit and events, the time
+  ``events.sequence_pending()`` takes to number (and now build) its events: the work the
+  gateway does after the commit, printed per row beside the writer's.
 
 Printed per deploy: median rows/s (and the best round) and the ratio to the bare insert
 of the same database; target (issue 20) >= 0.25 for audit and events together. Then
@@ -39,8 +44,8 @@ from ops import database, sqitch
 
 #: The two deploys compared: (label, database, sqitch --to).
 DEPLOYS = (
-    ("row triggers (@platform-2.0)", "bench_capture_rows", "@platform-2.0"),
-    ("statement triggers (this plan)", "bench_capture", None),
+    ("events built by the trigger (@platform-2.1)", "bench_capture_built", "@platform-2.1"),
+    ("rows captured, events built by the sequencer (this plan)", "bench_capture", None),
 )
 SETUP = """
 create schema bench;
@@ -71,18 +76,23 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "events only": ("events",),
     "audit and events": ("audit", "events"),
 }
-#: Not a capture: the bare insert plus the very audit and outbox rows that "audit and
-#: events" writes, copied beforehand and inserted by plain INSERTs. What writing those rows
-#: costs whatever builds them: the best any trigger could do.
+#: Not a capture: the bare insert plus the very audit, outbox and captured rows that
+#: "audit and events" writes, copied beforehand and inserted by plain INSERTs. What writing
+#: those rows costs whatever builds them: the best any trigger could do.
 FLOOR = "floor: bare + the same rows, precomputed"
 AUDIT_COLUMNS = sql.SQL("""schema_name, table_name, operation, record_pk, old_record,
   new_record, changed_columns, actor_id, actor_role""")
 OUTBOX_COLUMNS = sql.SQL("topic, type, payload, audience")
-#: (table, its columns, the temporary table that keeps the rows one captured insert wrote)
+CAPTURED_COLUMNS = sql.SQL("source, op, changed_rows, row_count, actor")
+#: (table, its columns, the temporary table that keeps the rows one captured insert wrote);
+#: events.captured exists only from decision 0021 on.
 FLOOR_TABLES = (
     (sql.Identifier("audit", "log"), AUDIT_COLUMNS, sql.Identifier("floor_audit")),
     (sql.Identifier("events", "outbox"), OUTBOX_COLUMNS, sql.Identifier("floor_outbox")),
+    (sql.Identifier("events", "captured"), CAPTURED_COLUMNS, sql.Identifier("floor_captured")),
 )
+#: After an insert with audit and events: the sequencer's run (the gateway's work).
+SEQUENCER = "then the sequencer (gateway, after commit)"
 TARGET = 0.25
 
 
@@ -92,6 +102,8 @@ class Deploy:
     url: str
     #: trigger name -> the schema of its function (audit or events)
     triggers: dict[str, str]
+    #: The FLOOR_TABLES this deploy has.
+    floor_tables: tuple[tuple[sql.Identifier, sql.SQL, sql.Identifier], ...] = ()
 
 
 def prepare(settings: Settings, label: str, name: str, to: str | None) -> Deploy:
@@ -106,21 +118,34 @@ def prepare(settings: Settings, label: str, name: str, to: str | None) -> Deploy
     database.configure(url, settings.secrets)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(SETUP)
+        present = {
+            str(name)
+            for (name,) in conn.execute(
+                "select t from unnest(%s::text[]) t where to_regclass(t) is not null",
+                (["audit.log", "events.outbox", "events.captured"],),
+            )
+        }
         rows = conn.execute(
             """select t.tgname::text, p.pronamespace::regnamespace::text
                  from pg_trigger t join pg_proc p on p.oid = t.tgfoid
                 where t.tgrelid = 'bench.rows'::regclass and not t.tgisinternal
                   and p.pronamespace::regnamespace::text in ('audit', 'events')"""
         ).fetchall()
-    return Deploy(label, url, {str(name): str(schema) for name, schema in rows})
+    floor = tuple(
+        t for t, name in zip(FLOOR_TABLES, ("audit.log", "events.outbox", "events.captured"),
+                             strict=True) if name in present
+    )  # fmt: skip
+    return Deploy(label, url, {str(name): str(schema) for name, schema in rows}, floor)
 
 
-def copy_floor_rows(conn: psycopg.Connection[tuple[object, ...]], rows: int) -> None:
+def copy_floor_rows(
+    conn: psycopg.Connection[tuple[object, ...]], deploy: Deploy, rows: int
+) -> None:
     """Keep, in temporary tables, the audit and outbox rows one captured insert writes."""
     kept: list[bytes] = []
     with conn.transaction(force_rollback=True), conn.cursor() as cur:
         cur.execute(INSERT, (rows,))
-        for table, columns, _ in FLOOR_TABLES:
+        for table, columns, _ in deploy.floor_tables:
             query = sql.SQL(
                 "copy (select {} from {} where transaction_id = pg_current_xact_id() order by id)"
                 " to stdout"
@@ -128,7 +153,7 @@ def copy_floor_rows(conn: psycopg.Connection[tuple[object, ...]], rows: int) -> 
             with cur.copy(query) as copy:
                 kept.append(b"".join(bytes(block) for block in copy))
     with conn.cursor() as cur:
-        for (table, columns, keep), data in zip(FLOOR_TABLES, kept, strict=True):
+        for (table, columns, keep), data in zip(deploy.floor_tables, kept, strict=True):
             cur.execute(
                 sql.SQL("create temporary table {} as select {} from {} with no data").format(
                     keep, columns, table
@@ -142,16 +167,23 @@ def run_variant(
     conn: psycopg.Connection[tuple[object, ...]], deploy: Deploy, variant: str, rows: int
 ) -> float:
     """Seconds for one variant's statements, rolled back."""
-    kept = VARIANTS.get(variant, ())
+    kept = ("audit", "events") if variant == SEQUENCER else VARIANTS.get(variant, ())
     with conn.transaction(force_rollback=True):
         for trigger, schema in deploy.triggers.items():
             if schema not in kept:
                 conn.execute(sql.SQL("alter table bench.rows disable trigger {}")
                              .format(sql.Identifier(trigger)))  # fmt: skip
+        if variant == SEQUENCER:
+            # Everything committed before is already numbered: this run is the insert's.
+            conn.execute("select events.sequence_pending(2147483647)")
+            conn.execute(INSERT, (rows,))
+            started = time.perf_counter()
+            conn.execute("select events.sequence_pending(2147483647)")
+            return time.perf_counter() - started
         started = time.perf_counter()
         conn.execute(INSERT, (rows,))
         if variant == FLOOR:
-            for table, columns, keep in FLOOR_TABLES:
+            for table, columns, keep in deploy.floor_tables:
                 insert = sql.SQL("insert into {} ({}) select * from {}")
                 conn.execute(insert.format(table, columns, keep))
         return time.perf_counter() - started
@@ -161,12 +193,12 @@ def time_inserts(
     deploys: Sequence[Deploy], rows: int, rounds: int
 ) -> dict[str, dict[str, list[float]]]:
     """Seconds per insert, per deploy and variant, in interleaved rounds (rolled back)."""
-    variants = [*VARIANTS, FLOOR]
+    variants = [*VARIANTS, FLOOR, SEQUENCER]
     seconds = {d.label: {v: list[float]() for v in variants} for d in deploys}
     conns = {d.label: psycopg.connect(d.url, autocommit=True) for d in deploys}
     try:
         for deploy in deploys:
-            copy_floor_rows(conns[deploy.label], rows)
+            copy_floor_rows(conns[deploy.label], deploy, rows)
         for round_no in range(1, rounds + 1):
             print(f"  round {round_no}/{rounds} ...", flush=True)
             for deploy in deploys:
@@ -192,6 +224,13 @@ def report_inserts(seconds: dict[str, dict[str, list[float]]], rows: int, rounds
             target = f"   (target >= {TARGET})" if variant == "audit and events" else ""
             best = rows / min(values)
             per_row = middle / rows * 1e6
+            if variant == SEQUENCER:
+                both = middle + statistics.median(variants["audit and events"])
+                print(
+                    f"  {variant:<46} {per_row:6.1f} µs/row; writer and sequencer together"
+                    f" {rows / both:,.0f} rows/s = {rows / both / bare:5.2f}x bare"
+                )
+                continue
             print(
                 f"  {variant:<46} {rate:>10,.0f} rows/s   best {best:>10,.0f}"
                 f"   {rate / bare:5.2f}x bare   {per_row:6.1f} µs/row{target}"

@@ -679,6 +679,73 @@ $$;
 COMMENT ON FUNCTION audit.enable(target regclass, exclude_columns text[], derived_columns text[]) IS 'Start auditing a table (row changes and truncates, by statement triggers); exclude_columns are never written to the log; derived_columns neither, and a change to them alone is not logged.';
 
 --
+-- Name: log; Type: TABLE; Schema: audit; Owner: -
+--
+
+CREATE TABLE audit.log (
+    id bigint NOT NULL,
+    schema_name name NOT NULL,
+    table_name name NOT NULL,
+    operation text NOT NULL,
+    record_pk jsonb,
+    old_record jsonb,
+    new_record jsonb,
+    changed_columns text[],
+    actor_id uuid,
+    actor_role text NOT NULL,
+    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    statement_at timestamp with time zone DEFAULT statement_timestamp() NOT NULL,
+    logged_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT log_operation CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text, 'TRUNCATE'::text])))
+);
+
+--
+-- Name: TABLE log; Type: COMMENT; Schema: audit; Owner: -
+--
+
+COMMENT ON TABLE audit.log IS 'Append-only audit trail written by audit.capture().';
+
+--
+-- Name: history(regclass, jsonb); Type: FUNCTION; Schema: audit; Owner: -
+--
+
+CREATE FUNCTION audit.history(target regclass, record_pk jsonb) RETURNS SETOF audit.log
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select l.*
+    from audit.log l
+    join pg_catalog.pg_class c on c.oid = target
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where audit.record_key(l.schema_name, l.table_name, l.record_pk) = audit.record_key(n.nspname, c.relname, record_pk)
+     and l.schema_name = n.nspname and l.table_name = c.relname and l.record_pk = history.record_pk
+   order by l.id
+$$;
+
+--
+-- Name: FUNCTION history(target regclass, record_pk jsonb); Type: COMMENT; Schema: audit; Owner: -
+--
+
+COMMENT ON FUNCTION audit.history(target regclass, record_pk jsonb) IS 'Every audit entry of one row (its primary key as JSON, e.g. {"id": 42}), oldest first.';
+
+--
+-- Name: record_key(name, name, jsonb); Type: FUNCTION; Schema: audit; Owner: -
+--
+
+CREATE FUNCTION audit.record_key(schema_name name, table_name name, record_pk jsonb) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.hashtextextended(schema_name::text || '.' || table_name::text || ' ' || record_pk::text, 0)
+$$;
+
+--
+-- Name: FUNCTION record_key(schema_name name, table_name name, record_pk jsonb); Type: COMMENT; Schema: audit; Owner: -
+--
+
+COMMENT ON FUNCTION audit.record_key(schema_name name, table_name name, record_pk jsonb) IS 'The indexed key of an audited row: a 64-bit hash of its table and primary key (audit.history uses it).';
+
+--
 -- Name: refuse_change(); Type: FUNCTION; Schema: audit; Owner: -
 --
 
@@ -2134,35 +2201,6 @@ $_$;
 COMMENT ON FUNCTION events.authorize_subscription(topic text, OUT pattern text, OUT allowed boolean) IS 'Run as the caller: the registered pattern a topic matches (null when unknown) and whether the caller may follow it.';
 
 --
--- Name: capture(); Type: FUNCTION; Schema: events; Owner: -
---
-
-CREATE FUNCTION events.capture() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  written bigint;
-begin
-  execute events.capture_sql(pg_catalog.lower(tg_op), tg_argv[0]::text[], nullif(tg_argv[1], ''),
-                             coalesce(tg_argv[2]::text[], '{}'),
-                             pg_catalog.quote_literal(tg_table_schema || '.' || tg_table_name),
-                             '(select auth.uid())');
-  get diagnostics written = row_count;
-  if written > 0 then
-    perform pg_catalog.pg_notify('platform_events', '');
-  end if;
-  return null;
-end
-$$;
-
---
--- Name: FUNCTION capture(); Type: COMMENT; Schema: events; Owner: -
---
-
-COMMENT ON FUNCTION events.capture() IS 'Generic change-event statement trigger (transition tables new_rows/old_rows); arguments: topic templates, describe function, excluded columns. Use events.enable().';
-
---
 -- Name: capture journal.entries(); Type: FUNCTION; Schema: events; Owner: -
 --
 
@@ -2170,95 +2208,48 @@ CREATE FUNCTION events."capture journal.entries"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-      #variable_conflict use_variable
-      declare
-        label text := tg_table_schema || '.' || tg_table_name;
-        actor uuid := auth.uid();
-        written bigint;
-      begin
-        if tg_op = 'INSERT' then
+    #variable_conflict use_variable
+    declare
+      label text := tg_table_schema || '.' || tg_table_name;
+      actor uuid := auth.uid();
+      written bigint;
+    begin
+      if tg_op = 'INSERT' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search,image_paths}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
-        cross join lateral (select journal_private.describe_entry('insert', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'created') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('journal:entries')::text), (true, ('journal:entries')::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        elsif tg_op = 'UPDATE' then
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'insert', pg_catalog.jsonb_agg(r.new_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search,image_paths}'::text[] as new_row from new_rows n offset 0) r
+    having pg_catalog.count(*) > 0;
+      elsif tg_op = 'UPDATE' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
-        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search,image_paths}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search,image_paths}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
-        cross join lateral (select journal_private.describe_entry('update', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'updated') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('journal:entries')::text), (true, ('journal:entries')::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        else
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'update', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(n.new_row, o.old_row) order by o.ord),
+           pg_catalog.count(*), actor
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search,image_paths}'::text[] as old_row
+              from old_rows o) o
+      join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{title,content,plain_text,search,image_paths}'::text[] as new_row
+              from new_rows n) n on n.ord = o.ord
+    having pg_catalog.count(*) > 0;
+      else
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search,image_paths}'::text[] as old_row from old_rows o offset 0) r
-        cross join lateral (select journal_private.describe_entry('delete', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'deleted') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('journal:entries')::text), (true, ('journal:entries')::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        end if;
-        get diagnostics written = row_count;
-        if written > 0 then
-          perform pg_catalog.pg_notify('platform_events', '');
-        end if;
-        return null;
-      end
-      $$;
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'delete', pg_catalog.jsonb_agg(r.old_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(o.*) - '{title,content,plain_text,search,image_paths}'::text[] as old_row from old_rows o offset 0) r
+    having pg_catalog.count(*) > 0;
+      end if;
+      get diagnostics written = row_count;
+      if written > 0 then
+        perform pg_catalog.pg_notify('platform_events', '');
+      end if;
+      return null;
+    end
+    $$;
 
 --
 -- Name: FUNCTION "capture journal.entries"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture journal.entries"() IS 'Change events of journal.entries by statement (calling journal_private.describe_entry directly); written by events.enable().';
+COMMENT ON FUNCTION events."capture journal.entries"() IS 'Records the statements that change journal.entries in events.captured; written by events.enable().';
 
 --
 -- Name: capture journal.entry_tags(); Type: FUNCTION; Schema: events; Owner: -
@@ -2268,95 +2259,48 @@ CREATE FUNCTION events."capture journal.entry_tags"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-      #variable_conflict use_variable
-      declare
-        label text := tg_table_schema || '.' || tg_table_name;
-        actor uuid := auth.uid();
-        written bigint;
-      begin
-        if tg_op = 'INSERT' then
+    #variable_conflict use_variable
+    declare
+      label text := tg_table_schema || '.' || tg_table_name;
+      actor uuid := auth.uid();
+      written bigint;
+    begin
+      if tg_op = 'INSERT' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) as new_row, null::jsonb as old_row from new_rows n offset 0) r
-        cross join lateral (select journal_private.describe_owned('insert', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'created') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        elsif tg_op = 'UPDATE' then
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'insert', pg_catalog.jsonb_agg(r.new_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(n.*) as new_row from new_rows n offset 0) r
+    having pg_catalog.count(*) > 0;
+      elsif tg_op = 'UPDATE' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
-        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
-        cross join lateral (select journal_private.describe_owned('update', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'updated') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        else
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'update', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(n.new_row, o.old_row) order by o.ord),
+           pg_catalog.count(*), actor
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) as old_row
+              from old_rows o) o
+      join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) as new_row
+              from new_rows n) n on n.ord = o.ord
+    having pg_catalog.count(*) > 0;
+      else
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) as old_row from old_rows o offset 0) r
-        cross join lateral (select journal_private.describe_owned('delete', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'deleted') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        end if;
-        get diagnostics written = row_count;
-        if written > 0 then
-          perform pg_catalog.pg_notify('platform_events', '');
-        end if;
-        return null;
-      end
-      $$;
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'delete', pg_catalog.jsonb_agg(r.old_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(o.*) as old_row from old_rows o offset 0) r
+    having pg_catalog.count(*) > 0;
+      end if;
+      get diagnostics written = row_count;
+      if written > 0 then
+        perform pg_catalog.pg_notify('platform_events', '');
+      end if;
+      return null;
+    end
+    $$;
 
 --
 -- Name: FUNCTION "capture journal.entry_tags"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture journal.entry_tags"() IS 'Change events of journal.entry_tags by statement (calling journal_private.describe_owned directly); written by events.enable().';
+COMMENT ON FUNCTION events."capture journal.entry_tags"() IS 'Records the statements that change journal.entry_tags in events.captured; written by events.enable().';
 
 --
 -- Name: capture journal.tags(); Type: FUNCTION; Schema: events; Owner: -
@@ -2366,95 +2310,48 @@ CREATE FUNCTION events."capture journal.tags"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-      #variable_conflict use_variable
-      declare
-        label text := tg_table_schema || '.' || tg_table_name;
-        actor uuid := auth.uid();
-        written bigint;
-      begin
-        if tg_op = 'INSERT' then
+    #variable_conflict use_variable
+    declare
+      label text := tg_table_schema || '.' || tg_table_name;
+      actor uuid := auth.uid();
+      written bigint;
+    begin
+      if tg_op = 'INSERT' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) - '{name}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
-        cross join lateral (select journal_private.describe_owned('insert', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'created') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        elsif tg_op = 'UPDATE' then
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'insert', pg_catalog.jsonb_agg(r.new_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(n.*) - '{name}'::text[] as new_row from new_rows n offset 0) r
+    having pg_catalog.count(*) > 0;
+      elsif tg_op = 'UPDATE' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
-        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{name}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{name}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
-        cross join lateral (select journal_private.describe_owned('update', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'updated') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        else
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'update', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(n.new_row, o.old_row) order by o.ord),
+           pg_catalog.count(*), actor
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{name}'::text[] as old_row
+              from old_rows o) o
+      join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{name}'::text[] as new_row
+              from new_rows n) n on n.ord = o.ord
+    having pg_catalog.count(*) > 0;
+      else
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{name}'::text[] as old_row from old_rows o offset 0) r
-        cross join lateral (select journal_private.describe_owned('delete', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'deleted') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        end if;
-        get diagnostics written = row_count;
-        if written > 0 then
-          perform pg_catalog.pg_notify('platform_events', '');
-        end if;
-        return null;
-      end
-      $$;
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'delete', pg_catalog.jsonb_agg(r.old_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(o.*) - '{name}'::text[] as old_row from old_rows o offset 0) r
+    having pg_catalog.count(*) > 0;
+      end if;
+      get diagnostics written = row_count;
+      if written > 0 then
+        perform pg_catalog.pg_notify('platform_events', '');
+      end if;
+      return null;
+    end
+    $$;
 
 --
 -- Name: FUNCTION "capture journal.tags"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture journal.tags"() IS 'Change events of journal.tags by statement (calling journal_private.describe_owned directly); written by events.enable().';
+COMMENT ON FUNCTION events."capture journal.tags"() IS 'Records the statements that change journal.tags in events.captured; written by events.enable().';
 
 --
 -- Name: capture publishing.articles(); Type: FUNCTION; Schema: events; Owner: -
@@ -2464,95 +2361,48 @@ CREATE FUNCTION events."capture publishing.articles"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-      #variable_conflict use_variable
-      declare
-        label text := tg_table_schema || '.' || tg_table_name;
-        actor uuid := auth.uid();
-        written bigint;
-      begin
-        if tg_op = 'INSERT' then
+    #variable_conflict use_variable
+    declare
+      label text := tg_table_schema || '.' || tg_table_name;
+      actor uuid := auth.uid();
+      written bigint;
+    begin
+      if tg_op = 'INSERT' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
-        cross join lateral (select publishing_private.describe_article('insert', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'created') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('publishing:articles')::text), (true, ('publishing:articles')::text), (false, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (false, ('publishing:review')::text), (true, ('publishing:review')::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        elsif tg_op = 'UPDATE' then
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'insert', pg_catalog.jsonb_agg(r.new_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row from new_rows n offset 0) r
+    having pg_catalog.count(*) > 0;
+      elsif tg_op = 'UPDATE' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
-        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
-        cross join lateral (select publishing_private.describe_article('update', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'updated') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('publishing:articles')::text), (true, ('publishing:articles')::text), (false, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (false, ('publishing:review')::text), (true, ('publishing:review')::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        else
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'update', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(n.new_row, o.old_row) order by o.ord),
+           pg_catalog.count(*), actor
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row
+              from old_rows o) o
+      join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{search}'::text[] as new_row
+              from new_rows n) n on n.ord = o.ord
+    having pg_catalog.count(*) > 0;
+      else
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row from old_rows o offset 0) r
-        cross join lateral (select publishing_private.describe_article('delete', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'deleted') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('publishing:articles')::text), (true, ('publishing:articles')::text), (false, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (false, ('publishing:review')::text), (true, ('publishing:review')::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        end if;
-        get diagnostics written = row_count;
-        if written > 0 then
-          perform pg_catalog.pg_notify('platform_events', '');
-        end if;
-        return null;
-      end
-      $$;
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'delete', pg_catalog.jsonb_agg(r.old_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(o.*) - '{search}'::text[] as old_row from old_rows o offset 0) r
+    having pg_catalog.count(*) > 0;
+      end if;
+      get diagnostics written = row_count;
+      if written > 0 then
+        perform pg_catalog.pg_notify('platform_events', '');
+      end if;
+      return null;
+    end
+    $$;
 
 --
 -- Name: FUNCTION "capture publishing.articles"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture publishing.articles"() IS 'Change events of publishing.articles by statement (calling publishing_private.describe_article directly); written by events.enable().';
+COMMENT ON FUNCTION events."capture publishing.articles"() IS 'Records the statements that change publishing.articles in events.captured; written by events.enable().';
 
 --
 -- Name: capture publishing.comments(); Type: FUNCTION; Schema: events; Owner: -
@@ -2562,95 +2412,48 @@ CREATE FUNCTION events."capture publishing.comments"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-      #variable_conflict use_variable
-      declare
-        label text := tg_table_schema || '.' || tg_table_name;
-        actor uuid := auth.uid();
-        written bigint;
-      begin
-        if tg_op = 'INSERT' then
+    #variable_conflict use_variable
+    declare
+      label text := tg_table_schema || '.' || tg_table_name;
+      actor uuid := auth.uid();
+      written bigint;
+    begin
+      if tg_op = 'INSERT' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row, null::jsonb as old_row from new_rows n offset 0) r
-        cross join lateral (select publishing_private.describe_comment('insert', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'created') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        elsif tg_op = 'UPDATE' then
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'insert', pg_catalog.jsonb_agg(r.new_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row from new_rows n offset 0) r
+    having pg_catalog.count(*) > 0;
+      elsif tg_op = 'UPDATE' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
-        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
-        cross join lateral (select publishing_private.describe_comment('update', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'updated') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        else
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'update', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(n.new_row, o.old_row) order by o.ord),
+           pg_catalog.count(*), actor
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row
+              from old_rows o) o
+      join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) - '{article_visible_from}'::text[] as new_row
+              from new_rows n) n on n.ord = o.ord
+    having pg_catalog.count(*) > 0;
+      else
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row from old_rows o offset 0) r
-        cross join lateral (select publishing_private.describe_comment('delete', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'deleted') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (true, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        end if;
-        get diagnostics written = row_count;
-        if written > 0 then
-          perform pg_catalog.pg_notify('platform_events', '');
-        end if;
-        return null;
-      end
-      $$;
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'delete', pg_catalog.jsonb_agg(r.old_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(o.*) - '{article_visible_from}'::text[] as old_row from old_rows o offset 0) r
+    having pg_catalog.count(*) > 0;
+      end if;
+      get diagnostics written = row_count;
+      if written > 0 then
+        perform pg_catalog.pg_notify('platform_events', '');
+      end if;
+      return null;
+    end
+    $$;
 
 --
 -- Name: FUNCTION "capture publishing.comments"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture publishing.comments"() IS 'Change events of publishing.comments by statement (calling publishing_private.describe_comment directly); written by events.enable().';
+COMMENT ON FUNCTION events."capture publishing.comments"() IS 'Records the statements that change publishing.comments in events.captured; written by events.enable().';
 
 --
 -- Name: capture storage.objects(); Type: FUNCTION; Schema: events; Owner: -
@@ -2660,95 +2463,48 @@ CREATE FUNCTION events."capture storage.objects"() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-      #variable_conflict use_variable
-      declare
-        label text := tg_table_schema || '.' || tg_table_name;
-        actor uuid := auth.uid();
-        written bigint;
-      begin
-        if tg_op = 'INSERT' then
+    #variable_conflict use_variable
+    declare
+      label text := tg_table_schema || '.' || tg_table_name;
+      actor uuid := auth.uid();
+      written bigint;
+    begin
+      if tg_op = 'INSERT' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'insert', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select pg_catalog.to_jsonb(n.*) as new_row, null::jsonb as old_row from new_rows n offset 0) r
-        cross join lateral (select storage_private.describe_object('insert', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'created') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        elsif tg_op = 'UPDATE' then
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'insert', pg_catalog.jsonb_agg(r.new_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(n.*) as new_row from new_rows n offset 0) r
+    having pg_catalog.count(*) > 0;
+      elsif tg_op = 'UPDATE' then
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'update', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', (select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e where e.value is distinct from r.old_row -> e.key), 'actor', actor) as payload
-        from (select n.new_row, o.old_row   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) as old_row           from old_rows o) o   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) as new_row           from new_rows n) n on n.ord = o.ord  order by o.ord) r
-        cross join lateral (select storage_private.describe_object('update', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'updated') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        else
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'update', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(n.new_row, o.old_row) order by o.ord),
+           pg_catalog.count(*), actor
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*) as old_row
+              from old_rows o) o
+      join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*) as new_row
+              from new_rows n) n on n.ord = o.ord
+    having pg_catalog.count(*) > 0;
+      else
 
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', label, 'op', 'delete', 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', null::jsonb, 'actor', actor) as payload
-        from (select null::jsonb as new_row, pg_catalog.to_jsonb(o.*) as old_row from old_rows o offset 0) r
-        cross join lateral (select storage_private.describe_object('delete', r.new_row, r.old_row) as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', 'deleted') end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', label, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values (false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (false, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text), (true, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text)) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object';
-        end if;
-        get diagnostics written = row_count;
-        if written > 0 then
-          perform pg_catalog.pg_notify('platform_events', '');
-        end if;
-        return null;
-      end
-      $$;
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'delete', pg_catalog.jsonb_agg(r.old_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(o.*) as old_row from old_rows o offset 0) r
+    having pg_catalog.count(*) > 0;
+      end if;
+      get diagnostics written = row_count;
+      if written > 0 then
+        perform pg_catalog.pg_notify('platform_events', '');
+      end if;
+      return null;
+    end
+    $$;
 
 --
 -- Name: FUNCTION "capture storage.objects"(); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events."capture storage.objects"() IS 'Change events of storage.objects by statement (calling storage_private.describe_object directly); written by events.enable().';
+COMMENT ON FUNCTION events."capture storage.objects"() IS 'Records the statements that change storage.objects in events.captured; written by events.enable().';
 
 --
 -- Name: capture_function_name(regclass); Type: FUNCTION; Schema: events; Owner: -
@@ -2772,96 +2528,54 @@ $$;
 COMMENT ON FUNCTION events.capture_function_name(target regclass) IS 'The name events.enable() gives a table''s own capture trigger function.';
 
 --
--- Name: capture_sql(text, text[], text, text[], text, text); Type: FUNCTION; Schema: events; Owner: -
+-- Name: capture_sql(text, text[]); Type: FUNCTION; Schema: events; Owner: -
 --
 
-CREATE FUNCTION events.capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text) RETURNS text
-    LANGUAGE plpgsql STABLE
+CREATE FUNCTION events.capture_sql(op text, exclude_columns text[]) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $_$
 declare
   strip text := case when pg_catalog.cardinality(coalesce(exclude_columns, '{}')) > 0
                      then pg_catalog.format(' - %L::text[]', exclude_columns) else '' end;
-  source text;
-  changed text := 'null::jsonb';
-  topic_rows text;
 begin
-  if op not in ('insert', 'update', 'delete') then
-    raise exception 'events.capture_sql: op must be insert, update or delete, not %', op
-      using errcode = 'invalid_parameter_value';
+  -- Variables of the trigger function: label (schema.table), actor (auth.uid()).
+  -- offset 0 keeps the subquery whole: pulled up, each row's JSON would be built
+  -- once per reference. An INSERT's or DELETE's rows: one scan of the transition
+  -- table, aggregated in scan order (the order the statement changed them).
+  if op = 'insert' then
+    return pg_catalog.format($sql$
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'insert', pg_catalog.jsonb_agg(r.new_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(n.*)%s as new_row from new_rows n offset 0) r
+    having pg_catalog.count(*) > 0$sql$, strip);
+  elsif op = 'delete' then
+    return pg_catalog.format($sql$
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'delete', pg_catalog.jsonb_agg(r.old_row), pg_catalog.count(*), actor
+      from (select pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o offset 0) r
+    having pg_catalog.count(*) > 0$sql$, strip);
+  elsif op = 'update' then
+    return pg_catalog.format($sql$
+    insert into events.captured (source, op, changed_rows, row_count, actor)
+    select label, 'update', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(n.new_row, o.old_row) order by o.ord),
+           pg_catalog.count(*), actor
+      from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*)%1$s as old_row
+              from old_rows o) o
+      join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*)%1$s as new_row
+              from new_rows n) n on n.ord = o.ord
+    having pg_catalog.count(*) > 0$sql$, strip);
   end if;
-  if topics is null or pg_catalog.cardinality(topics) = 0 then
-    raise exception 'events.capture_sql: at least one topic is required'
-      using errcode = 'invalid_parameter_value';
-  end if;
-  -- The changed rows in the order the statement changed them: an INSERT's or a DELETE's
-  -- is one scan of its transition table; an UPDATE's pairs the n-th old row with the
-  -- n-th new row (see the header) and sorts the pairs back into that order.
-  -- n.* and o.*: the whole row, even when the table has a column named n or o. offset 0
-  -- keeps the subquery whole: pulled up, each row's JSON would be built once per use.
-  source := case op
-    when 'insert' then pg_catalog.format(
-      'select pg_catalog.to_jsonb(n.*)%s as new_row, null::jsonb as old_row from new_rows n offset 0', strip)
-    when 'delete' then pg_catalog.format(
-      'select null::jsonb as new_row, pg_catalog.to_jsonb(o.*)%s as old_row from old_rows o offset 0', strip)
-    else pg_catalog.format(
-      'select n.new_row, o.old_row'
-      '   from (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(o.*)%1$s as old_row'
-      '           from old_rows o) o'
-      '   join (select pg_catalog.row_number() over () as ord, pg_catalog.to_jsonb(n.*)%1$s as new_row'
-      '           from new_rows n) n on n.ord = o.ord'
-      '  order by o.ord', strip) end;
-  if op = 'update' then
-    changed := '(select pg_catalog.jsonb_agg(e.key order by e.key) from pg_catalog.jsonb_each(r.new_row) e'
-               ' where e.value is distinct from r.old_row -> e.key)';
-  end if;
-  -- Each topic twice, in order: its event, then its withdrawal notice (kept or not below).
-  select pg_catalog.string_agg(pg_catalog.format('(%s, %s)', w.withdraw::text, events.topic_sql(t.template, 'c.row_data')),
-                               ', ' order by t.n, w.withdraw)
-    into topic_rows
-    from pg_catalog.unnest(topics) with ordinality as t (template, n)
-    cross join (values (false), (true)) as w (withdraw);
-  -- Per changed row (materialized: once, in order) its description (offset 0: called
-  -- once, not again for the filter) and its payload, built once for all its topics.
-  -- Then per row, the topics' rows: the VALUES list is lateral to the row, so it can
-  -- only be the inner side of a nested loop over the rows, which emits rows in order
-  -- and each row's list in its written order (row, topic, notice): the outbox ids
-  -- follow, without a sort that a one-row statement would pay for in setup.
-  return pg_catalog.format($sql$
-    with changes as materialized (
-      select coalesce(r.new_row, r.old_row) as row_data, d.description,
-             pg_catalog.jsonb_build_object('table', %4$s, 'op', %5$L, 'record', coalesce(r.new_row, r.old_row),
-                                           'changed', %6$s, 'actor', %8$s) as payload
-        from (%1$s) r
-        cross join lateral (select %2$s as description offset 0) d
-       where d.description is not null
-    )
-    insert into events.outbox (topic, type, payload, audience)
-    select t.topic,
-           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
-                else coalesce(c.description ->> 'type', %3$L) end,
-           case when t.withdraw
-                then pg_catalog.jsonb_build_object('table', %4$s, 'op', 'withdraw',
-                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else c.payload end,
-           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
-                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end
-      from changes c
-      cross join lateral (values %7$s) as t (withdraw, topic)
-     where not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object'$sql$,
-    source,
-    case when nullif(describe, '') is null then '''{}''::jsonb'
-         else pg_catalog.format('%s(%L, r.new_row, r.old_row)', describe::regproc, op) end,
-    case op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end,
-    table_label, op, changed, topic_rows, actor);
+  raise exception 'events.capture_sql: op must be insert, update or delete, not %', op
+    using errcode = 'invalid_parameter_value';
 end
 $_$;
 
 --
--- Name: FUNCTION capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text); Type: COMMENT; Schema: events; Owner: -
+-- Name: FUNCTION capture_sql(op text, exclude_columns text[]); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text) IS 'The INSERT that writes one statement''s outbox rows for one trigger event (insert, update or delete), reading the transition tables new_rows/old_rows; table_label and actor are SQL expressions.';
+COMMENT ON FUNCTION events.capture_sql(op text, exclude_columns text[]) IS 'The INSERT that records one statement''s changed rows (insert, update or delete) in events.captured, reading the transition tables new_rows/old_rows and the trigger''s variables label and actor.';
 
 --
 -- Name: cursor_status(bigint); Type: FUNCTION; Schema: events; Owner: -
@@ -2892,21 +2606,34 @@ CREATE FUNCTION events.disable(target regclass) RETURNS void
     AS $$
 declare
   previous regprocedure[];
+  source_name text;
+  expander regprocedure;
 begin
+  select n.nspname || '.' || c.relname into source_name
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where c.oid = target;
   select pg_catalog.array_agg(distinct t.tgfoid::regprocedure) into previous from pg_catalog.pg_trigger t
    where t.tgrelid = target and t.tgname in ('events_insert', 'events_update', 'events_delete', 'events_capture');
+  -- Dropping the triggers locks the table until commit: the writers still running finish
+  -- first, and no statement is captured after this one.
   execute pg_catalog.format('drop trigger if exists events_insert on %s', target);
   execute pg_catalog.format('drop trigger if exists events_update on %s', target);
   execute pg_catalog.format('drop trigger if exists events_delete on %s', target);
-  if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'events_capture') then
-    execute pg_catalog.format('drop trigger events_capture on %s', target);  -- platform-2.0's
-  end if;
+  execute pg_catalog.format('drop trigger if exists events_capture on %s', target);  -- platform-2.0's
   if previous is not null then
     for i in 1 .. pg_catalog.cardinality(previous) loop
-      if previous[i] <> 'events.capture()'::regprocedure then
+      if not exists (select from pg_catalog.pg_trigger t where t.tgfoid = previous[i]) then
         execute pg_catalog.format('drop function %s', previous[i]);
       end if;
     end loop;
+  end if;
+  -- What the table's statements captured becomes events now, then its expander goes.
+  while exists (select from events.captured c where c.source = source_name) loop
+    perform events.sequence_pending();
+  end loop;
+  expander := pg_catalog.to_regprocedure(
+    pg_catalog.format('events.%I(bigint, bigint[])', events.expand_function_name(source_name)));
+  if expander is not null then
+    execute pg_catalog.format('drop function %s', expander);
   end if;
 end
 $$;
@@ -2915,7 +2642,7 @@ $$;
 -- Name: FUNCTION disable(target regclass); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.disable(target regclass) IS 'Stop publishing a table''s changes.';
+COMMENT ON FUNCTION events.disable(target regclass) IS 'Stop publishing a table''s changes (what it captured before becomes events first).';
 
 --
 -- Name: enable(regclass, text[], regprocedure, text[]); Type: FUNCTION; Schema: events; Owner: -
@@ -2926,75 +2653,97 @@ CREATE FUNCTION events.enable(target regclass, topics text[], describe regproced
     SET search_path TO ''
     AS $_$
 declare
+  source text;
+  capture_name text := events.capture_function_name(target);
+  expand_name text;
   previous regprocedure[];
-  capture regprocedure := 'events.capture()'::regprocedure;
   arguments text;
-  name text;
 begin
   if topics is null or pg_catalog.cardinality(topics) = 0 then
     raise exception 'events.enable(%): at least one topic is required', target
       using errcode = 'invalid_parameter_value';
   end if;
   exclude_columns := coalesce(exclude_columns, '{}');
+  select n.nspname || '.' || c.relname into source
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where c.oid = target;
+  expand_name := events.expand_function_name(source);
   select pg_catalog.array_agg(distinct t.tgfoid::regprocedure) into previous from pg_catalog.pg_trigger t
    where t.tgrelid = target and t.tgname in ('events_insert', 'events_update', 'events_delete', 'events_capture');
-  if describe is not null then
-    name := events.capture_function_name(target);
-    execute pg_catalog.format($template$
-      create or replace function events.%1$I() returns trigger
-      language plpgsql
-      security definer
-      set search_path = ''
-      as $capture$
-      #variable_conflict use_variable
-      declare
-        label text := tg_table_schema || '.' || tg_table_name;
-        actor uuid := auth.uid();
-        written bigint;
-      begin
-        if tg_op = 'INSERT' then
-          %2$s;
-        elsif tg_op = 'UPDATE' then
-          %3$s;
-        else
-          %4$s;
-        end if;
-        get diagnostics written = row_count;
-        if written > 0 then
-          perform pg_catalog.pg_notify('platform_events', '');
-        end if;
-        return null;
-      end
-      $capture$
-      $template$, name,
-      events.capture_sql('insert', topics, describe::regproc::text, exclude_columns, 'label', 'actor'),
-      events.capture_sql('update', topics, describe::regproc::text, exclude_columns, 'label', 'actor'),
-      events.capture_sql('delete', topics, describe::regproc::text, exclude_columns, 'label', 'actor'));
-    execute pg_catalog.format('revoke execute on function events.%I() from public', name);
-    execute pg_catalog.format(
-      'comment on function events.%I() is %L', name,
-      pg_catalog.format('Change events of %s by statement (calling %s directly); written by events.enable().',
-                        target, describe::regproc));
-    capture := pg_catalog.format('events.%I()', name)::regprocedure;
-  end if;
+  -- The table's trigger function: static SQL, planned once per session.
+  execute pg_catalog.format($template$
+    create or replace function events.%1$I() returns trigger
+    language plpgsql
+    security definer
+    set search_path = ''
+    as $capture$
+    #variable_conflict use_variable
+    declare
+      label text := tg_table_schema || '.' || tg_table_name;
+      actor uuid := auth.uid();
+      written bigint;
+    begin
+      if tg_op = 'INSERT' then
+        %2$s;
+      elsif tg_op = 'UPDATE' then
+        %3$s;
+      else
+        %4$s;
+      end if;
+      get diagnostics written = row_count;
+      if written > 0 then
+        perform pg_catalog.pg_notify('platform_events', '');
+      end if;
+      return null;
+    end
+    $capture$
+    $template$, capture_name,
+    events.capture_sql('insert', exclude_columns), events.capture_sql('update', exclude_columns),
+    events.capture_sql('delete', exclude_columns));
+  execute pg_catalog.format('revoke execute on function events.%I() from public', capture_name);
+  execute pg_catalog.format('comment on function events.%I() is %L', capture_name,
+    pg_catalog.format('Records the statements that change %s in events.captured; written by events.enable().', target));
+  -- Its expander, which the sequencer runs.
+  execute pg_catalog.format($template$
+    create or replace function events.%1$I(first_seq bigint, batches bigint[]) returns bigint
+    language plpgsql
+    security definer
+    set search_path = ''
+    as $expand$
+    declare
+      written bigint;
+    begin
+      %2$s;
+      get diagnostics written = row_count;
+      return written;
+    end
+    $expand$
+    $template$, expand_name, events.expand_sql(topics, describe::regproc::text));
+  execute pg_catalog.format('revoke execute on function events.%I(bigint, bigint[]) from public', expand_name);
+  execute pg_catalog.format('comment on function events.%I(bigint, bigint[]) is %L', expand_name,
+    pg_catalog.format('Events of the captured statements of %s (topics %s%s), numbered from first_seq; '
+                      'written by events.enable().', target, topics,
+                      case when describe is null then '' else ', described by ' || describe::regproc::text end));
+  -- The triggers keep the arguments: they say what the table publishes (the reverts
+  -- and the next rework read them).
   arguments := pg_catalog.format('%L, %L, %L', topics, coalesce(describe::regproc::text, ''), exclude_columns);
-  -- platform-2.0's row trigger, when this table still has it.
   if exists (select from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'events_capture') then
-    execute pg_catalog.format('drop trigger events_capture on %s', target);
+    execute pg_catalog.format('drop trigger events_capture on %s', target);  -- platform-2.0's
   end if;
   execute pg_catalog.format(
     'create or replace trigger events_insert after insert on %s referencing new table as new_rows '
-    'for each statement execute function %s(%s)', target, capture::regproc, arguments);
+    'for each statement execute function events.%I(%s)', target, capture_name, arguments);
   execute pg_catalog.format(
     'create or replace trigger events_update after update on %s '
     'referencing old table as old_rows new table as new_rows '
-    'for each statement execute function %s(%s)', target, capture::regproc, arguments);
+    'for each statement execute function events.%I(%s)', target, capture_name, arguments);
   execute pg_catalog.format(
     'create or replace trigger events_delete after delete on %s referencing old table as old_rows '
-    'for each statement execute function %s(%s)', target, capture::regproc, arguments);
+    'for each statement execute function events.%I(%s)', target, capture_name, arguments);
+  -- A trigger function of before (the generic one, or a renamed table's) that nothing runs now.
   if previous is not null then
     for i in 1 .. pg_catalog.cardinality(previous) loop
-      if previous[i] not in (capture, 'events.capture()'::regprocedure) then
+      if previous[i]::text <> pg_catalog.format('events.%I()', capture_name)
+         and not exists (select from pg_catalog.pg_trigger t where t.tgfoid = previous[i]) then
         execute pg_catalog.format('drop function %s', previous[i]);
       end if;
     end loop;
@@ -3006,7 +2755,428 @@ $_$;
 -- Name: FUNCTION enable(target regclass, topics text[], describe regprocedure, exclude_columns text[]); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.enable(target regclass, topics text[], describe regprocedure, exclude_columns text[]) IS 'Publish a table''s row changes as events on the given topics (statement triggers).';
+COMMENT ON FUNCTION events.enable(target regclass, topics text[], describe regprocedure, exclude_columns text[]) IS 'Publish a table''s row changes as events on the given topics (statement triggers record them, the sequencer expands them).';
+
+--
+-- Name: expand journal.entries(bigint, bigint[]); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."expand journal.entries"(first_seq bigint, batches bigint[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    declare
+      written bigint;
+    begin
+
+    insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
+    select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
+           t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type',
+                              case c.op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else pg_catalog.jsonb_build_object(
+                       'table', c.source, 'op', c.op, 'record', c.row_data,
+                       'changed', case when c.op = 'update' then
+                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                       from pg_catalog.jsonb_each(c.new_row) e
+                                      where e.value is distinct from c.old_row -> e.key) end,
+                       'actor', c.actor) end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
+           c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
+      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
+                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+              from events.captured b
+             cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
+             cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
+                                        case b.op when 'update' then r.item -> 1 when 'delete' then r.item end as old_row
+                                 offset 0) x
+             cross join lateral (select journal_private.describe_entry(b.op, x.new_row, x.old_row) as description offset 0) d
+             where b.id = any (batches)
+            offset 0) c
+     cross join lateral (values (1, false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (1, true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (2, false, ('journal:entries')::text), (2, true, ('journal:entries')::text)) as t (n, withdraw, topic)
+     where c.description is not null
+       and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object');
+      get diagnostics written = row_count;
+      return written;
+    end
+    $$;
+
+--
+-- Name: FUNCTION "expand journal.entries"(first_seq bigint, batches bigint[]); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."expand journal.entries"(first_seq bigint, batches bigint[]) IS 'Events of the captured statements of journal.entries (topics {"user:{owner_id}",journal:entries}, described by journal_private.describe_entry), numbered from first_seq; written by events.enable().';
+
+--
+-- Name: expand journal.entry_tags(bigint, bigint[]); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."expand journal.entry_tags"(first_seq bigint, batches bigint[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    declare
+      written bigint;
+    begin
+
+    insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
+    select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
+           t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type',
+                              case c.op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else pg_catalog.jsonb_build_object(
+                       'table', c.source, 'op', c.op, 'record', c.row_data,
+                       'changed', case when c.op = 'update' then
+                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                       from pg_catalog.jsonb_each(c.new_row) e
+                                      where e.value is distinct from c.old_row -> e.key) end,
+                       'actor', c.actor) end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
+           c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
+      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
+                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+              from events.captured b
+             cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
+             cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
+                                        case b.op when 'update' then r.item -> 1 when 'delete' then r.item end as old_row
+                                 offset 0) x
+             cross join lateral (select journal_private.describe_owned(b.op, x.new_row, x.old_row) as description offset 0) d
+             where b.id = any (batches)
+            offset 0) c
+     cross join lateral (values (1, false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (1, true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (n, withdraw, topic)
+     where c.description is not null
+       and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object');
+      get diagnostics written = row_count;
+      return written;
+    end
+    $$;
+
+--
+-- Name: FUNCTION "expand journal.entry_tags"(first_seq bigint, batches bigint[]); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."expand journal.entry_tags"(first_seq bigint, batches bigint[]) IS 'Events of the captured statements of journal.entry_tags (topics {"user:{owner_id}"}, described by journal_private.describe_owned), numbered from first_seq; written by events.enable().';
+
+--
+-- Name: expand journal.tags(bigint, bigint[]); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."expand journal.tags"(first_seq bigint, batches bigint[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    declare
+      written bigint;
+    begin
+
+    insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
+    select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
+           t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type',
+                              case c.op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else pg_catalog.jsonb_build_object(
+                       'table', c.source, 'op', c.op, 'record', c.row_data,
+                       'changed', case when c.op = 'update' then
+                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                       from pg_catalog.jsonb_each(c.new_row) e
+                                      where e.value is distinct from c.old_row -> e.key) end,
+                       'actor', c.actor) end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
+           c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
+      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
+                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+              from events.captured b
+             cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
+             cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
+                                        case b.op when 'update' then r.item -> 1 when 'delete' then r.item end as old_row
+                                 offset 0) x
+             cross join lateral (select journal_private.describe_owned(b.op, x.new_row, x.old_row) as description offset 0) d
+             where b.id = any (batches)
+            offset 0) c
+     cross join lateral (values (1, false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (1, true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text)) as t (n, withdraw, topic)
+     where c.description is not null
+       and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object');
+      get diagnostics written = row_count;
+      return written;
+    end
+    $$;
+
+--
+-- Name: FUNCTION "expand journal.tags"(first_seq bigint, batches bigint[]); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."expand journal.tags"(first_seq bigint, batches bigint[]) IS 'Events of the captured statements of journal.tags (topics {"user:{owner_id}"}, described by journal_private.describe_owned), numbered from first_seq; written by events.enable().';
+
+--
+-- Name: expand publishing.articles(bigint, bigint[]); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."expand publishing.articles"(first_seq bigint, batches bigint[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    declare
+      written bigint;
+    begin
+
+    insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
+    select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
+           t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type',
+                              case c.op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else pg_catalog.jsonb_build_object(
+                       'table', c.source, 'op', c.op, 'record', c.row_data,
+                       'changed', case when c.op = 'update' then
+                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                       from pg_catalog.jsonb_each(c.new_row) e
+                                      where e.value is distinct from c.old_row -> e.key) end,
+                       'actor', c.actor) end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
+           c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
+      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
+                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+              from events.captured b
+             cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
+             cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
+                                        case b.op when 'update' then r.item -> 1 when 'delete' then r.item end as old_row
+                                 offset 0) x
+             cross join lateral (select publishing_private.describe_article(b.op, x.new_row, x.old_row) as description offset 0) d
+             where b.id = any (batches)
+            offset 0) c
+     cross join lateral (values (1, false, ('publishing:articles')::text), (1, true, ('publishing:articles')::text), (2, false, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (2, true, ('publishing:article:' || coalesce(c.row_data ->> 'id', ''))::text), (3, false, ('publishing:review')::text), (3, true, ('publishing:review')::text), (4, false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (4, true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (n, withdraw, topic)
+     where c.description is not null
+       and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object');
+      get diagnostics written = row_count;
+      return written;
+    end
+    $$;
+
+--
+-- Name: FUNCTION "expand publishing.articles"(first_seq bigint, batches bigint[]); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."expand publishing.articles"(first_seq bigint, batches bigint[]) IS 'Events of the captured statements of publishing.articles (topics {publishing:articles,"publishing:article:{id}",publishing:review,"user:{author_id}"}, described by publishing_private.describe_article), numbered from first_seq; written by events.enable().';
+
+--
+-- Name: expand publishing.comments(bigint, bigint[]); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."expand publishing.comments"(first_seq bigint, batches bigint[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    declare
+      written bigint;
+    begin
+
+    insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
+    select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
+           t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type',
+                              case c.op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else pg_catalog.jsonb_build_object(
+                       'table', c.source, 'op', c.op, 'record', c.row_data,
+                       'changed', case when c.op = 'update' then
+                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                       from pg_catalog.jsonb_each(c.new_row) e
+                                      where e.value is distinct from c.old_row -> e.key) end,
+                       'actor', c.actor) end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
+           c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
+      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
+                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+              from events.captured b
+             cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
+             cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
+                                        case b.op when 'update' then r.item -> 1 when 'delete' then r.item end as old_row
+                                 offset 0) x
+             cross join lateral (select publishing_private.describe_comment(b.op, x.new_row, x.old_row) as description offset 0) d
+             where b.id = any (batches)
+            offset 0) c
+     cross join lateral (values (1, false, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (1, true, ('publishing:article:' || coalesce(c.row_data ->> 'article_id', ''))::text), (2, false, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text), (2, true, ('user:' || coalesce(c.row_data ->> 'author_id', ''))::text)) as t (n, withdraw, topic)
+     where c.description is not null
+       and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object');
+      get diagnostics written = row_count;
+      return written;
+    end
+    $$;
+
+--
+-- Name: FUNCTION "expand publishing.comments"(first_seq bigint, batches bigint[]); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."expand publishing.comments"(first_seq bigint, batches bigint[]) IS 'Events of the captured statements of publishing.comments (topics {"publishing:article:{article_id}","user:{author_id}"}, described by publishing_private.describe_comment), numbered from first_seq; written by events.enable().';
+
+--
+-- Name: expand storage.objects(bigint, bigint[]); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events."expand storage.objects"(first_seq bigint, batches bigint[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    declare
+      written bigint;
+    begin
+
+    insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
+    select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
+           t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type',
+                              case c.op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else pg_catalog.jsonb_build_object(
+                       'table', c.source, 'op', c.op, 'record', c.row_data,
+                       'changed', case when c.op = 'update' then
+                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                       from pg_catalog.jsonb_each(c.new_row) e
+                                      where e.value is distinct from c.old_row -> e.key) end,
+                       'actor', c.actor) end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
+           c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
+      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
+                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+              from events.captured b
+             cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
+             cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
+                                        case b.op when 'update' then r.item -> 1 when 'delete' then r.item end as old_row
+                                 offset 0) x
+             cross join lateral (select storage_private.describe_object(b.op, x.new_row, x.old_row) as description offset 0) d
+             where b.id = any (batches)
+            offset 0) c
+     cross join lateral (values (1, false, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (1, true, ('user:' || coalesce(c.row_data ->> 'owner_id', ''))::text), (2, false, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text), (2, true, ('storage:object:' || coalesce(c.row_data ->> 'id', ''))::text)) as t (n, withdraw, topic)
+     where c.description is not null
+       and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object');
+      get diagnostics written = row_count;
+      return written;
+    end
+    $$;
+
+--
+-- Name: FUNCTION "expand storage.objects"(first_seq bigint, batches bigint[]); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events."expand storage.objects"(first_seq bigint, batches bigint[]) IS 'Events of the captured statements of storage.objects (topics {"user:{owner_id}","storage:object:{id}"}, described by storage_private.describe_object), numbered from first_seq; written by events.enable().';
+
+--
+-- Name: expand_function_name(text); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.expand_function_name(source text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case when pg_catalog.octet_length(name) <= 63 then name
+              else pg_catalog.left(name, 50) || ' ' || pg_catalog.left(pg_catalog.md5(name), 12) end
+    from (select 'expand ' || source as name) t
+$$;
+
+--
+-- Name: FUNCTION expand_function_name(source text); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.expand_function_name(source text) IS 'The name events.enable() gives the function that expands a table''s captured statements (source: schema.table).';
+
+--
+-- Name: expand_sql(text[], text); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.expand_sql(topics text[], describe text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  topic_rows text;
+begin
+  if topics is null or pg_catalog.cardinality(topics) = 0 then
+    raise exception 'events.expand_sql: at least one topic is required'
+      using errcode = 'invalid_parameter_value';
+  end if;
+  -- Each topic twice, in order: its event, then its withdrawal notice (kept or not below).
+  select pg_catalog.string_agg(pg_catalog.format('(%s, %s, %s)', t.n, w.withdraw::text,
+                                                 events.topic_sql(t.template, 'c.row_data')),
+                               ', ' order by t.n, w.withdraw)
+    into topic_rows
+    from pg_catalog.unnest(topics) with ordinality as t (template, n)
+    cross join (values (false), (true)) as w (withdraw);
+  -- Per captured statement (ids in batches), per changed row (in statement order): the
+  -- row's new and old versions, its description (offset 0: called once per row, not
+  -- again for the filter); then per topic the event and the notice. The window numbers
+  -- only the rows the WHERE kept, in (statement, row, topic, notice) order: seq stays
+  -- dense and follows the order platform-2.1 gave the outbox ids.
+  return pg_catalog.format($sql$
+    insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
+    select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
+           t.topic,
+           case when t.withdraw then c.description -> 'withdrawn' ->> 'type'
+                else coalesce(c.description ->> 'type',
+                              case c.op when 'insert' then 'created' when 'update' then 'updated' else 'deleted' end) end,
+           case when t.withdraw
+                then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
+                                                   'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
+                else pg_catalog.jsonb_build_object(
+                       'table', c.source, 'op', c.op, 'record', c.row_data,
+                       'changed', case when c.op = 'update' then
+                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                       from pg_catalog.jsonb_each(c.new_row) e
+                                      where e.value is distinct from c.old_row -> e.key) end,
+                       'actor', c.actor) end,
+           case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
+                else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
+           c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
+      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
+                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+              from events.captured b
+             cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
+             cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
+                                        case b.op when 'update' then r.item -> 1 when 'delete' then r.item end as old_row
+                                 offset 0) x
+             cross join lateral (select %1$s as description offset 0) d
+             where b.id = any (batches)
+            offset 0) c
+     cross join lateral (values %2$s) as t (n, withdraw, topic)
+     where c.description is not null
+       and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object')$sql$,
+    case when nullif(describe, '') is null then '''{}''::jsonb'
+         else pg_catalog.format('%s(b.op, x.new_row, x.old_row)', describe::regproc) end,
+    topic_rows);
+end
+$_$;
+
+--
+-- Name: FUNCTION expand_sql(topics text[], describe text); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.expand_sql(topics text[], describe text) IS 'The INSERT that turns captured statements (ids in the variable batches) into outbox events numbered from the variable first_seq: describe function, topics and withdrawal notices.';
 
 --
 -- Name: is_own_topic(text); Type: FUNCTION; Schema: events; Owner: -
@@ -3253,10 +3423,13 @@ COMMENT ON FUNCTION events.replay(after bigint, max_rows integer, only_topic tex
 CREATE FUNCTION events.sequence_pending(max_events integer DEFAULT 10000) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
-    AS $$
+    AS $_$
 declare
   last_assigned bigint;
+  started bigint;
   numbered integer;
+  written bigint;
+  run record;
 begin
   -- Each statement below takes its snapshot after the lock: it sees the
   -- numbering of the run that held it before, committed. Under repeatable
@@ -3272,6 +3445,8 @@ begin
   -- run that finds nothing pending writes nothing (no commit to flush).
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('events.sequence_pending'));
   select s.last_seq into last_assigned from events.sequencer s;
+  started := last_assigned;
+  -- Events written straight into the outbox (seq null), in id order.
   with pending as (
     select o.id, pg_catalog.row_number() over (order by o.id) as n
       from events.outbox o
@@ -3284,18 +3459,49 @@ begin
     from pending p
    where o.id = p.id;
   get diagnostics numbered = row_count;
-  if numbered > 0 then
-    update events.sequencer set last_seq = last_assigned + numbered;
+  last_assigned := last_assigned + numbered;
+  -- Captured statements, the committed ones (this snapshot's), in id order, up to
+  -- max_events changed rows but at least one statement; consecutive statements of
+  -- one table go to its expander together.
+  if numbered < max_events then
+    for run in
+      select s.source, pg_catalog.array_agg(s.id order by s.id) as ids
+        from (select c.id, c.source, c.rows_before,
+                     pg_catalog.sum(c.new_run) over (order by c.id) as run_no
+                from (select c.id, c.source,
+                             pg_catalog.sum(c.row_count) over (order by c.id) - c.row_count as rows_before,
+                             (c.source is distinct from pg_catalog.lag(c.source) over (order by c.id))::int as new_run
+                        from events.captured c) c) s
+       where s.rows_before = 0 or s.rows_before < max_events - numbered
+       group by s.run_no, s.source
+       order by s.run_no
+    loop
+      if pg_catalog.to_regprocedure(pg_catalog.format('events.%I(bigint, bigint[])',
+                                                      events.expand_function_name(run.source))) is null then
+        -- Only a table dropped by hand, without events.disable(), leaves these.
+        raise warning 'events.sequence_pending: no expander for %; % captured statements left in events.captured',
+          run.source, pg_catalog.cardinality(run.ids)
+          using hint = 'events.enable() the table again, or delete its rows from events.captured.';
+        continue;
+      end if;
+      execute pg_catalog.format('select events.%I($1, $2)', events.expand_function_name(run.source))
+         into written using last_assigned + 1, run.ids;
+      last_assigned := last_assigned + written;
+      delete from events.captured c where c.id = any (run.ids);
+    end loop;
   end if;
-  return last_assigned + numbered;
+  if last_assigned > started then
+    update events.sequencer set last_seq = last_assigned;
+  end if;
+  return last_assigned;
 end
-$$;
+$_$;
 
 --
 -- Name: FUNCTION sequence_pending(max_events integer); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.sequence_pending(max_events integer) IS 'Number committed, unnumbered events in order (commit order across runs); returns the last seq. Read committed only.';
+COMMENT ON FUNCTION events.sequence_pending(max_events integer) IS 'Number committed events in order (commit order across runs), expanding captured statements into events; returns the last seq. Read committed only.';
 
 --
 -- Name: topic_sql(text, text); Type: FUNCTION; Schema: events; Owner: -
@@ -8809,33 +9015,6 @@ CREATE AGGREGATE journal.markdown_agg(journal.entries) (
 COMMENT ON AGGREGATE journal.markdown_agg(journal.entries) IS 'PostgREST media type handler: GET /entries with Accept: text/markdown answers the rows as one Markdown document.';
 
 --
--- Name: log; Type: TABLE; Schema: audit; Owner: -
---
-
-CREATE TABLE audit.log (
-    id bigint NOT NULL,
-    schema_name name NOT NULL,
-    table_name name NOT NULL,
-    operation text NOT NULL,
-    record_pk jsonb,
-    old_record jsonb,
-    new_record jsonb,
-    changed_columns text[],
-    actor_id uuid,
-    actor_role text NOT NULL,
-    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
-    statement_at timestamp with time zone DEFAULT statement_timestamp() NOT NULL,
-    logged_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT log_operation CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text, 'TRUNCATE'::text])))
-);
-
---
--- Name: TABLE log; Type: COMMENT; Schema: audit; Owner: -
---
-
-COMMENT ON TABLE audit.log IS 'Append-only audit trail written by audit.capture().';
-
---
 -- Name: log_id_seq; Type: SEQUENCE; Schema: audit; Owner: -
 --
 
@@ -9059,6 +9238,51 @@ CREATE TABLE auth.users (
 --
 
 COMMENT ON TABLE auth.users IS 'Accounts. password_hash is bcrypt; nothing outside auth reads this table.';
+
+--
+-- Name: captured; Type: TABLE; Schema: events; Owner: -
+--
+
+CREATE TABLE events.captured (
+    id bigint NOT NULL,
+    source text NOT NULL,
+    op text NOT NULL,
+    changed_rows jsonb NOT NULL,
+    row_count bigint NOT NULL,
+    actor uuid,
+    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT captured_op CHECK ((op = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text]))),
+    CONSTRAINT captured_row_count CHECK ((row_count > 0)),
+    CONSTRAINT captured_rows_array CHECK ((jsonb_typeof(changed_rows) = 'array'::text)),
+    CONSTRAINT captured_source_format CHECK ((source ~ '^[^.]+\.[^.]+$'::text))
+);
+ALTER TABLE ONLY events.captured ALTER COLUMN changed_rows SET COMPRESSION lz4;
+
+--
+-- Name: TABLE captured; Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON TABLE events.captured IS 'Statements captured by the event triggers, not yet expanded into events by events.sequence_pending().';
+
+--
+-- Name: COLUMN captured.changed_rows; Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON COLUMN events.captured.changed_rows IS 'The changed rows in statement order: new rows (insert), old rows (delete), [new, old] pairs (update).';
+
+--
+-- Name: captured_id_seq; Type: SEQUENCE; Schema: events; Owner: -
+--
+
+ALTER TABLE events.captured ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME events.captured_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: config; Type: TABLE; Schema: events; Owner: -
@@ -9946,6 +10170,13 @@ ALTER TABLE ONLY auth.users
     ADD CONSTRAINT users_username_key UNIQUE (username);
 
 --
+-- Name: captured captured_pkey; Type: CONSTRAINT; Schema: events; Owner: -
+--
+
+ALTER TABLE ONLY events.captured
+    ADD CONSTRAINT captured_pkey PRIMARY KEY (id);
+
+--
 -- Name: config config_pkey; Type: CONSTRAINT; Schema: events; Owner: -
 --
 
@@ -10239,16 +10470,16 @@ ALTER TABLE ONLY storage_private.deleted_files
 CREATE INDEX log_actor_idx ON audit.log USING btree (actor_id) WHERE (actor_id IS NOT NULL);
 
 --
+-- Name: log_record_key_idx; Type: INDEX; Schema: audit; Owner: -
+--
+
+CREATE INDEX log_record_key_idx ON audit.log USING btree (audit.record_key(schema_name, table_name, record_pk));
+
+--
 -- Name: log_statement_at_idx; Type: INDEX; Schema: audit; Owner: -
 --
 
 CREATE INDEX log_statement_at_idx ON audit.log USING brin (statement_at);
-
---
--- Name: log_table_pk_idx; Type: INDEX; Schema: audit; Owner: -
---
-
-CREATE INDEX log_table_pk_idx ON audit.log USING btree (schema_name, table_name, record_pk);
 
 --
 -- Name: refresh_tokens_session_id_idx; Type: INDEX; Schema: auth; Owner: -
@@ -11817,6 +12048,12 @@ ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "users read their own scoped roles" ON auth.scoped_roles FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: captured; Type: ROW SECURITY; Schema: events; Owner: -
+--
+
+ALTER TABLE events.captured ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: config; Type: ROW SECURITY; Schema: events; Owner: -
 --
 
@@ -12612,6 +12849,18 @@ REVOKE ALL ON FUNCTION audit.disable(target regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION audit.enable(target regclass, exclude_columns text[], derived_columns text[]) FROM PUBLIC;
 
 --
+-- Name: FUNCTION history(target regclass, record_pk jsonb); Type: ACL; Schema: audit; Owner: -
+--
+
+REVOKE ALL ON FUNCTION audit.history(target regclass, record_pk jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION record_key(schema_name name, table_name name, record_pk jsonb); Type: ACL; Schema: audit; Owner: -
+--
+
+REVOKE ALL ON FUNCTION audit.record_key(schema_name name, table_name name, record_pk jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION refuse_change(); Type: ACL; Schema: audit; Owner: -
 --
 
@@ -12972,12 +13221,6 @@ GRANT ALL ON FUNCTION events.authorize_subscription(topic text, OUT pattern text
 GRANT ALL ON FUNCTION events.authorize_subscription(topic text, OUT pattern text, OUT allowed boolean) TO authenticated;
 
 --
--- Name: FUNCTION capture(); Type: ACL; Schema: events; Owner: -
---
-
-REVOKE ALL ON FUNCTION events.capture() FROM PUBLIC;
-
---
 -- Name: FUNCTION "capture journal.entries"(); Type: ACL; Schema: events; Owner: -
 --
 
@@ -13020,10 +13263,10 @@ REVOKE ALL ON FUNCTION events."capture storage.objects"() FROM PUBLIC;
 REVOKE ALL ON FUNCTION events.capture_function_name(target regclass) FROM PUBLIC;
 
 --
--- Name: FUNCTION capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text); Type: ACL; Schema: events; Owner: -
+-- Name: FUNCTION capture_sql(op text, exclude_columns text[]); Type: ACL; Schema: events; Owner: -
 --
 
-REVOKE ALL ON FUNCTION events.capture_sql(op text, topics text[], describe text, exclude_columns text[], table_label text, actor text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION events.capture_sql(op text, exclude_columns text[]) FROM PUBLIC;
 
 --
 -- Name: FUNCTION cursor_status(after bigint); Type: ACL; Schema: events; Owner: -
@@ -13043,6 +13286,54 @@ REVOKE ALL ON FUNCTION events.disable(target regclass) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION events.enable(target regclass, topics text[], describe regprocedure, exclude_columns text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION "expand journal.entries"(first_seq bigint, batches bigint[]); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."expand journal.entries"(first_seq bigint, batches bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION "expand journal.entry_tags"(first_seq bigint, batches bigint[]); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."expand journal.entry_tags"(first_seq bigint, batches bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION "expand journal.tags"(first_seq bigint, batches bigint[]); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."expand journal.tags"(first_seq bigint, batches bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION "expand publishing.articles"(first_seq bigint, batches bigint[]); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."expand publishing.articles"(first_seq bigint, batches bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION "expand publishing.comments"(first_seq bigint, batches bigint[]); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."expand publishing.comments"(first_seq bigint, batches bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION "expand storage.objects"(first_seq bigint, batches bigint[]); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events."expand storage.objects"(first_seq bigint, batches bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION expand_function_name(source text); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.expand_function_name(source text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION expand_sql(topics text[], describe text); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.expand_sql(topics text[], describe text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION is_own_topic(arg text); Type: ACL; Schema: events; Owner: -

@@ -31,10 +31,11 @@ RESERVED = frozenset({
     "module", "monitoring", "platform", "public", "sqitch", "templates", "tests",
 })  # fmt: skip
 
-#: The capture changes were reworked after this tag (statement triggers), so the plan holds
-#: each twice and a dependency must name one by tag: the released one, which the plan
-#: deploys before the rework, and the rework before any new module.
-CAPTURE_TAG = "platform-2.0"
+#: The capture changes are reworked (the plan holds them more than once), so a dependency
+#: must name one by tag. Sqitch accepts ``name@tag`` only when no later instance of the
+#: change precedes that tag: the newest tag after the newest instance that precedes it.
+#: A new module is appended after every instance anyway, so any of them orders it right.
+CAPTURE_TAG = "platform-2.1"
 
 #: (change folder, template, note, dependencies) in deploy order; NAME is the module.
 CHANGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (

@@ -48,7 +48,8 @@ def test_a_scheduled_article_is_published_by_the_job_and_announced(
         "published at its scheduled time"
     )
 
-    with psycopg.connect(postgrest.db_url) as conn:
+    with psycopg.connect(postgrest.db_url, autocommit=True) as conn:
+        conn.execute("select events.sequence_pending()")  # in case the gateway stopped first
         event = conn.execute(
             "select audience from events.outbox where topic = %s and type = 'article.published'",
             (f"publishing:article:{article['id']}",),

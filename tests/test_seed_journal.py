@@ -29,7 +29,7 @@ def seeded(platform_db: Conn) -> tuple[Conn, str]:
     platform_db.autocommit = True
     before = {
         table: scalar(platform_db, f"select count(*) from {table}")
-        for table in ("audit.log", "events.outbox")
+        for table in ("audit.log", "events.captured", "events.outbox")
     }
     done = inv(
         "db.seed",

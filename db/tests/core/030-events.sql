@@ -1,6 +1,6 @@
 -- The change-event trigger, the commit-ordered sequencer and the audience rule.
 begin;
-select plan(12);
+select plan(15);
 
 create table public.notes (id int primary key, owner uuid, body text, published boolean not null default false, token text);
 grant select, insert, update, delete on public.notes to authenticated;
@@ -22,10 +22,18 @@ update public.notes set published = true where id = 1;
 insert into public.notes (id, owner, body) values (2, auth.uid(), 'skip');
 select tests.act_as_owner();
 
-select results_eq($$ select topic, type from events.outbox order by id $$,
+select results_eq($$ select op, row_count from events.captured order by id $$,
+  $$ values ('insert', 1::bigint), ('update', 1::bigint), ('insert', 1::bigint) $$,
+  'the writer''s transaction records each statement once, raw: no event is built before the sequencer runs');
+select ok((select bool_and(not jsonb_path_exists(changed_rows, '$.**.token')) from events.captured),
+  'excluded columns never reach the captured rows');
+select ok(not exists (select from events.outbox), 'nothing is in the outbox until the sequencer runs');
+
+select is(events.sequence_pending(), 4::bigint, 'the sequencer expands the captured statements and returns the last seq');
+select results_eq($$ select topic, type from events.outbox order by seq $$,
   $$ values ('demo:notes', 'created'), ('demo:note:1', 'created'), ('demo:notes', 'published'), ('demo:note:1', 'published') $$,
   'one event per topic template, {id} filled in, typed by the describe function; a null description skips');
-select is((select audience from events.outbox order by id limit 1),
+select is((select audience from events.outbox order by seq limit 1),
   jsonb_build_object('users', jsonb_build_array((select id from auth.users where username::text = 'nora'))),
   'a draft''s audience is its owner only');
 select is((select audience from events.outbox where type = 'published' limit 1), '{"public": true}'::jsonb,
@@ -33,11 +41,9 @@ select is((select audience from events.outbox where type = 'published' limit 1),
 select ok((select bool_and(not (payload -> 'record' ? 'token')) from events.outbox), 'excluded columns stay out of payloads');
 select is((select payload -> 'changed' from events.outbox where type = 'published' limit 1), '["published"]'::jsonb,
   'an update''s payload lists the changed columns');
-select ok((select bool_and(seq is null) from events.outbox), 'events wait unnumbered until sequenced');
-
-select is(events.sequence_pending(), 4::bigint, 'the sequencer numbers every pending event and returns the last seq');
 select results_eq($$ select seq from events.outbox order by id $$, array[1, 2, 3, 4]::bigint[],
-  'numbering is dense and follows insertion within committed events');
+  'numbering is dense and follows the statements, rows and topics in order');
+select ok(not exists (select from events.captured), 'expanded statements leave events.captured');
 select is(events.sequence_pending(), 4::bigint, 'a second run with nothing pending numbers nothing');
 
 select ok(events.audience_allows('{"users": ["u1"]}', '{"role": "authenticated", "sub": "u1"}') and not events.audience_allows('{"users": ["u1"]}', '{"role": "authenticated", "sub": "u2"}'),

@@ -59,6 +59,7 @@ select is((select count(*)::int from publishing.articles where id = pg_temp.a('g
   'anonymous readers can no longer read the archived article');
 select tests.act_as_owner();
 
+select events.sequence_pending();
 select is((select array_agg(type order by id) from events.outbox where topic = 'publishing:articles'
             and (payload -> 'record' ->> 'id')::bigint = pg_temp.a('gone')),
   array['article.created', 'article.archived', 'article.withdrawn'],
@@ -95,6 +96,7 @@ select is(pg_temp.replayed('editor', 'publishing:review'),
 
 -- A draft deleted outright: only those who could read it are told, and only its id.
 delete from publishing.articles where id = pg_temp.a('draft');
+select events.sequence_pending();
 select is((select audience from events.outbox where type = 'article.withdrawn'
             and topic = 'publishing:article:' || pg_temp.a('draft')),
   jsonb_build_object('users', jsonb_build_array(pg_temp.p('author')), 'privileges', jsonb_build_array('editor')),

@@ -69,6 +69,7 @@ select is(storage_private.delete_object('pics', tests.user_id('ada') || '/pub.pn
 select tests.act_as_owner();
 select is((select files from storage_private.deleted_files order by id desc limit 1),
   array['public/pics/' || tests.user_id('ada') || '/pub.png'], 'its file is queued for removal');
+select events.sequence_pending();
 select is((select count(*)::int from events.outbox where type = 'storage.object.deleted'
             and topic = 'user:' || tests.user_id('ada')), 1, 'the uploader gets a storage.object.deleted event');
 

@@ -7,6 +7,7 @@ select tests.create_user('ada');
 select tests.upload('ada', 'pics', tests.user_id('ada') || '/a.png', 'a');
 select tests.act_as_owner();
 
+select events.sequence_pending();
 select is((select count(*)::int from events.outbox where type = 'storage.object.ready'
             and topic in ('user:' || tests.user_id('ada'), 'storage:object:' || tests.object_id('a'))), 2,
   'a finished upload is an event on the uploader''s topic and the object''s');
@@ -24,6 +25,7 @@ select is(storage_private.set_variants(tests.object_id('a'), repeat('ab', 32),
 reset role;
 select is((select variants -> 'thumb' ->> 'url' from storage.objects where id = tests.object_id('a')),
   '/storage/public/pics/' || tests.user_id('ada') || '/a.png~thumb-abababab.webp', 'the variant has its URL');
+select events.sequence_pending();
 select is((select count(*)::int from events.outbox where type = 'storage.object.variants_ready'
             and topic = 'user:' || tests.user_id('ada')), 1, 'the uploader is told the variants are ready');
 select is((select count(*)::int from storage_private.files() where object_id = tests.object_id('a')), 2,

@@ -37,6 +37,7 @@ select is((select actor_id from audit.log where table_name = 'entries' and opera
   'the audit row names who wrote');
 
 -- Events
+select events.sequence_pending();
 select is((select count(*)::int from events.outbox where (topic like 'journal:%' or topic like 'user:%')
             and payload::text ~* 'secret'), 0,
   'no event carries a title, content, derived text or tag name');

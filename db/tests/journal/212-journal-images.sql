@@ -149,6 +149,7 @@ select is((select count(*)::int from audit.log where table_name = 'entries'
             and (coalesce(new_record, '{}') ? 'image_paths' or coalesce(old_record, '{}') ? 'image_paths')), 0,
   'the audit log never copies image_paths');
 select ok(exists (select from audit.log where table_name = 'entries' and operation = 'UPDATE'), 'while entries'' edits are audited');
+select events.sequence_pending();
 select is((select count(*)::int from events.outbox where type like 'entry.%'
             and (payload::text like '%gone.png%' or payload::text like '%river.png%' or payload -> 'record' ? 'image_paths')), 0,
   'entries'' events never carry image paths (storage''s own events name the object to its owner)');

@@ -11,6 +11,7 @@ select tests.act_as('ann');
 with a as (insert into publishing.articles (title, content) values ('Evented', 'words') returning id)
 select tests.remember('article', id) from a;
 select tests.act_as_owner();
+select events.sequence_pending();
 
 select results_eq($$ select topic from events.outbox order by id $$,
   array['publishing:articles', 'publishing:article:' || tests.id('article'), 'publishing:review',
@@ -24,6 +25,7 @@ select is((select audience from events.outbox order by id limit 1),
 select tests.act_as('eve');
 select publishing.publish_article(tests.id('article'));
 select tests.act_as_owner();
+select events.sequence_pending();
 select is((select audience from events.outbox where type = 'article.published' limit 1), '{"public": true}'::jsonb,
   'a published article''s events go to everyone');
 
@@ -31,10 +33,12 @@ delete from events.outbox;
 select tests.act_as('rob');
 insert into publishing.article_likes (article_id) values (tests.id('article'));
 select tests.act_as_owner();
+select events.sequence_pending();
 select is((select count(*)::int from events.outbox), 0, 'a like (a counter change) is not an article event');
 select tests.act_as('rob');
 insert into publishing.comments (article_id, body) values (tests.id('article'), 'Nice');
 select tests.act_as_owner();
+select events.sequence_pending();
 select is((select type || ' ' || (audience -> 'privileges' ->> 0) from events.outbox where topic like 'publishing:%'),
   'comment.created moderator',
   'a new (pending) comment is announced to its author and moderators only');
@@ -45,6 +49,7 @@ delete from events.outbox;
 select tests.act_as('mia');
 select publishing.moderate_comment((select max(id) from publishing.comments), 'approved', 'fine');
 select tests.act_as_owner();
+select events.sequence_pending();
 select is((select type || ' ' || audience::text from events.outbox where topic like 'publishing:article:%'),
   'comment.moderated {"public": true}',
   'approving a comment of a published article is comment.moderated, announced to everyone');
@@ -53,6 +58,7 @@ delete from events.outbox;
 select tests.act_as('eve');
 update publishing.articles set title = 'Evented, revised' where id = tests.id('article');
 select tests.act_as_owner();
+select events.sequence_pending();
 select is((select type from events.outbox where topic = 'publishing:articles'), 'article.updated',
   'an edit of the text is article.updated');
 
@@ -60,6 +66,7 @@ delete from events.outbox;
 select tests.act_as('eve');
 select publishing.archive_article(tests.id('article'));
 select tests.act_as_owner();
+select events.sequence_pending();
 -- (the withdrawal notice written beside it: core/034-realtime-withdrawn)
 select is((select type || ' ' || (audience -> 'privileges' ->> 0) from events.outbox where topic = 'publishing:articles'
             and type <> 'article.withdrawn'),
@@ -70,6 +77,7 @@ delete from events.outbox;
 select tests.act_as('eve');
 update publishing.articles set deleted_at = now() where id = tests.id('article');
 select tests.act_as_owner();
+select events.sequence_pending();
 select is((select type from events.outbox where topic = 'publishing:articles'), 'article.deleted',
   'a soft delete is article.deleted');
 

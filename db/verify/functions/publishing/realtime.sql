@@ -17,7 +17,7 @@ select 1 / pg_catalog.count(*) from pg_catalog.pg_trigger
 select 1 / (pg_catalog.count(*) = 0)::int
   from pg_catalog.pg_trigger t
  where t.tgname in ('events_capture', 'events_insert', 'events_update', 'events_delete')
-   and t.tgfoid = 'events.capture()'::regprocedure
+   and t.tgfoid = pg_catalog.to_regprocedure('events.capture()')  -- gone since events_capture@HEAD
    and pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), '\000', 2) <> '';
 select 1 / (select pg_catalog.count(*) = 2 from events.replay_audiences where source like 'publishing.%')::int;
 select 1 / (not pg_catalog.has_function_privilege('anon', 'publishing_private.current_article_audiences(text[])', 'execute'))::int;
