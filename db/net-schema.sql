@@ -679,73 +679,6 @@ $$;
 COMMENT ON FUNCTION audit.enable(target regclass, exclude_columns text[], derived_columns text[]) IS 'Start auditing a table (row changes and truncates, by statement triggers); exclude_columns are never written to the log; derived_columns neither, and a change to them alone is not logged.';
 
 --
--- Name: log; Type: TABLE; Schema: audit; Owner: -
---
-
-CREATE TABLE audit.log (
-    id bigint NOT NULL,
-    schema_name name NOT NULL,
-    table_name name NOT NULL,
-    operation text NOT NULL,
-    record_pk jsonb,
-    old_record jsonb,
-    new_record jsonb,
-    changed_columns text[],
-    actor_id uuid,
-    actor_role text NOT NULL,
-    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
-    statement_at timestamp with time zone DEFAULT statement_timestamp() NOT NULL,
-    logged_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT log_operation CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text, 'TRUNCATE'::text])))
-);
-
---
--- Name: TABLE log; Type: COMMENT; Schema: audit; Owner: -
---
-
-COMMENT ON TABLE audit.log IS 'Append-only audit trail written by audit.capture().';
-
---
--- Name: history(regclass, jsonb); Type: FUNCTION; Schema: audit; Owner: -
---
-
-CREATE FUNCTION audit.history(target regclass, record_pk jsonb) RETURNS SETOF audit.log
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select l.*
-    from audit.log l
-    join pg_catalog.pg_class c on c.oid = target
-    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-   where audit.record_key(l.schema_name, l.table_name, l.record_pk) = audit.record_key(n.nspname, c.relname, record_pk)
-     and l.schema_name = n.nspname and l.table_name = c.relname and l.record_pk = history.record_pk
-   order by l.id
-$$;
-
---
--- Name: FUNCTION history(target regclass, record_pk jsonb); Type: COMMENT; Schema: audit; Owner: -
---
-
-COMMENT ON FUNCTION audit.history(target regclass, record_pk jsonb) IS 'Every audit entry of one row (its primary key as JSON, e.g. {"id": 42}), oldest first.';
-
---
--- Name: record_key(name, name, jsonb); Type: FUNCTION; Schema: audit; Owner: -
---
-
-CREATE FUNCTION audit.record_key(schema_name name, table_name name, record_pk jsonb) RETURNS bigint
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path TO ''
-    AS $$
-  select pg_catalog.hashtextextended(schema_name::text || '.' || table_name::text || ' ' || record_pk::text, 0)
-$$;
-
---
--- Name: FUNCTION record_key(schema_name name, table_name name, record_pk jsonb); Type: COMMENT; Schema: audit; Owner: -
---
-
-COMMENT ON FUNCTION audit.record_key(schema_name name, table_name name, record_pk jsonb) IS 'The indexed key of an audited row: a 64-bit hash of its table and primary key (audit.history uses it).';
-
---
 -- Name: refuse_change(); Type: FUNCTION; Schema: audit; Owner: -
 --
 
@@ -9015,6 +8948,33 @@ CREATE AGGREGATE journal.markdown_agg(journal.entries) (
 COMMENT ON AGGREGATE journal.markdown_agg(journal.entries) IS 'PostgREST media type handler: GET /entries with Accept: text/markdown answers the rows as one Markdown document.';
 
 --
+-- Name: log; Type: TABLE; Schema: audit; Owner: -
+--
+
+CREATE TABLE audit.log (
+    id bigint NOT NULL,
+    schema_name name NOT NULL,
+    table_name name NOT NULL,
+    operation text NOT NULL,
+    record_pk jsonb,
+    old_record jsonb,
+    new_record jsonb,
+    changed_columns text[],
+    actor_id uuid,
+    actor_role text NOT NULL,
+    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    statement_at timestamp with time zone DEFAULT statement_timestamp() NOT NULL,
+    logged_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT log_operation CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text, 'TRUNCATE'::text])))
+);
+
+--
+-- Name: TABLE log; Type: COMMENT; Schema: audit; Owner: -
+--
+
+COMMENT ON TABLE audit.log IS 'Append-only audit trail written by audit.capture().';
+
+--
 -- Name: log_id_seq; Type: SEQUENCE; Schema: audit; Owner: -
 --
 
@@ -10470,16 +10430,16 @@ ALTER TABLE ONLY storage_private.deleted_files
 CREATE INDEX log_actor_idx ON audit.log USING btree (actor_id) WHERE (actor_id IS NOT NULL);
 
 --
--- Name: log_record_key_idx; Type: INDEX; Schema: audit; Owner: -
---
-
-CREATE INDEX log_record_key_idx ON audit.log USING btree (audit.record_key(schema_name, table_name, record_pk));
-
---
 -- Name: log_statement_at_idx; Type: INDEX; Schema: audit; Owner: -
 --
 
 CREATE INDEX log_statement_at_idx ON audit.log USING brin (statement_at);
+
+--
+-- Name: log_table_pk_idx; Type: INDEX; Schema: audit; Owner: -
+--
+
+CREATE INDEX log_table_pk_idx ON audit.log USING btree (schema_name, table_name, record_pk);
 
 --
 -- Name: refresh_tokens_session_id_idx; Type: INDEX; Schema: auth; Owner: -
@@ -12847,18 +12807,6 @@ REVOKE ALL ON FUNCTION audit.disable(target regclass) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION audit.enable(target regclass, exclude_columns text[], derived_columns text[]) FROM PUBLIC;
-
---
--- Name: FUNCTION history(target regclass, record_pk jsonb); Type: ACL; Schema: audit; Owner: -
---
-
-REVOKE ALL ON FUNCTION audit.history(target regclass, record_pk jsonb) FROM PUBLIC;
-
---
--- Name: FUNCTION record_key(schema_name name, table_name name, record_pk jsonb); Type: ACL; Schema: audit; Owner: -
---
-
-REVOKE ALL ON FUNCTION audit.record_key(schema_name name, table_name name, record_pk jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION refuse_change(); Type: ACL; Schema: audit; Owner: -
