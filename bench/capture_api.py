@@ -1,20 +1,23 @@
 """The API write of `bench.capture`: one POST of one row through PostgREST.
 
-For each deploy, a private PostgREST (`bench.private_postgrest`) and a registered user;
-then wrk (`bench/capture_post.lua`, a closed loop of ``connections`` connections, each
-POSTing one new row per request) on ``/rows`` (audited and published on two topics, with
-a describe function) and on ``/plain`` (the same table without either), in interleaved
-rounds of ``seconds`` each. Rows stay (nothing is rolled back), as an API's would.
+For each deploy, a private PostgREST (`bench.private_postgrest`), the real gateway (it
+builds and reads the events, as in production: its work shares the cores, and while it
+holds a poll lease the writers skip NOTIFY) and a registered user; then wrk
+(`bench/capture_post.lua`, a closed loop of ``connections`` connections, each POSTing one
+new row per request) on ``/rows`` (audited and published on two topics, with a describe
+function) and on ``/plain`` (the same table without either), in interleaved rounds of
+``seconds`` each. Rows stay (nothing is rolled back), as an API's would.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 import httpx
 
-from bench import private_postgrest, wrk
+from bench import private_postgrest, processes, wrk
 from bench.auth import median
 from core.paths import PROJECT_ROOT
 from core.settings import Settings
@@ -53,6 +56,18 @@ def measure(
     """wrk on POST /plain and POST /rows of every deploy, ``rounds`` times in turn."""
     servers: dict[str, Postgrest] = {}
     results: Results = {label: {table: [] for table in TABLES} for label, _ in deploys}
+    with ExitStack() as gateways:
+        for _, url in deploys:
+            gateways.enter_context(processes.gateway(url.rsplit("/", 1)[1]))
+        _measure(settings, deploys, servers, results, seconds=seconds, rounds=rounds,
+                 connections=connections)  # fmt: skip
+    return results
+
+
+def _measure(
+    settings: Settings, deploys: Sequence[tuple[str, str]], servers: dict[str, Postgrest],
+    results: Results, *, seconds: int, rounds: int, connections: int,
+) -> None:  # fmt: skip
     try:
         tokens = {}
         for number, (label, url) in enumerate(deploys):
@@ -72,7 +87,6 @@ def measure(
     finally:
         for server in servers.values():
             server.stop()
-    return results
 
 
 def report(results: Results, rounds: int) -> None:

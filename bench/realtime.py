@@ -38,9 +38,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -55,7 +52,7 @@ from psycopg import sql
 from bench.auth import with_database
 from bench.cpu import process_seconds, rss_kib
 from bench.peers import Context, channels, wait_http
-from core.paths import PROJECT_ROOT
+from bench.processes import process
 from core.settings import EVENT_LOOPS, Settings
 from ops import database, sqitch
 from ops.net import free_port
@@ -128,19 +125,6 @@ def sign_in(url: str) -> str:
         ).fetchone()
     assert row is not None
     return str(row[0])
-
-
-@contextmanager
-def process(args: list[str], env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen(
-        [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def send_lag(metrics_url: str) -> tuple[float, float]:

@@ -2171,7 +2171,9 @@ CREATE FUNCTION events."capture journal.entries"() RETURNS trigger
     having pg_catalog.count(*) > 0;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -2222,7 +2224,9 @@ CREATE FUNCTION events."capture journal.entry_tags"() RETURNS trigger
     having pg_catalog.count(*) > 0;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -2273,7 +2277,9 @@ CREATE FUNCTION events."capture journal.tags"() RETURNS trigger
     having pg_catalog.count(*) > 0;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -2324,7 +2330,9 @@ CREATE FUNCTION events."capture publishing.articles"() RETURNS trigger
     having pg_catalog.count(*) > 0;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -2375,7 +2383,9 @@ CREATE FUNCTION events."capture publishing.comments"() RETURNS trigger
     having pg_catalog.count(*) > 0;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -2426,7 +2436,9 @@ CREATE FUNCTION events."capture storage.objects"() RETURNS trigger
     having pg_catalog.count(*) > 0;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -2623,7 +2635,9 @@ begin
         %4$s;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -2650,7 +2664,7 @@ begin
       return written;
     end
     $expand$
-    $template$, expand_name, events.expand_sql(topics, describe::regproc::text));
+    $template$, expand_name, events.expand_sql(topics, describe));
   execute pg_catalog.format('revoke execute on function events.%I(bigint, bigint[]) from public', expand_name);
   execute pg_catalog.format('comment on function events.%I(bigint, bigint[]) is %L', expand_name,
     pg_catalog.format('Events of the captured statements of %s (topics %s%s), numbered from first_seq; '
@@ -3040,10 +3054,10 @@ $$;
 COMMENT ON FUNCTION events.expand_function_name(source text) IS 'The name events.enable() gives the function that expands a table''s captured statements (source: schema.table).';
 
 --
--- Name: expand_sql(text[], text); Type: FUNCTION; Schema: events; Owner: -
+-- Name: expand_sql(text[], regprocedure); Type: FUNCTION; Schema: events; Owner: -
 --
 
-CREATE FUNCTION events.expand_sql(topics text[], describe text) RETURNS text
+CREATE FUNCTION events.expand_sql(topics text[], describe regprocedure) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $_$
@@ -3099,17 +3113,37 @@ begin
      cross join lateral (values %2$s) as t (n, withdraw, topic)
      where c.description is not null
        and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object')$sql$,
-    case when nullif(describe, '') is null then '''{}''::jsonb'
+    case when describe is null then '''{}''::jsonb'
          else pg_catalog.format('%s(b.op, x.new_row, x.old_row)', describe::regproc) end,
     topic_rows);
 end
 $_$;
 
 --
--- Name: FUNCTION expand_sql(topics text[], describe text); Type: COMMENT; Schema: events; Owner: -
+-- Name: FUNCTION expand_sql(topics text[], describe regprocedure); Type: COMMENT; Schema: events; Owner: -
 --
 
-COMMENT ON FUNCTION events.expand_sql(topics text[], describe text) IS 'The INSERT that turns captured statements (ids in the variable batches) into outbox events numbered from the variable first_seq: describe function, topics and withdrawal notices.';
+COMMENT ON FUNCTION events.expand_sql(topics text[], describe regprocedure) IS 'The INSERT that turns captured statements (ids in the variable batches) into outbox events numbered from the variable first_seq: describe function, topics and withdrawal notices.';
+
+--
+-- Name: hold_lease(text, double precision); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.hold_lease(poller text, seconds double precision) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into events.pollers (poller, lease_until)
+  values (poller, pg_catalog.clock_timestamp() + pg_catalog.make_interval(secs => seconds))
+  on conflict on constraint pollers_pkey
+  do update set lease_until = excluded.lease_until
+$$;
+
+--
+-- Name: FUNCTION hold_lease(poller text, seconds double precision); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.hold_lease(poller text, seconds double precision) IS 'A gateway promises to read the outbox every read interval for the next `seconds`: capture skips NOTIFY meanwhile.';
 
 --
 -- Name: is_own_topic(text); Type: FUNCTION; Schema: events; Owner: -
@@ -3245,6 +3279,23 @@ $$;
 --
 
 COMMENT ON FUNCTION events.register_topic(pattern text, authorize regprocedure, description text) IS 'Declare a subscribable topic and the function (arg text) returns boolean that authorizes it as the caller.';
+
+--
+-- Name: release_lease(text); Type: FUNCTION; Schema: events; Owner: -
+--
+
+CREATE FUNCTION events.release_lease(poller text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  delete from events.pollers p where p.poller = release_lease.poller
+$$;
+
+--
+-- Name: FUNCTION release_lease(poller text); Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON FUNCTION events.release_lease(poller text) IS 'A gateway stops polling: capture sends NOTIFY again once no lease is left. The gateway then waits for the transactions writing at that moment (they may have skipped NOTIFY) and reads once more.';
 
 --
 -- Name: render_topic(text, jsonb); Type: FUNCTION; Schema: events; Owner: -
@@ -3425,6 +3476,8 @@ begin
   end if;
   if last_assigned > started then
     update events.sequencer set last_seq = last_assigned;
+    -- Other gateways of this database read them now, whether their writers notified or not.
+    perform pg_catalog.pg_notify('platform_events', 'sequenced');
   end if;
   return last_assigned;
 end
@@ -9306,6 +9359,23 @@ ALTER TABLE events.outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: pollers; Type: TABLE; Schema: events; Owner: -
+--
+
+CREATE TABLE events.pollers (
+    poller text NOT NULL,
+    lease_until timestamp with time zone NOT NULL,
+    since timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT pollers_poller_length CHECK (((length(poller) >= 1) AND (length(poller) <= 200)))
+);
+
+--
+-- Name: TABLE pollers; Type: COMMENT; Schema: events; Owner: -
+--
+
+COMMENT ON TABLE events.pollers IS 'Gateways reading the outbox on their own schedule; while one lease is valid, capture skips NOTIFY.';
+
+--
 -- Name: replay_audiences; Type: TABLE; Schema: events; Owner: -
 --
 
@@ -10156,6 +10226,13 @@ ALTER TABLE ONLY events.outbox
 
 ALTER TABLE ONLY events.outbox
     ADD CONSTRAINT outbox_seq_key UNIQUE (seq);
+
+--
+-- Name: pollers pollers_pkey; Type: CONSTRAINT; Schema: events; Owner: -
+--
+
+ALTER TABLE ONLY events.pollers
+    ADD CONSTRAINT pollers_pkey PRIMARY KEY (poller);
 
 --
 -- Name: replay_audiences replay_audiences_pkey; Type: CONSTRAINT; Schema: events; Owner: -
@@ -12050,6 +12127,12 @@ CREATE POLICY "platform jobs read the replay audiences" ON events.replay_audienc
 CREATE POLICY "platform jobs read the sequence position" ON events.sequencer FOR SELECT TO platform_jobs USING (true);
 
 --
+-- Name: pollers; Type: ROW SECURITY; Schema: events; Owner: -
+--
+
+ALTER TABLE events.pollers ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: replay_audiences; Type: ROW SECURITY; Schema: events; Owner: -
 --
 
@@ -13278,10 +13361,17 @@ REVOKE ALL ON FUNCTION events."expand storage.objects"(first_seq bigint, batches
 REVOKE ALL ON FUNCTION events.expand_function_name(source text) FROM PUBLIC;
 
 --
--- Name: FUNCTION expand_sql(topics text[], describe text); Type: ACL; Schema: events; Owner: -
+-- Name: FUNCTION expand_sql(topics text[], describe regprocedure); Type: ACL; Schema: events; Owner: -
 --
 
-REVOKE ALL ON FUNCTION events.expand_sql(topics text[], describe text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION events.expand_sql(topics text[], describe regprocedure) FROM PUBLIC;
+
+--
+-- Name: FUNCTION hold_lease(poller text, seconds double precision); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.hold_lease(poller text, seconds double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION events.hold_lease(poller text, seconds double precision) TO platform_jobs;
 
 --
 -- Name: FUNCTION is_own_topic(arg text); Type: ACL; Schema: events; Owner: -
@@ -13323,6 +13413,13 @@ REVOKE ALL ON FUNCTION events.register_replay_audience(source regclass, audience
 --
 
 REVOKE ALL ON FUNCTION events.register_topic(pattern text, authorize regprocedure, description text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION release_lease(poller text); Type: ACL; Schema: events; Owner: -
+--
+
+REVOKE ALL ON FUNCTION events.release_lease(poller text) FROM PUBLIC;
+GRANT ALL ON FUNCTION events.release_lease(poller text) TO platform_jobs;
 
 --
 -- Name: FUNCTION render_topic(template text, rec jsonb); Type: ACL; Schema: events; Owner: -

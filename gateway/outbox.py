@@ -5,9 +5,12 @@ Two connections as ``platform_jobs``, both autocommit and never pooled:
 * the *listener* runs ``LISTEN platform_events`` and ``LISTEN platform_sessions``; a
   notification only wakes the reader (payloads are empty or a session id);
 * the *reader* numbers committed events (``events.sequence_pending()``: commit order,
-  gap-free, see schema/core/events_outbox) and reads ``events.messages(after, ...)`` past the
-  hub's position, then hands them to the hub. It also polls every ``poll_seconds``, so
-  a lost notification delays delivery by at most that much, never loses it.
+  gap-free, see schema/core/events_outbox; it also builds the events of captured
+  statements) and reads ``events.messages(after, ...)`` past the hub's position, then
+  hands them to the hub. It also polls every ``poll_seconds``, so a lost notification
+  delays delivery by at most that much, never loses it. While events keep coming it
+  reads every ``read_interval_seconds`` and holds a poll lease, so writers skip NOTIFY
+  (gateway/poll_lease.py).
 
 Both reconnect with capped exponential backoff and jitter. The position lives in the
 hub, so after Postgres comes back reading resumes exactly where dispatch stopped.
@@ -18,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +30,7 @@ import psycopg
 from gateway import frames
 from gateway.backoff import backoff_seconds, close_quietly
 from gateway.hub import Event, Hub
+from gateway.poll_lease import PollLease
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,10 @@ class Outbox:
         #: Set when a session was revoked (NOTIFY platform_sessions): sweep now.
         self.sessions_changed = asyncio.Event()
         self._reader: AsyncConn | None = None
+        #: The reader's backend: its own 'sequenced' notifications wake nobody.
+        self._reader_pid: int | None = None
         self._lock = asyncio.Lock()  # one statement at a time on the reader connection
+        self.lease = PollLease(read_interval_seconds)
         self.listening = False
         self.started = False
         self.last_read_at: float | None = None
@@ -84,7 +91,7 @@ class Outbox:
                     async for note in conn.notifies():
                         if note.channel == SESSIONS_CHANNEL:
                             self.sessions_changed.set()
-                        else:
+                        elif note.pid != self._reader_pid:
                             self._wake.set()
             except (psycopg.Error, OSError) as exc:
                 logger.warning("realtime listener: %s; reconnecting", _say(exc))
@@ -99,15 +106,20 @@ class Outbox:
         keep arriving, at most every ``read_interval_seconds``."""
         failures = 0
         while True:
+            # Holding the poll lease (or settling it), read every read interval: writers
+            # may have skipped their NOTIFY.
+            wait = self.read_interval_seconds if self.lease.polling else self.poll_seconds
             try:
-                async with asyncio.timeout(self.poll_seconds):
+                async with asyncio.timeout(wait):
                     await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()
             started = time.monotonic()
             try:
-                await self.drain()
+                dispatched = await self.drain()
+                if await self.lease.after_read(self._query, dispatched):
+                    await self.drain()
                 failures = 0
                 # Under load (events committed while this read ran), read at most
                 # every read_interval: the events of the interval come in one read
@@ -119,6 +131,7 @@ class Outbox:
                 failures += 1
                 delay = backoff_seconds(failures)
                 logger.warning("realtime reader: %s; retrying in %.1f s", _say(exc), delay)
+                self.lease.lost()
                 await self._disconnect()
                 await asyncio.sleep(delay)
             except Exception:
@@ -189,7 +202,19 @@ class Outbox:
             )
             return {str(r[0]) for r in await cur.fetchall()}
 
+    async def _query(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """One statement on the reader connection (the poll lease's)."""
+        async with self._lock:
+            conn = await self._connection()
+            cur = await conn.execute(query, params)
+            return await cur.fetchall() if cur.description else []
+
     async def close(self) -> None:
+        if self.lease.held and self._reader is not None and not self._reader.closed:
+            try:  # writers notify again at once, not when the lease lapses
+                await self._query("select events.release_lease(%s)", (self.lease.poller,))
+            except (psycopg.Error, OSError) as exc:
+                logger.info("realtime reader: lease not released (%s); it lapses", _say(exc))
         await self._disconnect()
 
     # --- connections ------------------------------------------------------------------
@@ -205,6 +230,7 @@ class Outbox:
     async def _connection(self) -> AsyncConn:
         if self._reader is None or self._reader.closed:
             self._reader = await self._connect()
+            self._reader_pid = self._reader.info.backend_pid
         return self._reader
 
     async def _disconnect(self) -> None:

@@ -127,6 +127,7 @@ class Realtime:
         return {
             "ok": outbox.listening and not stale,
             "listening": outbox.listening,
+            "polling": outbox.lease.polling,  # holding the poll lease: writers skip NOTIFY
             "position": self.hub.position,
             "pending_events": outbox.pending,
             "last_read_age_seconds": None if read_age is None else round(read_age, 3),

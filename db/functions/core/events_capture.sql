@@ -1,6 +1,7 @@
 -- Deploy platform:functions/core/events_capture to pg
 -- requires: functions/core/events_capture@platform-2.1
 -- requires: schema/core/events_captured
+-- requires: schema/core/events_pollers
 --
 -- Second rework (issue 20, docs/decisions/0021): capture raw, describe later.
 -- platform-2.1's statement trigger built every event in the writer's transaction:
@@ -38,6 +39,14 @@
 -- every statement) is gone: enable() writes the table's own functions every time.
 -- disable() drops the table's triggers and capture function, turns what the table
 -- captured into events (a sequencer run), then drops its expand function.
+--
+-- NOTIFY only when nobody polls (schema/core/events_pollers): the capture trigger
+-- sends its NOTIFY only when no gateway holds a valid poll lease. A gateway under
+-- load holds one (events.hold_lease) and reads every read interval; it gives it up
+-- (events.release_lease) when reads come back empty, then reads once more after
+-- every transaction that was writing then has ended. The sequencer sends one NOTIFY
+-- (payload 'sequenced') when it numbered events, so the other gateways of a database
+-- read them without waiting for their poll.
 
 begin;
 
@@ -136,7 +145,7 @@ comment on function events.capture_sql(text, text[]) is
   'reading the transition tables new_rows/old_rows and the trigger''s variables label and actor.';
 revoke execute on function events.capture_sql(text, text[]) from public;
 
-create function events.expand_sql(topics text[], describe text) returns text
+create function events.expand_sql(topics text[], describe regprocedure) returns text
 language plpgsql stable
 set search_path = ''
 as $$
@@ -192,15 +201,15 @@ begin
      cross join lateral (values %2$s) as t (n, withdraw, topic)
      where c.description is not null
        and (not t.withdraw or pg_catalog.jsonb_typeof(c.description -> 'withdrawn') = 'object')$sql$,
-    case when nullif(describe, '') is null then '''{}''::jsonb'
+    case when describe is null then '''{}''::jsonb'
          else pg_catalog.format('%s(b.op, x.new_row, x.old_row)', describe::regproc) end,
     topic_rows);
 end
 $$;
-comment on function events.expand_sql(text[], text) is
+comment on function events.expand_sql(text[], regprocedure) is
   'The INSERT that turns captured statements (ids in the variable batches) into outbox events numbered '
   'from the variable first_seq: describe function, topics and withdrawal notices.';
-revoke execute on function events.expand_sql(text[], text) from public;
+revoke execute on function events.expand_sql(text[], regprocedure) from public;
 
 create function events.expand_function_name(source text) returns text
 language sql immutable
@@ -258,7 +267,9 @@ begin
         %4$s;
       end if;
       get diagnostics written = row_count;
-      if written > 0 then
+      -- No NOTIFY while a gateway polls anyway: it would serialize this commit.
+      if written > 0 and not exists (select from events.pollers p
+                                      where p.lease_until > pg_catalog.clock_timestamp()) then
         perform pg_catalog.pg_notify('platform_events', '');
       end if;
       return null;
@@ -285,7 +296,7 @@ begin
       return written;
     end
     $expand$
-    $template$, expand_name, events.expand_sql(topics, describe::regproc::text));
+    $template$, expand_name, events.expand_sql(topics, describe));
   execute pg_catalog.format('revoke execute on function events.%I(bigint, bigint[]) from public', expand_name);
   execute pg_catalog.format('comment on function events.%I(bigint, bigint[]) is %L', expand_name,
     pg_catalog.format('Events of the captured statements of %s (topics %s%s), numbered from first_seq; '
@@ -435,6 +446,8 @@ begin
   end if;
   if last_assigned > started then
     update events.sequencer set last_seq = last_assigned;
+    -- Other gateways of this database read them now, whether their writers notified or not.
+    perform pg_catalog.pg_notify('platform_events', 'sequenced');
   end if;
   return last_assigned;
 end
@@ -442,6 +455,34 @@ $$;
 comment on function events.sequence_pending(integer) is
   'Number committed events in order (commit order across runs), expanding captured statements into events; '
   'returns the last seq. Read committed only.';
+
+create function events.hold_lease(poller text, seconds double precision) returns void
+language sql volatile
+security definer
+set search_path = ''
+as $$
+  insert into events.pollers (poller, lease_until)
+  values (poller, pg_catalog.clock_timestamp() + pg_catalog.make_interval(secs => seconds))
+  on conflict on constraint pollers_pkey
+  do update set lease_until = excluded.lease_until
+$$;
+comment on function events.hold_lease(text, double precision) is
+  'A gateway promises to read the outbox every read interval for the next `seconds`: capture skips NOTIFY meanwhile.';
+revoke execute on function events.hold_lease(text, double precision) from public;
+grant execute on function events.hold_lease(text, double precision) to platform_jobs;
+
+create function events.release_lease(poller text) returns void
+language sql volatile
+security definer
+set search_path = ''
+as $$
+  delete from events.pollers p where p.poller = release_lease.poller
+$$;
+comment on function events.release_lease(text) is
+  'A gateway stops polling: capture sends NOTIFY again once no lease is left. The gateway then waits for the '
+  'transactions writing at that moment (they may have skipped NOTIFY) and reads once more.';
+revoke execute on function events.release_lease(text) from public;
+grant execute on function events.release_lease(text) to platform_jobs;
 
 -- Every published table moves to its own capture and expand functions, with the same
 -- arguments (tgargs of events_insert: NUL-separated topics, describe function, excluded).

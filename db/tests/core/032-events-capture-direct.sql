@@ -26,7 +26,7 @@ select ok((select bool_and(prosecdef and proconfig @> array['search_path=""']) f
 select ok(not has_function_privilege('authenticated', 'events."capture public.pairs"()', 'execute')
           and not has_function_privilege('authenticated', 'events."expand public.pairs"(bigint, bigint[])', 'execute')
           and not has_function_privilege('authenticated', 'events.capture_sql(text, text[])', 'execute')
-          and not has_function_privilege('authenticated', 'events.expand_sql(text[], text)', 'execute'),
+          and not has_function_privilege('authenticated', 'events.expand_sql(text[], regprocedure)', 'execute'),
   'API roles can call neither the written functions nor their builders');
 
 select set_config('test.paula', tests.create_user('paula')::text, true);

@@ -26,8 +26,10 @@ begin
   end loop;
 end
 $$;
+drop function events.hold_lease(text, double precision);
+drop function events.release_lease(text);
 drop function events.expand_function_name(text);
-drop function events.expand_sql(text[], text);
+drop function events.expand_sql(text[], regprocedure);
 drop function events.capture_sql(text, text[]);
 
 create or replace function events.topic_sql(template text, rec text) returns text

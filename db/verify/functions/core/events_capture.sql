@@ -7,7 +7,7 @@ select 1 / (events.topic_sql('a:{kind}:{id}', 'r') = $$('a:' || coalesce(r ->> '
 select 1 / (events.topic_sql('a:b', 'r') = $$('a:b')::text$$)::int;
 select 1 / (events.expand_function_name('a.b') = 'expand a.b')::int;
 select 1 / (not pg_catalog.has_function_privilege('public', 'events.capture_sql(text, text[])', 'execute'))::int;
-select 1 / (not pg_catalog.has_function_privilege('public', 'events.expand_sql(text[], text)', 'execute'))::int;
+select 1 / (not pg_catalog.has_function_privilege('public', 'events.expand_sql(text[], regprocedure)', 'execute'))::int;
 -- The generic trigger is gone: every published table has its own capture and expand functions.
 select 1 / (pg_catalog.to_regprocedure('events.capture()') is null)::int;
 select 1 / (pg_catalog.count(*) = 0)::int from pg_catalog.pg_trigger where tgname = 'events_capture';
@@ -27,5 +27,8 @@ select 1 / (pg_catalog.count(*) = 0)::int from (
 select 1 / (select pg_catalog.count(*) from pg_catalog.pg_proc
              where oid = 'events.sequence_pending(integer)'::regprocedure
                and prosecdef and proconfig @> array['search_path=""'])::int;
+select 1 / (pg_catalog.has_function_privilege('platform_jobs', 'events.hold_lease(text, double precision)', 'execute')
+            and pg_catalog.has_function_privilege('platform_jobs', 'events.release_lease(text)', 'execute')
+            and not pg_catalog.has_function_privilege('authenticated', 'events.hold_lease(text, double precision)', 'execute'))::int;
 
 rollback;
