@@ -2725,18 +2725,19 @@ CREATE FUNCTION events."expand journal.entries"(first_seq bigint, batches bigint
            case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object(
-                       'table', c.source, 'op', c.op, 'record', c.row_data,
-                       'changed', case when c.op = 'update' then
-                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
-                                       from pg_catalog.jsonb_each(c.new_row) e
-                                      where e.value is distinct from c.old_row -> e.key) end,
-                       'actor', c.actor) end,
+                else c.payload end,
            case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
            c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
-      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
-                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+      from (select b.id, r.ord, b.source, b.op, b.transaction_id, b.created_at,
+                   coalesce(x.new_row, x.old_row) as row_data, d.description,
+                   pg_catalog.jsonb_build_object(
+                     'table', b.source, 'op', b.op, 'record', coalesce(x.new_row, x.old_row),
+                     'changed', case when b.op = 'update' then
+                                  (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                     from pg_catalog.jsonb_each(x.new_row) e
+                                    where e.value is distinct from x.old_row -> e.key) end,
+                     'actor', b.actor) as payload
               from events.captured b
              cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
              cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
@@ -2780,18 +2781,19 @@ CREATE FUNCTION events."expand journal.entry_tags"(first_seq bigint, batches big
            case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object(
-                       'table', c.source, 'op', c.op, 'record', c.row_data,
-                       'changed', case when c.op = 'update' then
-                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
-                                       from pg_catalog.jsonb_each(c.new_row) e
-                                      where e.value is distinct from c.old_row -> e.key) end,
-                       'actor', c.actor) end,
+                else c.payload end,
            case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
            c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
-      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
-                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+      from (select b.id, r.ord, b.source, b.op, b.transaction_id, b.created_at,
+                   coalesce(x.new_row, x.old_row) as row_data, d.description,
+                   pg_catalog.jsonb_build_object(
+                     'table', b.source, 'op', b.op, 'record', coalesce(x.new_row, x.old_row),
+                     'changed', case when b.op = 'update' then
+                                  (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                     from pg_catalog.jsonb_each(x.new_row) e
+                                    where e.value is distinct from x.old_row -> e.key) end,
+                     'actor', b.actor) as payload
               from events.captured b
              cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
              cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
@@ -2835,18 +2837,19 @@ CREATE FUNCTION events."expand journal.tags"(first_seq bigint, batches bigint[])
            case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object(
-                       'table', c.source, 'op', c.op, 'record', c.row_data,
-                       'changed', case when c.op = 'update' then
-                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
-                                       from pg_catalog.jsonb_each(c.new_row) e
-                                      where e.value is distinct from c.old_row -> e.key) end,
-                       'actor', c.actor) end,
+                else c.payload end,
            case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
            c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
-      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
-                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+      from (select b.id, r.ord, b.source, b.op, b.transaction_id, b.created_at,
+                   coalesce(x.new_row, x.old_row) as row_data, d.description,
+                   pg_catalog.jsonb_build_object(
+                     'table', b.source, 'op', b.op, 'record', coalesce(x.new_row, x.old_row),
+                     'changed', case when b.op = 'update' then
+                                  (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                     from pg_catalog.jsonb_each(x.new_row) e
+                                    where e.value is distinct from x.old_row -> e.key) end,
+                     'actor', b.actor) as payload
               from events.captured b
              cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
              cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
@@ -2890,18 +2893,19 @@ CREATE FUNCTION events."expand publishing.articles"(first_seq bigint, batches bi
            case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object(
-                       'table', c.source, 'op', c.op, 'record', c.row_data,
-                       'changed', case when c.op = 'update' then
-                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
-                                       from pg_catalog.jsonb_each(c.new_row) e
-                                      where e.value is distinct from c.old_row -> e.key) end,
-                       'actor', c.actor) end,
+                else c.payload end,
            case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
            c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
-      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
-                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+      from (select b.id, r.ord, b.source, b.op, b.transaction_id, b.created_at,
+                   coalesce(x.new_row, x.old_row) as row_data, d.description,
+                   pg_catalog.jsonb_build_object(
+                     'table', b.source, 'op', b.op, 'record', coalesce(x.new_row, x.old_row),
+                     'changed', case when b.op = 'update' then
+                                  (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                     from pg_catalog.jsonb_each(x.new_row) e
+                                    where e.value is distinct from x.old_row -> e.key) end,
+                     'actor', b.actor) as payload
               from events.captured b
              cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
              cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
@@ -2945,18 +2949,19 @@ CREATE FUNCTION events."expand publishing.comments"(first_seq bigint, batches bi
            case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object(
-                       'table', c.source, 'op', c.op, 'record', c.row_data,
-                       'changed', case when c.op = 'update' then
-                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
-                                       from pg_catalog.jsonb_each(c.new_row) e
-                                      where e.value is distinct from c.old_row -> e.key) end,
-                       'actor', c.actor) end,
+                else c.payload end,
            case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
            c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
-      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
-                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+      from (select b.id, r.ord, b.source, b.op, b.transaction_id, b.created_at,
+                   coalesce(x.new_row, x.old_row) as row_data, d.description,
+                   pg_catalog.jsonb_build_object(
+                     'table', b.source, 'op', b.op, 'record', coalesce(x.new_row, x.old_row),
+                     'changed', case when b.op = 'update' then
+                                  (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                     from pg_catalog.jsonb_each(x.new_row) e
+                                    where e.value is distinct from x.old_row -> e.key) end,
+                     'actor', b.actor) as payload
               from events.captured b
              cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
              cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
@@ -3000,18 +3005,19 @@ CREATE FUNCTION events."expand storage.objects"(first_seq bigint, batches bigint
            case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object(
-                       'table', c.source, 'op', c.op, 'record', c.row_data,
-                       'changed', case when c.op = 'update' then
-                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
-                                       from pg_catalog.jsonb_each(c.new_row) e
-                                      where e.value is distinct from c.old_row -> e.key) end,
-                       'actor', c.actor) end,
+                else c.payload end,
            case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
            c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
-      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
-                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+      from (select b.id, r.ord, b.source, b.op, b.transaction_id, b.created_at,
+                   coalesce(x.new_row, x.old_row) as row_data, d.description,
+                   pg_catalog.jsonb_build_object(
+                     'table', b.source, 'op', b.op, 'record', coalesce(x.new_row, x.old_row),
+                     'changed', case when b.op = 'update' then
+                                  (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                     from pg_catalog.jsonb_each(x.new_row) e
+                                    where e.value is distinct from x.old_row -> e.key) end,
+                     'actor', b.actor) as payload
               from events.captured b
              cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
              cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
@@ -3076,10 +3082,11 @@ begin
     from pg_catalog.unnest(topics) with ordinality as t (template, n)
     cross join (values (false), (true)) as w (withdraw);
   -- Per captured statement (ids in batches), per changed row (in statement order): the
-  -- row's new and old versions, its description (offset 0: called once per row, not
-  -- again for the filter); then per topic the event and the notice. The window numbers
-  -- only the rows the WHERE kept, in (statement, row, topic, notice) order: seq stays
-  -- dense and follows the order platform-2.1 gave the outbox ids.
+  -- row's new and old versions, its description and its payload (offset 0: each built
+  -- once per row, not again per topic or for the filter); then per topic the event and
+  -- the notice. The window numbers only the rows the WHERE kept, in (statement, row,
+  -- topic, notice) order: seq stays dense and follows the order platform-2.1 gave the
+  -- outbox ids.
   return pg_catalog.format($sql$
     insert into events.outbox (seq, topic, type, payload, audience, transaction_id, created_at, sequenced_at)
     select first_seq + pg_catalog.row_number() over (order by c.id, c.ord, t.n, t.withdraw) - 1,
@@ -3090,18 +3097,19 @@ begin
            case when t.withdraw
                 then pg_catalog.jsonb_build_object('table', c.source, 'op', 'withdraw',
                                                    'record', pg_catalog.jsonb_build_object('id', c.row_data -> 'id'))
-                else pg_catalog.jsonb_build_object(
-                       'table', c.source, 'op', c.op, 'record', c.row_data,
-                       'changed', case when c.op = 'update' then
-                                    (select pg_catalog.jsonb_agg(e.key order by e.key)
-                                       from pg_catalog.jsonb_each(c.new_row) e
-                                      where e.value is distinct from c.old_row -> e.key) end,
-                       'actor', c.actor) end,
+                else c.payload end,
            case when t.withdraw then c.description -> 'withdrawn' -> 'audience'
                 else coalesce(c.description -> 'audience', '{"privileges": ["admin"]}'::jsonb) end,
            c.transaction_id, c.created_at, pg_catalog.clock_timestamp()
-      from (select b.id, r.ord, b.source, b.op, b.actor, b.transaction_id, b.created_at,
-                   x.new_row, x.old_row, coalesce(x.new_row, x.old_row) as row_data, d.description
+      from (select b.id, r.ord, b.source, b.op, b.transaction_id, b.created_at,
+                   coalesce(x.new_row, x.old_row) as row_data, d.description,
+                   pg_catalog.jsonb_build_object(
+                     'table', b.source, 'op', b.op, 'record', coalesce(x.new_row, x.old_row),
+                     'changed', case when b.op = 'update' then
+                                  (select pg_catalog.jsonb_agg(e.key order by e.key)
+                                     from pg_catalog.jsonb_each(x.new_row) e
+                                    where e.value is distinct from x.old_row -> e.key) end,
+                     'actor', b.actor) as payload
               from events.captured b
              cross join lateral pg_catalog.jsonb_array_elements(b.changed_rows) with ordinality as r (item, ord)
              cross join lateral (select case b.op when 'update' then r.item -> 0 when 'insert' then r.item end as new_row,
