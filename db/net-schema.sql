@@ -3422,6 +3422,7 @@ declare
   numbered integer;
   written bigint;
   run record;
+  expander regprocedure;
 begin
   -- Each statement below takes its snapshot after the lock: it sees the
   -- numbering of the run that held it before, committed. Under repeatable
@@ -3468,15 +3469,16 @@ begin
        group by s.run_no, s.source
        order by s.run_no
     loop
-      if pg_catalog.to_regprocedure(pg_catalog.format('events.%I(bigint, bigint[])',
-                                                      events.expand_function_name(run.source))) is null then
+      expander := pg_catalog.to_regprocedure(
+        pg_catalog.format('events.%I(bigint, bigint[])', events.expand_function_name(run.source)));
+      if expander is null then
         -- Only a table dropped by hand, without events.disable(), leaves these.
         raise warning 'events.sequence_pending: no expander for %; % captured statements left in events.captured',
           run.source, pg_catalog.cardinality(run.ids)
           using hint = 'events.enable() the table again, or delete its rows from events.captured.';
         continue;
       end if;
-      execute pg_catalog.format('select events.%I($1, $2)', events.expand_function_name(run.source))
+      execute pg_catalog.format('select %s($1, $2)', expander::regproc)
          into written using last_assigned + 1, run.ids;
       last_assigned := last_assigned + written;
       delete from events.captured c where c.id = any (run.ids);

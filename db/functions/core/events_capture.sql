@@ -54,49 +54,6 @@ set local search_path = '';
 set local lock_timeout = '5s';
 set local statement_timeout = '5min';
 
-create or replace function events.topic_sql(template text, rec text) returns text
-language plpgsql immutable parallel safe
-set search_path = ''
-as $$
-declare
-  parts text[] := array[]::text[];
-  literal text := '';
-  rest text := template;
-  open_at integer;
-  close_at integer;
-  name text;
-begin
-  -- The walk of events.render_topic, emitting SQL instead of text.
-  loop
-    open_at := pg_catalog.strpos(rest, '{');
-    exit when open_at = 0;
-    close_at := pg_catalog.strpos(pg_catalog.substr(rest, open_at), '}') + open_at - 1;
-    exit when close_at < open_at;
-    name := pg_catalog.substr(rest, open_at + 1, close_at - open_at - 1);
-    if name ~ '^[a-z_][a-z0-9_]*$' then
-      literal := literal || pg_catalog.left(rest, open_at - 1);
-      if literal <> '' then
-        parts := parts || pg_catalog.quote_literal(literal);
-      end if;
-      parts := parts || pg_catalog.format('coalesce(%s ->> %L, %L)', rec, name, '');
-      literal := '';
-      rest := pg_catalog.substr(rest, close_at + 1);
-    else
-      literal := literal || pg_catalog.left(rest, open_at);
-      rest := pg_catalog.substr(rest, open_at + 1);
-    end if;
-  end loop;
-  literal := literal || rest;
-  if literal <> '' or pg_catalog.cardinality(parts) = 0 then
-    parts := parts || pg_catalog.quote_literal(literal);
-  end if;
-  return '(' || pg_catalog.array_to_string(parts, ' || ') || ')::text';
-end
-$$;
-comment on function events.topic_sql(text, text) is
-  'The SQL expression rendering a topic template from the jsonb expression rec (same result as events.render_topic).';
-revoke execute on function events.topic_sql(text, text) from public;
-
 -- platform-2.1's builder: replaced by the two below (its signature changes).
 -- squawk-ignore ban-drop-function
 drop function events.capture_sql(text, text[], text, text[], text, text);
@@ -386,6 +343,7 @@ declare
   numbered integer;
   written bigint;
   run record;
+  expander regprocedure;
 begin
   -- Each statement below takes its snapshot after the lock: it sees the
   -- numbering of the run that held it before, committed. Under repeatable
@@ -432,15 +390,16 @@ begin
        group by s.run_no, s.source
        order by s.run_no
     loop
-      if pg_catalog.to_regprocedure(pg_catalog.format('events.%I(bigint, bigint[])',
-                                                      events.expand_function_name(run.source))) is null then
+      expander := pg_catalog.to_regprocedure(
+        pg_catalog.format('events.%I(bigint, bigint[])', events.expand_function_name(run.source)));
+      if expander is null then
         -- Only a table dropped by hand, without events.disable(), leaves these.
         raise warning 'events.sequence_pending: no expander for %; % captured statements left in events.captured',
           run.source, pg_catalog.cardinality(run.ids)
           using hint = 'events.enable() the table again, or delete its rows from events.captured.';
         continue;
       end if;
-      execute pg_catalog.format('select events.%I($1, $2)', events.expand_function_name(run.source))
+      execute pg_catalog.format('select %s($1, $2)', expander::regproc)
          into written using last_assigned + 1, run.ids;
       last_assigned := last_assigned + written;
       delete from events.captured c where c.id = any (run.ids);

@@ -32,49 +32,6 @@ drop function events.expand_function_name(text);
 drop function events.expand_sql(text[], regprocedure);
 drop function events.capture_sql(text, text[]);
 
-create or replace function events.topic_sql(template text, rec text) returns text
-language plpgsql immutable parallel safe
-set search_path = ''
-as $$
-declare
-  parts text[] := array[]::text[];
-  literal text := '';
-  rest text := template;
-  open_at integer;
-  close_at integer;
-  name text;
-begin
-  -- The walk of events.render_topic, emitting SQL instead of text.
-  loop
-    open_at := pg_catalog.strpos(rest, '{');
-    exit when open_at = 0;
-    close_at := pg_catalog.strpos(pg_catalog.substr(rest, open_at), '}') + open_at - 1;
-    exit when close_at < open_at;
-    name := pg_catalog.substr(rest, open_at + 1, close_at - open_at - 1);
-    if name ~ '^[a-z_][a-z0-9_]*$' then
-      literal := literal || pg_catalog.left(rest, open_at - 1);
-      if literal <> '' then
-        parts := parts || pg_catalog.quote_literal(literal);
-      end if;
-      parts := parts || pg_catalog.format('coalesce(%s ->> %L, %L)', rec, name, '');
-      literal := '';
-      rest := pg_catalog.substr(rest, close_at + 1);
-    else
-      literal := literal || pg_catalog.left(rest, open_at);
-      rest := pg_catalog.substr(rest, open_at + 1);
-    end if;
-  end loop;
-  literal := literal || rest;
-  if literal <> '' or pg_catalog.cardinality(parts) = 0 then
-    parts := parts || pg_catalog.quote_literal(literal);
-  end if;
-  return '(' || pg_catalog.array_to_string(parts, ' || ') || ')::text';
-end
-$$;
-comment on function events.topic_sql(text, text) is
-  'The SQL expression rendering a topic template from the jsonb expression rec (same result as events.render_topic).';
-revoke execute on function events.topic_sql(text, text) from public;
-
 create or replace function events.capture_sql(
   op text, topics text[], describe text, exclude_columns text[], table_label text, actor text
 ) returns text
