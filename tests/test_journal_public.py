@@ -7,8 +7,7 @@ its owner shows it."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,6 +17,7 @@ from pytest_postgresql.executors.noop import NoopExecutor
 from tests.fix_postgrest import ApiServer, serving
 from tests.gateway_process import GatewayProcess, gateway
 from tests.storage_client import Db, bearer, clone, drop, photo
+from tests.waiting import wait_for
 
 JOURNAL = {"Accept-Profile": "journal", "Content-Profile": "journal"}
 RETURN = {"Prefer": "return=representation"}
@@ -57,13 +57,6 @@ def as_user(token: str | None) -> dict[str, str]:
 
 def image_block(url: str) -> dict[str, Any]:
     return {"type": "image", "data": {"file": {"url": url}, "caption": "the river"}}
-
-
-def wait_for(done: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def test_an_image_is_read_by_others_only_while_a_public_entry_shows_it(

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import httpx
 import psycopg
@@ -22,6 +21,7 @@ import pytest
 
 from tests.fix_cluster import SERVER, dbname_of
 from tests.gateway_process import Client, Message, events, gateway
+from tests.waiting import wait_for
 
 Conn = psycopg.Connection[tuple[object, ...]]
 
@@ -100,13 +100,6 @@ def leases(url: str) -> int:
     return int(row[0]) if row else 0
 
 
-def wait_for(check: Any, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.02)
-
-
 def tick_ids(messages: list[Message]) -> list[int]:
     return [int(m["data"]["record"]["id"]) for m in events(messages, "ticks:all")]
 
@@ -144,7 +137,7 @@ def test_under_load_writers_skip_notify_and_every_event_still_arrives(db_url: st
                 f"writers skip NOTIFY while the lease holds ({notes.writers} of 300 notified)"
             )
 
-            wait_for(lambda: leases(db_url) == 0, 5, "the lease is given up once writes stop")
+            wait_for(lambda: leases(db_url) == 0, 5, "the lease is given up once writes stop", 0.02)
             before = notes.writers
             time.sleep(0.3)  # settled: no lease, no pending writer
             insert(db_url, 400, 1)
@@ -160,7 +153,7 @@ def test_a_writer_that_saw_the_lease_and_commits_after_its_release_is_still_read
         client.subscribe("ticks:all")
         load = threading.Thread(target=insert, args=(db_url, 1, 200, 0.005))
         load.start()
-        wait_for(lambda: leases(db_url) == 1, 10, "the load makes the gateway take a lease")
+        wait_for(lambda: leases(db_url) == 1, 10, "the load makes the gateway take a lease", 0.02)
         with notifications(db_url) as notes, psycopg.connect(db_url) as late:
             (leased,) = late.execute(
                 "select exists (select from events.pollers where lease_until > clock_timestamp())"
@@ -168,7 +161,9 @@ def test_a_writer_that_saw_the_lease_and_commits_after_its_release_is_still_read
             late.execute("insert into public.ticks (id) values (1000)")  # sees the lease
             assert leased, "the late writer captured its insert while the lease held"
             load.join()
-            wait_for(lambda: leases(db_url) == 0, 5, "the lease is given up once the load stops")
+            wait_for(
+                lambda: leases(db_url) == 0, 5, "the lease is given up once the load stops", 0.02
+            )
             time.sleep(0.5)  # the gateway now waits for the late writer to end
             late.commit()
             committed = time.monotonic()

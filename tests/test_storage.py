@@ -17,6 +17,7 @@ from PIL import Image
 from tests.fix_postgrest import serving
 from tests.gateway_process import Client, GatewayProcess, gateway
 from tests.storage_client import Db, bearer, gw, photo, png_header, storage_db
+from tests.waiting import wait_for
 
 __all__ = ["gw", "storage_db"]  # fixtures
 
@@ -345,11 +346,3 @@ def test_the_orphan_sweep_removes_files_no_row_holds(storage_db: Db) -> None:
         assert fresh.exists(), "a file younger than the grace period stays"
         health = httpx.get(sweeping.url + "/healthz").json()["storage"]
         assert health["last_sweep"]["files_seen"] >= 1
-
-
-def wait_for(done: object, timeout: float = 20) -> None:
-    assert callable(done)
-    deadline = time.monotonic() + timeout
-    while not done():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)

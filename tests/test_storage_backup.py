@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from tests.fix_cluster import SERVER, SETTINGS, TEST_DATA_DIR
 from tests.gateway_process import gateway
 from tests.storage_client import BUCKETS, Db, bearer, clone, drop, photo
 from tests.test_ops_tasks import inv
+from tests.waiting import wait_for
 
 STORE = Store(SETTINGS.backups_dir)
 
@@ -56,14 +56,6 @@ def latest(dbname: str) -> Manifest:
     mine = [m for m in STORE.all() if m.database == dbname]
     assert mine, f"no backup of {dbname}"
     return mine[-1]
-
-
-def wait_for(done: object, timeout: float = 20) -> None:
-    assert callable(done)
-    deadline = time.monotonic() + timeout
-    while not done():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def test_a_backup_restores_rows_and_files_together(db: Db, restored: Db, tmp_path: Path) -> None:
