@@ -6695,6 +6695,32 @@ $$;
 COMMENT ON FUNCTION publishing.is_visible(article publishing.articles) IS 'Published, not deleted, publish time passed: what anonymous readers may see.';
 
 --
+-- Name: legacy_article(bigint); Type: FUNCTION; Schema: publishing; Owner: -
+--
+
+CREATE FUNCTION publishing.legacy_article(legacy_id bigint) RETURNS TABLE(id bigint, slug text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select a.id, a.slug
+    from publishing_private.legacy_ids m
+    join publishing_private.legacy_imports i on i.id operator(pg_catalog.=) m.import_id
+    join publishing.articles a on a.id operator(pg_catalog.=) m.target_id
+   where m.legacy_table operator(pg_catalog.=) 'blog_article'
+     and m.legacy_id operator(pg_catalog.=) legacy_article.legacy_id
+     and i.rolled_back_at is null
+     and publishing.is_visible(a)
+   order by m.import_id desc
+   limit 1
+$$;
+
+--
+-- Name: FUNCTION legacy_article(legacy_id bigint); Type: COMMENT; Schema: publishing; Owner: -
+--
+
+COMMENT ON FUNCTION publishing.legacy_article(legacy_id bigint) IS 'GET /rpc/legacy_article?legacy_id=N: the visible article an old /articles/N link of the legacy blog became (id, slug).';
+
+--
 -- Name: comments; Type: TABLE; Schema: publishing; Owner: -
 --
 
@@ -10025,6 +10051,71 @@ CREATE MATERIALIZED VIEW publishing_private.daily_stats AS
   WITH NO DATA;
 
 --
+-- Name: legacy_ids; Type: TABLE; Schema: publishing_private; Owner: -
+--
+
+CREATE TABLE publishing_private.legacy_ids (
+    import_id bigint NOT NULL,
+    legacy_table text NOT NULL,
+    legacy_id bigint NOT NULL,
+    target_id bigint,
+    target_uuid uuid,
+    target_key text,
+    created boolean NOT NULL,
+    previous jsonb,
+    CONSTRAINT legacy_ids_one_target CHECK ((num_nonnulls(target_id, target_uuid, target_key) = 1)),
+    CONSTRAINT legacy_ids_table CHECK ((legacy_table = ANY (ARRAY['blog_customuser'::text, 'blog_category'::text, 'blog_tag'::text, 'blog_article'::text, 'blog_comment'::text, 'blog_sitesetting'::text])))
+);
+
+--
+-- Name: TABLE legacy_ids; Type: COMMENT; Schema: publishing_private; Owner: -
+--
+
+COMMENT ON TABLE publishing_private.legacy_ids IS 'Every legacy id of an import and the row it became (created false: merged into an existing row).';
+
+--
+-- Name: legacy_imports; Type: TABLE; Schema: publishing_private; Owner: -
+--
+
+CREATE TABLE publishing_private.legacy_imports (
+    id bigint NOT NULL,
+    source_name text NOT NULL,
+    source_sha256 text NOT NULL,
+    options jsonb DEFAULT '{}'::jsonb NOT NULL,
+    counts jsonb DEFAULT '{}'::jsonb NOT NULL,
+    conflicts jsonb DEFAULT '[]'::jsonb NOT NULL,
+    imported_by text NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    rolled_back_at timestamp with time zone,
+    rolled_back_by text,
+    rollback jsonb,
+    CONSTRAINT legacy_imports_conflicts_array CHECK ((jsonb_typeof(conflicts) = 'array'::text)),
+    CONSTRAINT legacy_imports_counts_object CHECK ((jsonb_typeof(counts) = 'object'::text)),
+    CONSTRAINT legacy_imports_options_object CHECK ((jsonb_typeof(options) = 'object'::text)),
+    CONSTRAINT legacy_imports_rollback_complete CHECK ((((rolled_back_at IS NULL) = (rolled_back_by IS NULL)) AND ((rolled_back_at IS NULL) = (rollback IS NULL)))),
+    CONSTRAINT legacy_imports_sha256_format CHECK ((source_sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
+-- Name: TABLE legacy_imports; Type: COMMENT; Schema: publishing_private; Owner: -
+--
+
+COMMENT ON TABLE publishing_private.legacy_imports IS 'Imports of the legacy Django blog (inv import.blog): source SHA-256, options, counts, conflicts, who, when; rollbacks.';
+
+--
+-- Name: legacy_imports_id_seq; Type: SEQUENCE; Schema: publishing_private; Owner: -
+--
+
+ALTER TABLE publishing_private.legacy_imports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME publishing_private.legacy_imports_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: search_words; Type: TABLE; Schema: publishing_private; Owner: -
 --
 
@@ -10469,6 +10560,20 @@ ALTER TABLE ONLY publishing.tags
     ADD CONSTRAINT tags_slug_key UNIQUE (slug);
 
 --
+-- Name: legacy_ids legacy_ids_pkey; Type: CONSTRAINT; Schema: publishing_private; Owner: -
+--
+
+ALTER TABLE ONLY publishing_private.legacy_ids
+    ADD CONSTRAINT legacy_ids_pkey PRIMARY KEY (import_id, legacy_table, legacy_id);
+
+--
+-- Name: legacy_imports legacy_imports_pkey; Type: CONSTRAINT; Schema: publishing_private; Owner: -
+--
+
+ALTER TABLE ONLY publishing_private.legacy_imports
+    ADD CONSTRAINT legacy_imports_pkey PRIMARY KEY (id);
+
+--
 -- Name: search_words search_words_pkey; Type: CONSTRAINT; Schema: publishing_private; Owner: -
 --
 
@@ -10845,6 +10950,24 @@ CREATE INDEX article_views_article_idx ON ONLY publishing_private.article_views 
 --
 
 CREATE UNIQUE INDEX daily_stats_day_idx ON publishing_private.daily_stats USING btree (day);
+
+--
+-- Name: legacy_ids_legacy_idx; Type: INDEX; Schema: publishing_private; Owner: -
+--
+
+CREATE INDEX legacy_ids_legacy_idx ON publishing_private.legacy_ids USING btree (legacy_table, legacy_id);
+
+--
+-- Name: legacy_ids_target_idx; Type: INDEX; Schema: publishing_private; Owner: -
+--
+
+CREATE INDEX legacy_ids_target_idx ON publishing_private.legacy_ids USING btree (import_id, legacy_table, target_id);
+
+--
+-- Name: legacy_imports_source_once; Type: INDEX; Schema: publishing_private; Owner: -
+--
+
+CREATE UNIQUE INDEX legacy_imports_source_once ON publishing_private.legacy_imports USING btree (source_sha256) WHERE (rolled_back_at IS NULL);
 
 --
 -- Name: search_words_trgm_idx; Type: INDEX; Schema: publishing_private; Owner: -
@@ -11699,6 +11822,30 @@ CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.sit
 CREATE TRIGGER refuse_unfiltered_write BEFORE DELETE OR UPDATE ON publishing.tags FOR EACH STATEMENT EXECUTE FUNCTION platform.refuse_unfiltered_write();
 
 --
+-- Name: legacy_imports audit_delete; Type: TRIGGER; Schema: publishing_private; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON publishing_private.legacy_imports REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: legacy_imports audit_insert; Type: TRIGGER; Schema: publishing_private; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON publishing_private.legacy_imports REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
+-- Name: legacy_imports audit_truncate; Type: TRIGGER; Schema: publishing_private; Owner: -
+--
+
+CREATE TRIGGER audit_truncate AFTER TRUNCATE ON publishing_private.legacy_imports FOR EACH STATEMENT EXECUTE FUNCTION audit.capture();
+
+--
+-- Name: legacy_imports audit_update; Type: TRIGGER; Schema: publishing_private; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON publishing_private.legacy_imports REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit.capture('{id}', '{}', '{}');
+
+--
 -- Name: buckets audit_delete; Type: TRIGGER; Schema: storage; Owner: -
 --
 
@@ -12006,6 +12153,13 @@ ALTER TABLE ONLY publishing.profiles
 
 ALTER TABLE ONLY publishing.site_settings
     ADD CONSTRAINT site_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES publishing.profiles(user_id) ON DELETE SET NULL;
+
+--
+-- Name: legacy_ids legacy_ids_import_id_fkey; Type: FK CONSTRAINT; Schema: publishing_private; Owner: -
+--
+
+ALTER TABLE ONLY publishing_private.legacy_ids
+    ADD CONSTRAINT legacy_ids_import_id_fkey FOREIGN KEY (import_id) REFERENCES publishing_private.legacy_imports(id) ON DELETE CASCADE;
 
 --
 -- Name: buckets buckets_module_fkey; Type: FK CONSTRAINT; Schema: storage; Owner: -
@@ -12625,6 +12779,18 @@ CREATE POLICY "users update their own profile" ON publishing.profiles FOR UPDATE
 --
 
 ALTER TABLE publishing_private.article_views ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: legacy_ids; Type: ROW SECURITY; Schema: publishing_private; Owner: -
+--
+
+ALTER TABLE publishing_private.legacy_ids ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: legacy_imports; Type: ROW SECURITY; Schema: publishing_private; Owner: -
+--
+
+ALTER TABLE publishing_private.legacy_imports ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: search_words; Type: ROW SECURITY; Schema: publishing_private; Owner: -
@@ -16472,6 +16638,14 @@ REVOKE ALL ON FUNCTION publishing.is_visible(article publishing.articles) FROM P
 GRANT ALL ON FUNCTION publishing.is_visible(article publishing.articles) TO anon;
 GRANT ALL ON FUNCTION publishing.is_visible(article publishing.articles) TO authenticated;
 GRANT ALL ON FUNCTION publishing.is_visible(article publishing.articles) TO platform_jobs;
+
+--
+-- Name: FUNCTION legacy_article(legacy_id bigint); Type: ACL; Schema: publishing; Owner: -
+--
+
+REVOKE ALL ON FUNCTION publishing.legacy_article(legacy_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION publishing.legacy_article(legacy_id bigint) TO anon;
+GRANT ALL ON FUNCTION publishing.legacy_article(legacy_id bigint) TO authenticated;
 
 --
 -- Name: TABLE comments; Type: ACL; Schema: publishing; Owner: -

@@ -1,0 +1,384 @@
+"""Write a `Plan` in one transaction, by COPY (``inv import.blog``).
+
+All or nothing: the caller's transaction holds every row, the id map, the import record
+and the verification; any error rolls all of it back. An advisory lock serialises
+imports, and the unique index on a standing import's SHA-256 refuses a second run of
+the same file.
+
+No flood: the audit and event triggers of the tables loaded are disabled for the load
+(as ``inv db.seed`` does, `ops.seed.pause_triggers`; ALTER TABLE takes their locks until
+the commit, so writers wait for the import); the import then leaves one audited row in
+``publishing_private.legacy_imports`` and one event (``import.completed`` on
+``publishing:review``, for editors and admins). Triggers whose effect the loader writes
+itself are disabled too (`REPLACED_TRIGGERS`); every other trigger runs (profiles,
+search vectors, reading time, title words, cover and avatar checks).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from core.errors import OpsError
+from ops.legacy_blog import rules
+from ops.legacy_blog.plan import Plan
+from ops.legacy_blog.source import Source, parse_time
+from ops.progress import Progress
+from ops.seed import Say, alter_triggers, copy_text, pause_triggers
+
+logger = logging.getLogger(__name__)
+
+LOCK = "legacy-blog-import"
+#: The tables an import writes (their audit and event triggers are paused).
+TABLES = (
+    "auth.users",
+    "auth.user_privileges",
+    "publishing.profiles",
+    "publishing.categories",
+    "publishing.tags",
+    "publishing.articles",
+    "publishing.article_tags",
+    "publishing.comments",
+    "publishing.comment_moderation",
+    "publishing.site_settings",
+    "journal.authors",
+)
+REPLACED_TRIGGERS = {
+    "publishing_private.guard_article": "articles keep their legacy updated_at and counters",
+    "publishing_private.guard_comment": "each comment's depth is computed by the import",
+    "publishing_private.count_comments": "comment_count is written with each article",
+    "publishing_private.capture_comment_origin": "comment_moderation rows come from the legacy"
+    " IP, user agent and notes",
+    "publishing_private.copy_article_visibility": "comments and tags carry article_visible_from",
+}
+ARTICLE_COLUMNS = (
+    "id", "title", "slug", "excerpt", "content", "cover_image_url", "status", "featured",
+    "publish_at", "published_at", "author_id", "category_id", "view_count", "like_count",
+    "comment_count", "version", "created_at", "updated_at",
+)  # fmt: skip
+COMMENT_COLUMNS = (
+    "id", "article_id", "parent_id", "author_id", "body", "depth", "status", "created_at",
+    "updated_at", "article_visible_from",
+)  # fmt: skip
+
+
+def visible_from(status: str, published_at: datetime | None) -> datetime | None:
+    """publishing_private.visible_from for a row the import writes (never deleted)."""
+    return published_at if status == "published" else None
+
+
+def copy_rows(
+    cur: psycopg.Cursor[Any],
+    table: str,
+    columns: Sequence[str],
+    chunks: Iterator[list[tuple[Any, ...]]],
+    bar: Progress | None = None,
+) -> int:
+    """One COPY statement for every chunk (foreign keys are checked at its end)."""
+    schema, name = table.split(".")
+    statement = psycopg.sql.SQL("copy {} ({}) from stdin").format(
+        psycopg.sql.Identifier(schema, name),
+        psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, columns)),
+    )
+    count = 0
+    with cur.copy(statement) as copy:
+        for chunk in chunks:
+            copy.write(copy_text(chunk))
+            count += len(chunk)
+            if bar is not None:
+                bar.advance(len(chunk))
+    return count
+
+
+def _chunks(rows: Sequence[tuple[Any, ...]], size: int = 5_000) -> Iterator[list[tuple[Any, ...]]]:
+    for start in range(0, len(rows), size):
+        yield list(rows[start : start + size])
+
+
+def standing_import(conn: psycopg.Connection[Any], sha256: str) -> int | None:
+    row = conn.execute(
+        """select id from publishing_private.legacy_imports
+            where source_sha256 = %s and rolled_back_at is null""",
+        (sha256,),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+class Loader:
+    def __init__(self, conn: psycopg.Connection[Any], source: Source, plan: Plan, say: Say) -> None:
+        self.conn = conn
+        self.source = source
+        self.plan = plan
+        self.say = say
+        self.counts: dict[str, int] = {}
+        row = conn.execute(
+            "select nextval(pg_get_serial_sequence('publishing_private.legacy_imports', 'id'))"
+        ).fetchone()
+        assert row is not None
+        self.import_id = int(row[0])
+
+    def users(self, cur: psycopg.Cursor[Any]) -> None:
+        users = [u for u in self.plan.users.values() if u.created]
+        now = self.conn.execute("select now()").fetchone()[0]  # type: ignore[index]
+        rows = [(u.id, u.email, u.username, u.password_hash, u.created_at, now) for u in users]
+        with Progress("users", len(rows)) as bar:
+            self.counts["auth.users"] = copy_rows(
+                cur, "auth.users",
+                ("id", "email", "username", "password_hash", "created_at", "updated_at"),
+                _chunks(rows), bar,
+            )  # fmt: skip
+        cur.execute(
+            """create temporary table legacy_profiles (user_id uuid, display_name text, bio text,
+                 avatar_url text, preferences jsonb, timezone text, last_active_at timestamptz,
+                 created_at timestamptz) on commit drop"""
+        )
+        profile_rows = [
+            (u.id, u.display_name, u.bio, u.avatar_url, json.dumps(u.preferences), u.timezone,
+             u.last_active_at, u.created_at)
+            for u in users
+        ]  # fmt: skip
+        copy_rows(
+            cur, "pg_temp.legacy_profiles",
+            ("user_id", "display_name", "bio", "avatar_url", "preferences", "timezone",
+             "last_active_at", "created_at"),
+            _chunks(profile_rows),
+        )  # fmt: skip
+        cur.execute(
+            """update publishing.profiles p
+                  set display_name = l.display_name, bio = l.bio, avatar_url = l.avatar_url,
+                      preferences = l.preferences, timezone = l.timezone,
+                      last_active_at = l.last_active_at, created_at = l.created_at
+                 from pg_temp.legacy_profiles l where l.user_id = p.user_id"""
+        )
+        privileges = sorted((u.id, p) for u in users for p in u.privileges)
+        self.counts["auth.user_privileges"] = copy_rows(
+            cur, "auth.user_privileges", ("user_id", "privilege"), _chunks(privileges)
+        )
+
+    def taxonomy(self, cur: psycopg.Cursor[Any]) -> None:
+        categories = self.plan.categories
+        done: set[int] = set()
+        ordered: list[tuple[Any, ...]] = []
+
+        def add(lid: int) -> None:
+            c = categories[lid]
+            if lid in done:
+                return
+            done.add(lid)
+            if c.parent is not None:
+                add(c.parent)
+            if c.created:
+                parent = categories[c.parent].id if c.parent is not None else None
+                ordered.append((c.id, parent, c.name, c.slug, c.description))
+
+        for lid in sorted(categories):
+            add(lid)
+        self.counts["publishing.categories"] = copy_rows(
+            cur, "publishing.categories", ("id", "parent_id", "name", "slug", "description"),
+            _chunks(ordered),
+        )  # fmt: skip
+        tags = [(t.id, t.name, t.slug) for t in self.plan.tags.values() if t.created]
+        self.counts["publishing.tags"] = copy_rows(
+            cur, "publishing.tags", ("id", "name", "slug"), _chunks(tags)
+        )
+
+    def article_rows(self) -> Iterator[list[tuple[Any, ...]]]:
+        plan = self.plan.articles
+        for batch in self.source.articles():
+            rows = []
+            for a in batch:
+                p = plan.get(int(a["id"]))
+                if p is None:
+                    continue
+                title = p.changes.get("title", a["title"])
+                content = a["content"] or ""
+                if "content" in p.changes:
+                    content = rules.apply(content, p.changes["content"])
+                excerpt = a["excerpt"] or None
+                if "excerpt" in p.changes:
+                    excerpt = rules.apply(excerpt, p.changes["excerpt"])
+                created = parse_time(a["created_at"])
+                rows.append(
+                    (
+                        p.id, title, p.slug, excerpt, content, p.cover_image_url, p.status,
+                        bool(a["featured"]), p.publish_at, p.published_at, p.author,
+                        p.category_id, int(a["views"] or 0), int(a["likes"] or 0),
+                        p.comment_count, 1, created, parse_time(a["updated_at"]) or created,
+                    )
+                )  # fmt: skip
+            yield rows
+
+    def articles(self, cur: psycopg.Cursor[Any]) -> None:
+        with Progress("articles", len(self.plan.articles)) as bar:
+            self.counts["publishing.articles"] = copy_rows(
+                cur, "publishing.articles", ARTICLE_COLUMNS, self.article_rows(), bar
+            )
+        articles = self.plan.articles
+        tags = self.plan.tags
+        links = [
+            (
+                articles[a].id,
+                tags[t].id,
+                visible_from(articles[a].status, articles[a].published_at),
+            )
+            for a, t in self.plan.article_tags
+        ]
+        self.counts["publishing.article_tags"] = copy_rows(
+            cur, "publishing.article_tags", ("article_id", "tag_id", "article_visible_from"),
+            _chunks(links),
+        )  # fmt: skip
+
+    def comment_rows(self, origins: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+        plan, articles = self.plan.comments, self.plan.articles
+        for batch in self.source.comments():
+            rows = []
+            for c in batch:
+                p = plan.get(int(c["id"]))
+                if p is None:
+                    continue
+                article = articles[p.article]
+                body = c["content"]
+                if "body" in p.changes:
+                    body = rules.apply(body, p.changes["body"])
+                created = parse_time(c["created_at"])
+                rows.append(
+                    (
+                        p.id, article.id, plan[p.parent].id if p.parent is not None else None,
+                        p.author, body, p.depth, p.status, created,
+                        parse_time(c["updated_at"]) or created,
+                        visible_from(article.status, article.published_at),
+                    )
+                )  # fmt: skip
+                ip = c["ip_address"].strip() if c["ip_address"] else None
+                if "ip_address" in p.changes:
+                    ip = None
+                note = c["moderation_notes"] or None
+                if "moderator_note" in p.changes:
+                    note = rules.apply(note, p.changes["moderator_note"])
+                origins.append((p.id, ip, c["user_agent"] or None, note))
+            yield rows
+
+    def comments(self, cur: psycopg.Cursor[Any]) -> None:
+        origins: list[tuple[Any, ...]] = []
+        with Progress("comments", len(self.plan.comments)) as bar:
+            self.counts["publishing.comments"] = copy_rows(
+                cur, "publishing.comments", COMMENT_COLUMNS, self.comment_rows(origins), bar
+            )
+        self.counts["publishing.comment_moderation"] = copy_rows(
+            cur, "publishing.comment_moderation",
+            ("comment_id", "ip_address", "user_agent", "moderator_note"), _chunks(origins),
+        )  # fmt: skip
+
+    def settings(self, cur: psycopg.Cursor[Any]) -> None:
+        written = 0
+        for s in self.plan.settings.values():
+            if s.action == "keep":
+                continue
+            cur.execute(
+                """insert into publishing.site_settings (key, value, updated_by)
+                   values (%s, %s, null)
+                   on conflict (key) do update set value = excluded.value,
+                     updated_at = now(), updated_by = null""",
+                (s.key, Jsonb(s.value)),
+            )
+            written += 1
+        self.counts["publishing.site_settings"] = written
+
+    def id_map(self, cur: psycopg.Cursor[Any]) -> None:
+        i = self.import_id
+        rows: list[tuple[Any, ...]] = []
+        rows += [
+            (i, "blog_customuser", k, None, u.id, None, u.created, None)
+            for k, u in self.plan.users.items()
+        ]
+        rows += [
+            (i, "blog_category", k, c.id, None, None, c.created, None)
+            for k, c in self.plan.categories.items()
+        ]
+        rows += [
+            (i, "blog_tag", k, t.id, None, None, t.created, None) for k, t in self.plan.tags.items()
+        ]
+        rows += [
+            (i, "blog_article", k, a.id, None, None, True, None)
+            for k, a in self.plan.articles.items()
+        ]
+        rows += [
+            (i, "blog_comment", k, c.id, None, None, True, None)
+            for k, c in self.plan.comments.items()
+        ]
+        rows += [
+            (i, "blog_sitesetting", k, None, None, s.key, s.action == "insert",
+             None if s.previous is None else json.dumps(s.previous))
+            for k, s in self.plan.settings.items()
+        ]  # fmt: skip
+        with Progress("id map", len(rows)) as bar:
+            copy_rows(
+                cur, "publishing_private.legacy_ids",
+                ("import_id", "legacy_table", "legacy_id", "target_id", "target_uuid",
+                 "target_key", "created", "previous"),
+                _chunks(rows, 20_000), bar,
+            )  # fmt: skip
+
+    def record(self, sha256: str, options: dict[str, Any], source_counts: dict[str, int]) -> None:
+        who = f"{getpass.getuser()} (database role {self.conn.info.user})"
+        conflicts = [c.as_json() for c in self.plan.conflicts]
+        counts = {"source": source_counts, "target": self.counts}
+        self.conn.execute(
+            """insert into publishing_private.legacy_imports
+                      (id, source_name, source_sha256, options, counts, conflicts, imported_by)
+               overriding system value values (%s, %s, %s, %s, %s, %s, %s)""",
+            (
+                self.import_id, self.source.path.name, sha256, Jsonb(options), Jsonb(counts),
+                Jsonb(conflicts), who,
+            ),
+        )  # fmt: skip
+        self.conn.execute(
+            """insert into events.outbox (topic, type, payload, audience)
+               values ('publishing:review', 'import.completed', %s,
+                       '{"privileges": ["editor", "admin"]}')""",
+            (
+                Jsonb(
+                    {
+                        "import_id": self.import_id,
+                        "source": self.source.path.name,
+                        "counts": self.counts,
+                    }
+                ),
+            ),
+        )
+
+    def run(self, sha256: str, options: dict[str, Any], source_counts: dict[str, int]) -> int:
+        conn = self.conn
+        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (LOCK,))
+        standing = standing_import(conn, sha256)
+        if standing is not None:
+            raise OpsError(
+                f"{self.source.path.name} (SHA-256 {sha256[:12]}...) is already imported:"
+                f" import {standing}",
+                f"to import it again, roll it back first: inv import.rollback {standing}",
+            )
+        conn.execute("set local synchronous_commit = off")
+        paused = pause_triggers(conn, TABLES, REPLACED_TRIGGERS, self.say)
+        with conn.cursor() as cur:
+            self.users(cur)
+            self.taxonomy(cur)
+            self.articles(cur)
+            self.comments(cur)
+            self.settings(cur)
+        alter_triggers(conn, "enable", paused)
+        self.say(f"{len(paused)} triggers enabled again")
+        self.record(sha256, options, source_counts)
+        with conn.cursor() as cur:
+            self.id_map(cur)
+        for table in TABLES:
+            conn.execute(
+                psycopg.sql.SQL("analyze {}").format(psycopg.sql.Identifier(*table.split(".")))
+            )
+        return self.import_id

@@ -1,0 +1,398 @@
+"""The verification report: the legacy file against what an import wrote, row by row.
+
+Independent of the code that planned the import: it reads the legacy rows again, the
+import's record (its conflicts and the change each policy made) and the id map, and
+compares through the map every user, category, tag, article (text by MD5, author,
+category, tags, state, counters), comment (text by MD5, article, parent, author, status)
+and site setting. A legacy row is accounted for when the map holds it, or when a
+conflict left it out (policy ``skip``, or its parent left out). Anything else is a
+mismatch; `Verification.ok` is false on any.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from core.errors import OpsError
+from ops.legacy_blog import rules
+from ops.legacy_blog.source import Source, json_value, parse_time
+
+logger = logging.getLogger(__name__)
+
+LEGACY_TABLES = (
+    "blog_customuser", "blog_category", "blog_tag", "blog_article", "blog_article_tags",
+    "blog_comment", "blog_sitesetting",
+)  # fmt: skip
+MAX_LISTED = 200
+
+
+@dataclass
+class Verification:
+    import_id: int
+    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+    mismatches: list[dict[str, Any]] = field(default_factory=list)
+    mismatch_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.mismatch_count == 0
+
+    def add(self, table: str, legacy_id: int, field_: str, expected: Any, found: Any) -> None:
+        self.mismatch_count += 1
+        if len(self.mismatches) < MAX_LISTED:
+            self.mismatches.append(
+                {
+                    "table": table,
+                    "legacy_id": legacy_id,
+                    "field": field_,
+                    "expected": _clip(expected),
+                    "found": _clip(found),
+                }
+            )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "import_id": self.import_id,
+            "ok": self.ok,
+            "tables": self.tables,
+            "mismatch_count": self.mismatch_count,
+            "mismatches": self.mismatches,
+        }
+
+
+def _clip(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > 120:
+        return value[:100] + f"... ({len(value):,} characters)"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def md5(text: str | None) -> str | None:
+    return None if text is None else hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+class Verifier:
+    def __init__(self, conn: psycopg.Connection[Any], source: Source, import_id: int) -> None:
+        self.conn = conn
+        self.source = source
+        self.import_id = import_id
+        self.report = Verification(import_id)
+        row = conn.execute(
+            "select conflicts from publishing_private.legacy_imports where id = %s",
+            (import_id,),
+        ).fetchone()
+        if row is None:
+            raise OpsError(f"there is no import {import_id}", "list them: inv import.list")
+        self.changes: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
+        self.left_out: dict[str, set[int]] = defaultdict(set)
+        self.conflicted: dict[str, set[int]] = defaultdict(set)
+        for c in row[0]:
+            key = (str(c["table"]), int(c["legacy_id"]))
+            self.conflicted[key[0]].add(key[1])
+            if c["policy"] in ("skip", None, "refuse"):
+                continue
+            self.changes[key].update(c["changes"])
+        self.ids: dict[str, dict[int, Any]] = {}
+        for table, lid, target in conn.execute(
+            """select legacy_table, legacy_id,
+                      coalesce(target_id::text, target_uuid::text, target_key)
+                 from publishing_private.legacy_ids where import_id = %s""",
+            (import_id,),
+        ):
+            self.ids.setdefault(str(table), {})[int(lid)] = target
+
+    def expect(self, table: str, legacy_id: int, column: str, value: Any) -> Any:
+        change = self.changes.get((table, legacy_id), {})
+        return rules.apply(value, change[column]) if column in change else value
+
+    def account(self, table: str, source_ids: list[int]) -> None:
+        """Counts, and a mismatch for each legacy row neither mapped nor left out by a conflict."""
+        mapped = self.ids.get(table, {})
+        left_out = 0
+        for lid in source_ids:
+            if lid in mapped:
+                continue
+            if lid in self.conflicted[table]:
+                left_out += 1
+                continue
+            self.report.add(table, lid, "(row)", "imported or listed as a conflict", "missing")
+        self.report.tables[table] = {
+            "source": len(source_ids),
+            "imported": len(mapped),
+            "left_out": left_out,
+        }
+
+    def compare(self, table: str, lid: int, fields: dict[str, tuple[Any, Any]]) -> None:
+        for name, (expected, found) in fields.items():
+            if expected != found:
+                self.report.add(table, lid, name, expected, found)
+
+    def target_rows(self, query: str) -> dict[int, tuple[Any, ...]]:
+        return {int(r[0]): tuple(r[1:]) for r in self.conn.execute(query, (self.import_id,))}
+
+    # -- tables -----------------------------------------------------------------------
+    def users(self) -> None:
+        table = "blog_customuser"
+        rows = self.source.rows(table)
+        self.account(table, [int(r["id"]) for r in rows])
+        found = self.target_rows(
+            """select m.legacy_id, m.created, u.email::text, u.username::text, u.password_hash,
+                      p.bio, p.timezone, p.display_name
+                 from publishing_private.legacy_ids m
+                 join auth.users u on u.id = m.target_uuid
+                 join publishing.profiles p on p.user_id = u.id
+                where m.import_id = %s and m.legacy_table = 'blog_customuser'"""
+        )
+        for r in rows:
+            lid = int(r["id"])
+            if lid not in self.ids.get(table, {}):
+                continue
+            if lid not in found:
+                self.report.add(table, lid, "(row)", "an account", "missing")
+                continue
+            created, email, username, password, bio, timezone, _ = found[lid]
+            if not created:
+                continue
+            want_email = self.expect(
+                table, lid, "email", unicodedata.normalize("NFKC", r["email"] or "").strip()
+            )
+            want_password = self.expect(table, lid, "password", r["password"])
+            password_ok = (
+                password == want_password
+                or (want_password == rules.UNUSABLE and password.startswith(rules.UNUSABLE))
+                or (password.startswith("$2") and not str(want_password).startswith(rules.UNUSABLE))
+            )
+            self.compare(
+                table, lid,
+                {
+                    "email": (str(want_email).lower(), email.lower()),
+                    "username": (self.expect(table, lid, "username", r["username"]), username),
+                    "password": (True, password_ok),
+                    "bio": (self.expect(table, lid, "bio", r["bio"] or None), bio),
+                    "timezone": (
+                        self.expect(table, lid, "timezone", r["timezone"] or "UTC"),
+                        timezone,
+                    ),
+                },
+            )  # fmt: skip
+
+    def taxonomy(self, table: str, target: str) -> None:
+        rows = self.source.rows(table)
+        self.account(table, [int(r["id"]) for r in rows])
+        with_parent = table == "blog_category"
+        found = self.target_rows(
+            f"""select m.legacy_id, m.created, t.name, t.slug,
+                       {"t.description, pm.legacy_id" if with_parent else "null, null"}
+                  from publishing_private.legacy_ids m
+                  join {target} t on t.id = m.target_id
+                  {
+                "left join publishing_private.legacy_ids pm on pm.import_id = m.import_id"
+                " and pm.legacy_table = 'blog_category' and pm.target_id = t.parent_id"
+                if with_parent
+                else ""
+            }
+                 where m.import_id = %s and m.legacy_table = '{table}'"""
+        )
+        for r in rows:
+            lid = int(r["id"])
+            if lid not in self.ids.get(table, {}):
+                continue
+            if lid not in found:
+                self.report.add(table, lid, "(row)", f"a row of {target}", "missing")
+                continue
+            created, name, slug, description, parent = found[lid]
+            if not created:
+                continue
+            fields = {
+                "name": (r["name"], name),
+                "slug": (self.expect(table, lid, "slug", r["slug"]), slug),
+            }
+            if with_parent:
+                fields["description"] = (
+                    self.expect(table, lid, "description", r["description"] or None),
+                    description,
+                )
+                fields["parent"] = (r["parent_id"], parent)
+            self.compare(table, lid, fields)
+
+    def articles(self) -> None:
+        table = "blog_article"
+        ids = [
+            int(r[0]) for r in self.source.conn.execute("select id from blog_article order by id")
+        ]
+        self.account(table, ids)
+        users = self._reverse("blog_customuser")
+        found = self.target_rows(
+            """select m.legacy_id, a.title, a.slug, md5(a.content), a.excerpt, a.status,
+                      a.author_id::text, cm.legacy_id, a.published_at, a.featured, a.view_count,
+                      a.like_count, a.created_at,
+                      (select array_agg(tm.legacy_id order by tm.legacy_id)
+                         from publishing.article_tags at
+                         join publishing_private.legacy_ids tm
+                           on tm.import_id = m.import_id and tm.legacy_table = 'blog_tag'
+                          and tm.target_id = at.tag_id
+                        where at.article_id = a.id)
+                 from publishing_private.legacy_ids m
+                 join publishing.articles a on a.id = m.target_id
+                 left join publishing_private.legacy_ids cm
+                   on cm.import_id = m.import_id and cm.legacy_table = 'blog_category'
+                  and cm.target_id = a.category_id
+                where m.import_id = %s and m.legacy_table = 'blog_article'"""
+        )
+        tags: dict[int, list[int]] = defaultdict(list)
+        for article, tag in self.source.article_tags():
+            tags[article].append(tag)
+        mapped = self.ids.get(table, {})
+        for batch in self.source.articles():
+            for r in batch:
+                lid = int(r["id"])
+                if lid not in mapped:
+                    continue
+                if lid not in found:
+                    self.report.add(table, lid, "(row)", "an article", "missing")
+                    continue
+                (title, slug, content_md5, excerpt, status, author, category, published_at,
+                 featured, views, likes, created_at, tag_ids) = found[lid]  # fmt: skip
+                want_published = self.expect(table, lid, "published_at", r["published_at"])
+                want_tags = sorted(t for t in tags[lid] if t in self.ids.get("blog_tag", {}))
+                self.compare(
+                    table, lid,
+                    {
+                        "title": (self.expect(table, lid, "title", r["title"]), title),
+                        "slug": (self.expect(table, lid, "slug", r["slug"]), slug),
+                        "content": (
+                            md5(self.expect(table, lid, "content", r["content"])),
+                            content_md5,
+                        ),
+                        "excerpt": (
+                            self.expect(table, lid, "excerpt", r["excerpt"] or None),
+                            excerpt,
+                        ),
+                        "status": (self.expect(table, lid, "status", r["status"]), status),
+                        "author": (r["author_id"], users.get(author)),
+                        "category": (
+                            self.expect(table, lid, "category_id", r["category_id"]),
+                            category,
+                        ),
+                        "published_at": (parse_time(want_published), published_at),
+                        "featured": (bool(r["featured"]), featured),
+                        "views": (int(r["views"]), views),
+                        "likes": (int(r["likes"]), likes),
+                        "created_at": (parse_time(r["created_at"]), created_at),
+                        "tags": (want_tags, sorted(tag_ids or [])),
+                    },
+                )  # fmt: skip
+
+    def _reverse(self, table: str) -> dict[str, int]:
+        """target -> legacy id, for the rows this import created (merged ones: first legacy id)."""
+        out: dict[str, int] = {}
+        for lid, target in sorted(self.ids.get(table, {}).items()):
+            out.setdefault(str(target), lid)
+        return out
+
+    def comments(self) -> None:
+        table = "blog_comment"
+        ids = [
+            int(r[0]) for r in self.source.conn.execute("select id from blog_comment order by id")
+        ]
+        self.account(table, ids)
+        users = self._reverse("blog_customuser")
+        articles = self._reverse("blog_article")
+        comments = self._reverse("blog_comment")
+        found = self.target_rows(
+            """select m.legacy_id, c.article_id::text, c.parent_id::text, c.author_id::text,
+                      md5(c.body), c.status
+                 from publishing_private.legacy_ids m
+                 join publishing.comments c on c.id = m.target_id
+                where m.import_id = %s and m.legacy_table = 'blog_comment'"""
+        )
+        mapped = self.ids.get(table, {})
+        for batch in self.source.comments():
+            for r in batch:
+                lid = int(r["id"])
+                if lid not in mapped:
+                    continue
+                if lid not in found:
+                    self.report.add(table, lid, "(row)", "a comment", "missing")
+                    continue
+                article, parent, author, body_md5, status = found[lid]
+                want_status = (
+                    "flagged" if r["is_flagged"] else "approved" if r["approved"] else "pending"
+                )
+                self.compare(
+                    table, lid,
+                    {
+                        "article": (r["article_id"], articles.get(article)),
+                        "parent": (
+                            self.expect(table, lid, "parent", r["parent_id"]),
+                            comments.get(parent) if parent is not None else None,
+                        ),
+                        "author": (r["author_id"], users.get(author)),
+                        "body": (md5(self.expect(table, lid, "body", r["content"])), body_md5),
+                        "status": (want_status, status),
+                    },
+                )  # fmt: skip
+
+    def article_tags(self) -> None:
+        """Links are compared with each article's tags; here each is accounted for."""
+        table = "blog_article_tags"
+        rows = [int(r[0]) for r in self.source.conn.execute(f"select id from {table}")]
+        left_out = [i for i in rows if i in self.conflicted[table]]
+        self.report.tables[table] = {
+            "source": len(rows),
+            "imported": len(rows) - len(left_out),
+            "left_out": len(left_out),
+        }
+
+    def settings(self) -> None:
+        table = "blog_sitesetting"
+        rows = self.source.rows(table)
+        self.account(table, [int(r["id"]) for r in rows])
+        found = self.target_rows(
+            """select m.legacy_id, s.value from publishing_private.legacy_ids m
+                 join publishing.site_settings s on s.key = m.target_key
+                where m.import_id = %s and m.legacy_table = 'blog_sitesetting'"""
+        )
+        for r in rows:
+            lid = int(r["id"])
+            if lid in self.ids.get(table, {}):
+                want = self.expect(table, lid, "value", json_value(r["value"]))
+                self.compare(table, lid, {"value": (want, found.get(lid, ("(missing)",))[0])})
+
+    def run(self) -> Verification:
+        self.users()
+        self.taxonomy("blog_category", "publishing.categories")
+        self.taxonomy("blog_tag", "publishing.tags")
+        self.articles()
+        self.article_tags()
+        self.comments()
+        self.settings()
+        return self.report
+
+
+def verify(conn: psycopg.Connection[Any], source: Source, import_id: int) -> Verification:
+    return Verifier(conn, source, import_id).run()
+
+
+def lines(v: Verification) -> Iterator[str]:
+    """The report for people."""
+    yield f"verification of import {v.import_id}: {'OK' if v.ok else 'MISMATCHES'}"
+    yield f"  {'legacy table':<20} {'source':>10} {'imported':>10} {'left out':>10}"
+    for table, c in v.tables.items():
+        yield f"  {table:<20} {c['source']:>10,} {c['imported']:>10,} {c['left_out']:>10,}"
+    if not v.ok:
+        yield f"  {v.mismatch_count:,} mismatches (first {len(v.mismatches)} listed):"
+        for m in v.mismatches:
+            yield (
+                f"    {m['table']} {m['legacy_id']}: {m['field']}: expected {m['expected']!r},"
+                f" found {m['found']!r}"
+            )
