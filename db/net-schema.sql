@@ -10064,7 +10064,7 @@ CREATE TABLE publishing_private.legacy_ids (
     created boolean NOT NULL,
     previous jsonb,
     CONSTRAINT legacy_ids_one_target CHECK ((num_nonnulls(target_id, target_uuid, target_key) = 1)),
-    CONSTRAINT legacy_ids_table CHECK ((legacy_table = ANY (ARRAY['blog_customuser'::text, 'blog_category'::text, 'blog_tag'::text, 'blog_article'::text, 'blog_comment'::text, 'blog_sitesetting'::text])))
+    CONSTRAINT legacy_ids_table CHECK ((legacy_table = ANY (ARRAY['blog_customuser'::text, 'blog_category'::text, 'blog_tag'::text, 'blog_article'::text, 'blog_article_tags'::text, 'blog_comment'::text, 'blog_sitesetting'::text])))
 );
 
 --

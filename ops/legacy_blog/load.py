@@ -228,7 +228,7 @@ class Loader:
                 tags[t].id,
                 visible_from(articles[a].status, articles[a].published_at),
             )
-            for a, t in self.plan.article_tags
+            for a, t in self.plan.article_tags.values()
         ]
         self.counts["publishing.article_tags"] = copy_rows(
             cur, "publishing.article_tags", ("article_id", "tag_id", "article_visible_from"),
@@ -312,6 +312,11 @@ class Loader:
         rows += [
             (i, "blog_comment", k, c.id, None, None, True, None)
             for k, c in self.plan.comments.items()
+        ]
+        articles, tags = self.plan.articles, self.plan.tags
+        rows += [
+            (i, "blog_article_tags", k, None, None, f"{articles[a].id}/{tags[t].id}", True, None)
+            for k, (a, t) in self.plan.article_tags.items()
         ]
         rows += [
             (i, "blog_sitesetting", k, None, None, s.key, s.action == "insert",

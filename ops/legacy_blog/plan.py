@@ -107,7 +107,8 @@ class Plan:
     categories: dict[int, TaxonomyPlan] = field(default_factory=dict)
     tags: dict[int, TaxonomyPlan] = field(default_factory=dict)
     articles: dict[int, ArticlePlan] = field(default_factory=dict)
-    article_tags: list[tuple[int, int]] = field(default_factory=list)  # legacy ids
+    #: legacy link id -> (legacy article id, legacy tag id)
+    article_tags: dict[int, tuple[int, int]] = field(default_factory=dict)
     comments: dict[int, CommentPlan] = field(default_factory=dict)
     settings: dict[int, SettingPlan] = field(default_factory=dict)
     skipped: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -667,7 +668,7 @@ class Planner:
                 )
                 self.skip("blog_article_tags", int(link_id))
                 continue
-            self.plan.article_tags.append((int(article), int(tag)))
+            self.plan.article_tags[int(link_id)] = (int(article), int(tag))
 
     # -- comments ---------------------------------------------------------------------
     def comments(self, facts: list[CommentFacts]) -> None:

@@ -48,8 +48,11 @@ PART_OF = (
     "auth.user_privileges",
     "auth.sessions",
     "publishing.comment_moderation",
-    "publishing.article_tags",
 )
+#: Tables whose imported rows the map names by a text key rather than a single id.
+LINKS = {
+    "publishing.article_tags": ("blog_article_tags", "article_id::text || '/' || tag_id::text")
+}
 
 
 @dataclass
@@ -68,12 +71,27 @@ class Rollback:
         }
 
 
-def _keys(table: str) -> sql.Composable:
+def _keys(table: str) -> sql.Composed:
     legacy, column = IMPORTED[table]
     return sql.SQL(
         "select {} from publishing_private.legacy_ids"
         " where import_id = %(import_id)s and legacy_table = {} and created"
     ).format(sql.Identifier(column), sql.Literal(legacy))
+
+
+def _not_imported(query: sql.Composed, table: str, pk: str | None) -> sql.Composed:
+    """``query`` (a statement on ``table``) limited to rows the import did not make."""
+    if table in LINKS:
+        legacy, key = LINKS[table]
+        return sql.SQL(
+            "{q} and {key} not in (select target_key from publishing_private.legacy_ids"
+            " where import_id = %(import_id)s and legacy_table = {legacy})"
+        ).format(q=query, key=sql.SQL(key), legacy=sql.Literal(legacy))
+    if table in IMPORTED and pk:
+        return sql.SQL("{q} and ({pk}) not in ({own})").format(
+            q=query, pk=sql.SQL(pk), own=_keys(table)
+        )
+    return query
 
 
 def find_dependents(conn: psycopg.Connection[Any], import_id: int) -> list[dict[str, Any]]:
@@ -95,15 +113,12 @@ def find_dependents(conn: psycopg.Connection[Any], import_id: int) -> list[dict[
     for table, column, referenced, pk in fks:
         if table in PART_OF or table.startswith("publishing_private.legacy"):
             continue
-        query = sql.SQL("select count(*) from {t} where {c} in ({keys})").format(
+        query: sql.Composed = sql.SQL("select count(*) from {t} where {c} in ({keys})").format(
             t=sql.Identifier(*table.split(".")),
             c=sql.Identifier(column),
             keys=_keys(referenced),
         )
-        if table in IMPORTED and pk:
-            query = sql.SQL("{q} and ({pk}) not in ({own})").format(
-                q=query, pk=sql.SQL(pk), own=_keys(table)
-            )
+        query = _not_imported(query, table, pk)
         row = conn.execute(query, {"import_id": import_id}).fetchone()
         count = int(row[0]) if row else 0
         if count:
@@ -140,17 +155,14 @@ def rollback(
     params = {"import_id": import_id}
     for d in found:  # users' later rows: deleted with their triggers on (audited)
         table = d["table"]
-        query = sql.SQL("delete from {t} where {c} in ({keys})").format(
+        delete: sql.Composed = sql.SQL("delete from {t} where {c} in ({keys})").format(
             t=sql.Identifier(*table.split(".")),
             c=sql.Identifier(d["column"]),
             keys=_keys(d["references"]),
         )
-        if table in IMPORTED and d["pk"]:
-            query = sql.SQL("{q} and ({pk}) not in ({own})").format(
-                q=query, pk=sql.SQL(d["pk"]), own=_keys(table)
-            )
+        delete = _not_imported(delete, table, d["pk"])
         say(f"deleting {d['rows']:,} later rows of {table}")
-        conn.execute(query, params)
+        conn.execute(delete, params)
     paused = pause_triggers(conn, TABLES, REPLACED_TRIGGERS, say)
     for table in ("publishing.comments", "publishing.articles", "publishing.tags"):
         cur = conn.execute(

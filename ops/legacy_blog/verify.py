@@ -345,13 +345,9 @@ class Verifier:
     def article_tags(self) -> None:
         """Links are compared with each article's tags; here each is accounted for."""
         table = "blog_article_tags"
-        rows = [int(r[0]) for r in self.source.conn.execute(f"select id from {table}")]
-        left_out = [i for i in rows if i in self.conflicted[table]]
-        self.report.tables[table] = {
-            "source": len(rows),
-            "imported": len(rows) - len(left_out),
-            "left_out": len(left_out),
-        }
+        self.account(
+            table, [int(r[0]) for r in self.source.conn.execute(f"select id from {table}")]
+        )
 
     def settings(self) -> None:
         table = "blog_sitesetting"

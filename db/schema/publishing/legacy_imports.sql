@@ -15,8 +15,8 @@
 --
 -- publishing_private.legacy_ids: every legacy id and the row it became, per
 -- legacy table (blog_customuser -> auth.users.id, blog_category/blog_tag/
--- blog_article/blog_comment -> their bigint ids, blog_sitesetting -> the
--- setting's key). `created` is false where a legacy row was merged into a row
+-- blog_article/blog_comment -> their bigint ids, blog_article_tags -> the
+-- link as '<article id>/<tag id>', blog_sitesetting -> the setting's key). `created` is false where a legacy row was merged into a row
 -- already there (an existing tag or category with the same slug, a second
 -- account with the same e-mail): rollback leaves those rows. `previous` keeps a
 -- replaced site setting's value for rollback. Old /articles/<legacy id> links
@@ -59,7 +59,8 @@ create table publishing_private.legacy_ids (
   import_id bigint not null references publishing_private.legacy_imports (id) on delete cascade,
   legacy_table text not null
     constraint legacy_ids_table check (legacy_table in
-      ('blog_customuser', 'blog_category', 'blog_tag', 'blog_article', 'blog_comment', 'blog_sitesetting')),
+      ('blog_customuser', 'blog_category', 'blog_tag', 'blog_article', 'blog_article_tags',
+       'blog_comment', 'blog_sitesetting')),
   legacy_id bigint not null,
   target_id bigint,
   target_uuid uuid,
