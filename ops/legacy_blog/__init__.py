@@ -110,6 +110,7 @@ def import_blog(
                 "nothing to do; to import it again, roll it back first:"
                 f" inv import.rollback {standing}",
             )
+        say("checking every legacy row against the platform's rules")
         plan = make_plan(conn, source, policies, media_url)
         report = ImportReport(
             str(path), sha256, counts, [c.as_json() for c in plan.conflicts], policies, dry_run

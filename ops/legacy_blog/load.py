@@ -180,14 +180,16 @@ class Loader:
 
         for lid in sorted(categories):
             add(lid)
-        self.counts["publishing.categories"] = copy_rows(
-            cur, "publishing.categories", ("id", "parent_id", "name", "slug", "description"),
-            _chunks(ordered),
-        )  # fmt: skip
+        with Progress("categories", len(ordered)) as bar:
+            self.counts["publishing.categories"] = copy_rows(
+                cur, "publishing.categories", ("id", "parent_id", "name", "slug", "description"),
+                _chunks(ordered), bar,
+            )  # fmt: skip
         tags = [(t.id, t.name, t.slug) for t in self.plan.tags.values() if t.created]
-        self.counts["publishing.tags"] = copy_rows(
-            cur, "publishing.tags", ("id", "name", "slug"), _chunks(tags)
-        )
+        with Progress("tags", len(tags)) as bar:
+            self.counts["publishing.tags"] = copy_rows(
+                cur, "publishing.tags", ("id", "name", "slug"), _chunks(tags), bar
+            )
 
     def article_rows(self) -> Iterator[list[tuple[Any, ...]]]:
         plan = self.plan.articles
@@ -230,10 +232,11 @@ class Loader:
             )
             for a, t in self.plan.article_tags.values()
         ]
-        self.counts["publishing.article_tags"] = copy_rows(
-            cur, "publishing.article_tags", ("article_id", "tag_id", "article_visible_from"),
-            _chunks(links),
-        )  # fmt: skip
+        with Progress("article tags", len(links)) as bar:
+            self.counts["publishing.article_tags"] = copy_rows(
+                cur, "publishing.article_tags", ("article_id", "tag_id", "article_visible_from"),
+                _chunks(links), bar,
+            )  # fmt: skip
 
     def comment_rows(self, origins: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
         plan, articles = self.plan.comments, self.plan.articles
@@ -271,10 +274,12 @@ class Loader:
             self.counts["publishing.comments"] = copy_rows(
                 cur, "publishing.comments", COMMENT_COLUMNS, self.comment_rows(origins), bar
             )
-        self.counts["publishing.comment_moderation"] = copy_rows(
-            cur, "publishing.comment_moderation",
-            ("comment_id", "ip_address", "user_agent", "moderator_note"), _chunks(origins),
-        )  # fmt: skip
+        with Progress("comment origins", len(origins)) as bar:
+            self.counts["publishing.comment_moderation"] = copy_rows(
+                cur, "publishing.comment_moderation",
+                ("comment_id", "ip_address", "user_agent", "moderator_note"), _chunks(origins),
+                bar,
+            )  # fmt: skip
 
     def settings(self, cur: psycopg.Cursor[Any]) -> None:
         written = 0

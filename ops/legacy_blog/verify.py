@@ -40,6 +40,8 @@ class Verification:
     tables: dict[str, dict[str, int]] = field(default_factory=dict)
     mismatches: list[dict[str, Any]] = field(default_factory=list)
     mismatch_count: int = 0
+    #: kind -> {"policy", "rows"}: the conflicts and how each kind was resolved
+    conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +65,7 @@ class Verification:
             "import_id": self.import_id,
             "ok": self.ok,
             "tables": self.tables,
+            "conflicts": self.conflicts,
             "mismatch_count": self.mismatch_count,
             "mismatches": self.mismatches,
         }
@@ -96,6 +99,8 @@ class Verifier:
         self.left_out: dict[str, set[int]] = defaultdict(set)
         self.conflicted: dict[str, set[int]] = defaultdict(set)
         for c in row[0]:
+            kind = self.report.conflicts.setdefault(c["kind"], {"policy": c["policy"], "rows": 0})
+            kind["rows"] += 1
             key = (str(c["table"]), int(c["legacy_id"]))
             self.conflicted[key[0]].add(key[1])
             if c["policy"] in ("skip", None, "refuse"):
@@ -136,8 +141,11 @@ class Verifier:
             if expected != found:
                 self.report.add(table, lid, name, expected, found)
 
-    def target_rows(self, query: str) -> dict[int, tuple[Any, ...]]:
-        return {int(r[0]): tuple(r[1:]) for r in self.conn.execute(query, (self.import_id,))}
+    def target_rows(self, table: str, query: str) -> dict[int, tuple[Any, ...]]:
+        """legacy id -> the target row (``query``'s first column is the legacy id)."""
+        rows = {int(r[0]): tuple(r[1:]) for r in self.conn.execute(query, (self.import_id,))}
+        self.report.tables[table]["target"] = len(rows)
+        return rows
 
     # -- tables -----------------------------------------------------------------------
     def users(self) -> None:
@@ -145,12 +153,13 @@ class Verifier:
         rows = self.source.rows(table)
         self.account(table, [int(r["id"]) for r in rows])
         found = self.target_rows(
+            table,
             """select m.legacy_id, m.created, u.email::text, u.username::text, u.password_hash,
                       p.bio, p.timezone, p.display_name
                  from publishing_private.legacy_ids m
                  join auth.users u on u.id = m.target_uuid
                  join publishing.profiles p on p.user_id = u.id
-                where m.import_id = %s and m.legacy_table = 'blog_customuser'"""
+                where m.import_id = %s and m.legacy_table = 'blog_customuser'""",
         )
         for r in rows:
             lid = int(r["id"])
@@ -190,6 +199,7 @@ class Verifier:
         self.account(table, [int(r["id"]) for r in rows])
         with_parent = table == "blog_category"
         found = self.target_rows(
+            table,
             f"""select m.legacy_id, m.created, t.name, t.slug,
                        {"t.description, pm.legacy_id" if with_parent else "null, null"}
                   from publishing_private.legacy_ids m
@@ -200,7 +210,7 @@ class Verifier:
                 if with_parent
                 else ""
             }
-                 where m.import_id = %s and m.legacy_table = '{table}'"""
+                 where m.import_id = %s and m.legacy_table = '{table}'""",
         )
         for r in rows:
             lid = int(r["id"])
@@ -230,8 +240,9 @@ class Verifier:
             int(r[0]) for r in self.source.conn.execute("select id from blog_article order by id")
         ]
         self.account(table, ids)
-        users = self._reverse("blog_customuser")
+        users = self.ids.get("blog_customuser", {})  # legacy id -> account (merges: many to one)
         found = self.target_rows(
+            table,
             """select m.legacy_id, a.title, a.slug, md5(a.content), a.excerpt, a.status,
                       a.author_id::text, cm.legacy_id, a.published_at, a.featured, a.view_count,
                       a.like_count, a.created_at,
@@ -246,7 +257,7 @@ class Verifier:
                  left join publishing_private.legacy_ids cm
                    on cm.import_id = m.import_id and cm.legacy_table = 'blog_category'
                   and cm.target_id = a.category_id
-                where m.import_id = %s and m.legacy_table = 'blog_article'"""
+                where m.import_id = %s and m.legacy_table = 'blog_article'""",
         )
         tags: dict[int, list[int]] = defaultdict(list)
         for article, tag in self.source.article_tags():
@@ -278,7 +289,7 @@ class Verifier:
                             excerpt,
                         ),
                         "status": (self.expect(table, lid, "status", r["status"]), status),
-                        "author": (r["author_id"], users.get(author)),
+                        "author": (users.get(r["author_id"]), author),
                         "category": (
                             self.expect(table, lid, "category_id", r["category_id"]),
                             category,
@@ -305,15 +316,16 @@ class Verifier:
             int(r[0]) for r in self.source.conn.execute("select id from blog_comment order by id")
         ]
         self.account(table, ids)
-        users = self._reverse("blog_customuser")
+        users = self.ids.get("blog_customuser", {})  # legacy id -> account (merges: many to one)
         articles = self._reverse("blog_article")
         comments = self._reverse("blog_comment")
         found = self.target_rows(
+            table,
             """select m.legacy_id, c.article_id::text, c.parent_id::text, c.author_id::text,
                       md5(c.body), c.status
                  from publishing_private.legacy_ids m
                  join publishing.comments c on c.id = m.target_id
-                where m.import_id = %s and m.legacy_table = 'blog_comment'"""
+                where m.import_id = %s and m.legacy_table = 'blog_comment'""",
         )
         mapped = self.ids.get(table, {})
         for batch in self.source.comments():
@@ -336,7 +348,7 @@ class Verifier:
                             self.expect(table, lid, "parent", r["parent_id"]),
                             comments.get(parent) if parent is not None else None,
                         ),
-                        "author": (r["author_id"], users.get(author)),
+                        "author": (users.get(r["author_id"]), author),
                         "body": (md5(self.expect(table, lid, "body", r["content"])), body_md5),
                         "status": (want_status, status),
                     },
@@ -348,15 +360,27 @@ class Verifier:
         self.account(
             table, [int(r[0]) for r in self.source.conn.execute(f"select id from {table}")]
         )
+        row = self.conn.execute(
+            """select count(*) from publishing_private.legacy_ids m
+                 join publishing.article_tags t
+                   on m.target_key = t.article_id::text || '/' || t.tag_id::text
+                where m.import_id = %s and m.legacy_table = 'blog_article_tags'""",
+            (self.import_id,),
+        ).fetchone()
+        counts = self.report.tables[table]
+        counts["target"] = int(row[0]) if row else 0
+        if counts["target"] != counts["imported"]:
+            self.report.add(table, 0, "(rows in target)", counts["imported"], counts["target"])
 
     def settings(self) -> None:
         table = "blog_sitesetting"
         rows = self.source.rows(table)
         self.account(table, [int(r["id"]) for r in rows])
         found = self.target_rows(
+            table,
             """select m.legacy_id, s.value from publishing_private.legacy_ids m
                  join publishing.site_settings s on s.key = m.target_key
-                where m.import_id = %s and m.legacy_table = 'blog_sitesetting'"""
+                where m.import_id = %s and m.legacy_table = 'blog_sitesetting'""",
         )
         for r in rows:
             lid = int(r["id"])
@@ -382,9 +406,16 @@ def verify(conn: psycopg.Connection[Any], source: Source, import_id: int) -> Ver
 def lines(v: Verification) -> Iterator[str]:
     """The report for people."""
     yield f"verification of import {v.import_id}: {'OK' if v.ok else 'MISMATCHES'}"
-    yield f"  {'legacy table':<20} {'source':>10} {'imported':>10} {'left out':>10}"
+    yield (
+        f"  {'legacy table':<20} {'source':>10} {'imported':>10} {'left out':>10} {'in target':>10}"
+    )
     for table, c in v.tables.items():
-        yield f"  {table:<20} {c['source']:>10,} {c['imported']:>10,} {c['left_out']:>10,}"
+        yield (
+            f"  {table:<20} {c['source']:>10,} {c['imported']:>10,} {c['left_out']:>10,}"
+            f" {c.get('target', 0):>10,}"
+        )
+    for kind, k in v.conflicts.items():
+        yield f"  conflict {kind}: {k['rows']:,} rows, policy {k['policy']}"
     if not v.ok:
         yield f"  {v.mismatch_count:,} mismatches (first {len(v.mismatches)} listed):"
         for m in v.mismatches:
