@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-WORDS = (
+_WORD_TEXT = (
     "river harvest policy season market coast storm garden library signal winter ledger "
     "harbor meadow council lantern orchard bridge quarry festival engine compass archive "
     "valley letter record canvas anchor summit thread beacon pattern journal"
-).split()
+)
+WORDS = _WORD_TEXT.split()
 #: iteration counts of Django's PBKDF2 hasher across releases (5.2, 5.0, 4.2, 3.2)
 ITERATIONS = (1_000_000, 870_000, 600_000, 260_000)
 #: the iteration count of ``--hashes``: real format, a thousandth of the cost
@@ -157,9 +158,7 @@ def demo_data(args: argparse.Namespace, rng: random.Random) -> dict[str, str]:
         status = rng.choices(["published", "draft", "archived"], weights=[7, 2, 1])[0]
         created = NOW - timedelta(days=rng.randint(0, 800), minutes=rng.randint(0, 1440))
         title = sentence(rng, rng.randint(3, 9))[:-1]
-        content = "\n\n".join(
-            sentence(rng, rng.randint(8, 30)) for _ in range(rng.randint(2, 30))
-        )
+        content = "\n\n".join(sentence(rng, rng.randint(8, 30)) for _ in range(rng.randint(2, 30)))
         scheduled = status == "draft" and i % 3 == 0
         articles.append(
             article_model(
@@ -191,7 +190,9 @@ def demo_data(args: argparse.Namespace, rng: random.Random) -> dict[str, str]:
     # (bulk_update writes the values as given).
     for a in articles:
         a.created_at = (a.published_at or NOW) - timedelta(hours=rng.randint(1, 100))
-        a.updated_at = min(NOW, (a.published_at or a.created_at) + timedelta(hours=rng.randint(0, 300)))
+        a.updated_at = min(
+            NOW, (a.published_at or a.created_at) + timedelta(hours=rng.randint(0, 300))
+        )
     article_model.objects.bulk_update(articles, ["created_at", "updated_at"], batch_size=500)
 
     comments = []
@@ -200,9 +201,7 @@ def demo_data(args: argparse.Namespace, rng: random.Random) -> dict[str, str]:
         when = a.published_at or a.created_at
         for _ in range(rng.randint(0, 2 * args.comments_per_article)):
             open_ = [(c, d) for c, d in thread if d < MAX_DEPTH]
-            parent, depth = (
-                rng.choice(open_) if open_ and rng.random() < 0.5 else (None, -1)
-            )
+            parent, depth = rng.choice(open_) if open_ and rng.random() < 0.5 else (None, -1)
             c = comment_model.objects.create(
                 article=a,
                 author=rng.choice(users),
@@ -261,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     call_command("migrate", run_syncdb=True, verbosity=0)
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed)  # noqa: S311 - demo data, reproducible by design
     passwords = {} if args.empty else demo_data(args, rng)
     hashes = low_hashes(rng, args.hashes)
 
