@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ from tests.legacy_blog import (
     django_check_passwords,
     django_datetime,
     django_json,
+    django_review,
     edge,
     empty_blog,
     fill,
@@ -165,6 +167,16 @@ def draws(strategy: st.SearchStrategy[LegacyRows], count: int) -> list[LegacyRow
     return found
 
 
+@pytest.mark.parametrize("quirks", [False, True])
+def test_django_reads_generated_rows_as_its_own(quirks: bool, tmp_path: Path) -> None:
+    """Django's models accept every drawn row (quirks included: the app let them in) and
+    would write each value exactly as stored."""
+    for n, rows in enumerate(draws(legacy_rows(quirks=quirks), 3)):
+        db = empty_blog(tmp_path / f"blog{n}.sqlite3")
+        fill(db, rows)
+        assert django_review(db) == {"invalid": [], "differs": []}
+
+
 def test_generated_passwords_verify_with_django() -> None:
     pairs: set[tuple[str, str]] = set()
     for rows in draws(legacy_rows(quirks=True), 10):
@@ -251,6 +263,7 @@ def test_fill_large_keeps_the_rules(tmp_path: Path) -> None:
     assert all(PLATFORM_USERNAME.match(u) for u in usernames)
     scheduled = query(db, "select count(*) from blog_article where scheduled_publish is not null")
     assert scheduled[0][0] > 0
+    assert django_review(db) == {"invalid": [], "differs": []}, "Django's own format"
 
 
 def test_edge_functions_make_their_conflict(legacy_blog_copy: LegacyBlog) -> None:
@@ -293,6 +306,8 @@ def test_edge_functions_make_their_conflict(legacy_blog_copy: LegacyBlog) -> Non
     assert len({huge, taken, untimed}) == 3, "each its own article"
     after = read_rows(db)
     assert len(after.comments) == len(before.comments) + 8, "a root and 7 replies"
+    # each conflict is one the legacy app let in, stored in its format
+    assert django_review(db) == {"invalid": [], "differs": []}
 
 
 def test_django_is_imported_only_by_tests_and_bench() -> None:

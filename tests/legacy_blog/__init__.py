@@ -10,7 +10,9 @@
 - ``strategies.legacy_rows()``: hypothesis; ``edge.*``: one conflict per function.
 
 Nothing here imports Django in the calling process: Django is a dev dependency and runs
-only in the subprocesses (``make_fixture.py``, ``check_passwords.py``).
+only in the subprocesses (``make_fixture.py``, ``check_passwords.py``,
+``check_rows.py``: ``django_review(path)`` says which rows Django's models refuse and which
+values are not in Django's storage format).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tests.legacy_blog.bulk import fill_large
 from tests.legacy_blog.made import (
     LegacyBlog,
     django_check_passwords,
+    django_review,
     empty_blog,
     low_hashes,
     make_blog,
@@ -45,6 +48,7 @@ __all__ = [
     "django_check_passwords",
     "django_datetime",
     "django_json",
+    "django_review",
     "empty_blog",
     "fill",
     "fill_large",

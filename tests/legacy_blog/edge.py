@@ -66,13 +66,18 @@ def _nth_id(con: sqlite3.Connection, table: str, n: int, where: str = "true") ->
 
 
 def duplicate_email_case(db: Path) -> list[int]:
-    """User 2 gets user 1's e-mail in other case (``Ada0@EXAMPLE.ORG``): both ids."""
+    """User 2 gets user 1's e-mail, its local part in other case (``ADA0@example.org``).
+
+    Django keeps the local part's case (it lowers the domain only): both ids.
+    """
     with _writing(db) as con:
         first, second = _nth_id(con, "blog_customuser", 0), _nth_id(con, "blog_customuser", 1)
         (email,) = con.execute(
             "select email from blog_customuser where id = ?", (first,)
         ).fetchone()
-        con.execute("update blog_customuser set email = ? where id = ?", (email.swapcase(), second))
+        local, domain = email.split("@")
+        other = f"{local.swapcase()}@{domain}"
+        con.execute("update blog_customuser set email = ? where id = ?", (other, second))
     return [first, second]
 
 

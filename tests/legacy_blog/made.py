@@ -118,3 +118,9 @@ def django_check_passwords(pairs: list[tuple[str, str]]) -> list[bool]:
     out = run_django("check_passwords", stdin=json.dumps(pairs))
     verdicts: list[bool] = json.loads(out)
     return verdicts
+
+
+def django_review(db: Path) -> dict[str, list[str]]:
+    """Django's reading of ``db``: rows its models refuse, values not in its format."""
+    found: dict[str, list[str]] = json.loads(run_django("check_rows", str(db)))
+    return found

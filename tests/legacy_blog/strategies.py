@@ -91,7 +91,8 @@ def _users(
         email = f"user{uid}.{_slug(base) or 'x'}@example.org"
         if quirks and users and draw(st.integers(0, 4)) == 0:
             other = draw(st.sampled_from(users))["email"] or f"user{uid}@example.org"
-            email = other.swapcase()  # equal to another account's but for case
+            local, domain = other.split("@")
+            email = f"{local.swapcase()}@{domain}"  # equal to another's but for case
         elif quirks and draw(st.integers(0, 5)) == 0:
             email = ""
         if quirks and draw(st.booleans()) and draw(st.booleans()):
@@ -275,6 +276,7 @@ def _legacy_rows(
     values = st.dictionaries(
         st.sampled_from(["text", "links", "on"]),
         _text() | st.booleans() | st.lists(_text(), max_size=2),
+        min_size=1,  # the model's JSONField is not blank=True
         max_size=2,
     )
     site_settings = [
