@@ -107,4 +107,8 @@ def reset_required(url: str) -> list[ResetRequired]:
         rows = conn.execute(
             "select email, username, scheme, created_at from auth.reset_required()"
         ).fetchall()
-    return [ResetRequired(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
+    found = []
+    for email, username, scheme, created_at in rows:
+        assert isinstance(created_at, datetime)
+        found.append(ResetRequired(str(email), str(username), str(scheme), created_at))
+    return found
