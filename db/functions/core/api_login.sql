@@ -13,7 +13,7 @@
 --     password: nothing tells which accounts exist or must be reset.
 --   * `set statement_timeout = '8s'`: PostgREST 12 applies a function's settings to
 --     the call (measured: a 4 s call of a function set to 10 s passes, as anon whose
---     role timeout is 3 s). A Django hash of 1,000,000 iterations takes about 1.2 s
+--     role timeout is 3 s). A Django hash of 1,000,000 iterations takes about 1.3 s
 --     alone; 8 s, the signed-in roles' budget, keeps a busy machine from cutting it.
 -- Everything else is platform-2.1's login, unchanged: throttles (before any hash
 -- work), cookies, lengths, answers: 200 tokens, 401 auth.invalid_credentials (same

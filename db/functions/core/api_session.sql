@@ -8,7 +8,7 @@
 --                             imported Django hash may change its password too
 --                             (the new one is bcrypt, as always). It runs as
 --                             authenticated, whose 8 s statement timeout covers
---                             Django's 1,000,000 iterations (about 1.2 s).
+--                             Django's 1,000,000 iterations (about 1.3 s).
 -- api.logout, api.me and auth.require_user are platform-2.1's, unchanged.
 
 begin;

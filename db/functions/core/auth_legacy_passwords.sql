@@ -10,7 +10,7 @@
 --
 -- PBKDF2 is computed in PL/pgSQL with pgcrypto's HMAC: no untrusted language, so it
 -- runs on managed clusters (docs/decisions/0022-legacy-password-hashes-in-sql.md has
--- the alternatives and the measurements: about 1.2 us per iteration, 1.2 s for
+-- the alternatives and the measurements: about 1.3 us per iteration, 1.3 s for
 -- Django's 1,000,000). None of these functions is executable by API roles: the
 -- SECURITY DEFINER auth functions (api.login, api.change_password) call them as
 -- their owner, as they call auth.hash_password.
@@ -27,7 +27,7 @@ set local statement_timeout = '5min';
 -- PBKDF2-HMAC-SHA256 (RFC 8018), one block: the 32-byte key Django stores.
 -- U1 = HMAC(password, salt || INT(1)), Ui = HMAC(password, Ui-1), key = U1 xor ... xor Un.
 -- The running XOR is a bit(256) (PostgreSQL has no XOR of bytea): converting each U
--- through hex costs about 0.2 us of the 1.2 us an iteration takes, the HMAC the rest
+-- through hex costs about 0.2 us of the 1.3 us an iteration takes, the HMAC the rest
 -- (pgcrypto's per-call digest lookup and set-up, not the hashing itself).
 create function auth.pbkdf2_sha256(password text, salt text, iterations integer) returns bytea
 language plpgsql immutable strict parallel safe
