@@ -283,8 +283,7 @@ begin
   if locked is not null then
     return locked;
   end if;
-  if current_password is null
-     or usr.password_hash <> extensions.crypt(current_password, usr.password_hash) then
+  if not auth.password_matches(current_password, usr.password_hash) then
     perform auth.note_failed_login(usr.email, address);
     return platform.error_response(403, 'auth.wrong_password', 'current_password is incorrect');
   end if;
@@ -319,12 +318,14 @@ COMMENT ON FUNCTION api.change_password(current_password text, new_password text
 CREATE FUNCTION api.login(email text, password text) RETURNS json
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET statement_timeout TO '8s'
     AS $$
 declare
   typed extensions.citext;
   address inet := auth.request_address();
   mode text;
   usr auth.users;
+  scheme text;
   locked json;
 begin
   perform auth.check_account_lengths(email, password);
@@ -335,10 +336,19 @@ begin
     return locked;
   end if;
   select * into usr from auth.users u where u.email operator(extensions.=) typed;
-  if usr.id is null then
-    -- Unknown email: spend the same bcrypt work, then fail like a wrong password.
+  scheme := auth.password_scheme(usr.password_hash);
+  if usr.id is null or scheme not in ('bcrypt', 'pbkdf2_sha256') then
+    -- Unknown email, or an account no password opens (Django's unusable `!`): spend
+    -- the same bcrypt work, then fail like a wrong password.
     perform auth.hash_password(coalesce(password, ''));
-  elsif password is not null and usr.password_hash = extensions.crypt(password, usr.password_hash) then
+  elsif auth.password_matches(password, usr.password_hash) then
+    if scheme <> 'bcrypt' then
+      -- The first login with an imported hash: bcrypt from now on. Only if the hash is
+      -- still the one checked (a password set meanwhile wins).
+      update auth.users u
+         set password_hash = auth.hash_password(password)
+       where u.id = usr.id and u.password_hash = usr.password_hash;
+    end if;
     perform auth.clear_failed_logins(typed, address);
     return auth.deliver_tokens(auth.start_session(usr.id), mode);
   end if;
@@ -705,6 +715,43 @@ CREATE FUNCTION auth.add_response_headers(headers jsonb) RETURNS void
     (coalesce(nullif(pg_catalog.current_setting('response.headers', true), '')::pg_catalog.jsonb,
               '[]'::pg_catalog.jsonb) operator(pg_catalog.||) headers)::text, true)
 $$;
+
+--
+-- Name: admin_set_password(text, text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.admin_set_password(email text, password text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  target uuid;
+begin
+  perform auth.check_length(email, 'email', 254);
+  perform auth.validate_password(password, 'password');
+  select u.id into target from auth.users u
+   where u.email operator(extensions.=) auth.normalize_email(admin_set_password.email)::extensions.citext
+     for update;
+  if target is null then
+    perform platform.raise_error(404, 'auth.unknown_user', 'email does not belong to any account',
+      null, 'check the address: inv users.reset-required lists the accounts that must reset');
+  end if;
+  update auth.users u
+     set password_hash = auth.hash_password(password),
+         password_changed_at = pg_catalog.now(),
+         updated_at = pg_catalog.now()
+   where u.id = target;
+  update auth.sessions s
+     set revoked_at = pg_catalog.now(), revoked_reason = 'password_change'
+   where s.user_id = target and s.revoked_at is null;
+end
+$$;
+
+--
+-- Name: FUNCTION admin_set_password(email text, password text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.admin_set_password(email text, password text) IS 'Give an account a new password (ops: inv users.set-password); its sessions end.';
 
 --
 -- Name: base64url(bytea); Type: FUNCTION; Schema: auth; Owner: -
@@ -1481,6 +1528,93 @@ $$;
 COMMENT ON FUNCTION auth.notify_session_ended() IS 'Wake the realtime gateway when a session is revoked.';
 
 --
+-- Name: password_matches(text, text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.password_matches(password text, stored text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  scheme text := auth.password_scheme(stored);
+  fields text[];
+begin
+  if password is null then
+    return false;
+  elsif scheme = 'bcrypt' then
+    return extensions.crypt(password, '$2a$' operator(pg_catalog.||) pg_catalog.substr(stored, 5))
+           = '$2a$' operator(pg_catalog.||) pg_catalog.substr(stored, 5);
+  elsif scheme = 'pbkdf2_sha256' then
+    fields := pg_catalog.string_to_array(stored, '$');
+    return pg_catalog.encode(auth.pbkdf2_sha256(password, fields[3], fields[2]::integer), 'base64')
+           = fields[4];
+  end if;
+  return false;
+exception when others then
+  return false;
+end
+$_$;
+
+--
+-- Name: FUNCTION password_matches(password text, stored text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.password_matches(password text, stored text) IS 'Whether a password matches a stored hash: bcrypt or Django''s pbkdf2_sha256; false for anything else.';
+
+--
+-- Name: password_scheme(text); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.password_scheme(stored text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (stored ~ '^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$'::text) THEN 'bcrypt'::text WHEN (stored ~ '^pbkdf2_sha256\$[1-9][0-9]{0,7}\$[^$]+\$[A-Za-z0-9+/]{43}=$'::text) THEN CASE WHEN ((split_part(stored, '$'::text, 2))::integer <= 10000000) THEN 'pbkdf2_sha256'::text ELSE 'unknown'::text END WHEN starts_with(stored, '!'::text) THEN 'unusable'::text ELSE 'unknown'::text END;
+
+--
+-- Name: FUNCTION password_scheme(stored text); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.password_scheme(stored text) IS 'The kind of a stored password hash: bcrypt, pbkdf2_sha256 (Django), unusable (Django''s !...) or unknown.';
+
+--
+-- Name: pbkdf2_sha256(text, text, integer); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.pbkdf2_sha256(password text, salt text, iterations integer) RETURNS bytea
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+declare
+  key bytea := pg_catalog.convert_to(password, 'UTF8');
+  u bytea;
+  acc bit(256);
+begin
+  -- Past 10,000,000 one check would take over 10 s (Django's highest is 1,000,000).
+  if iterations < 1 or iterations > 10000000 then
+    perform platform.raise_error(422, 'auth.invalid_iterations',
+      pg_catalog.format('iterations must be between 1 and 10000000, not %s', iterations));
+  end if;
+  u := extensions.hmac(pg_catalog.convert_to(salt, 'UTF8') operator(pg_catalog.||) '\x00000001'::bytea,
+                       key, 'sha256');
+  acc := ('x' operator(pg_catalog.||) pg_catalog.encode(u, 'hex'))::bit(256);
+  for i in 2..iterations loop
+    u := extensions.hmac(u, key, 'sha256');
+    acc := acc operator(pg_catalog.#) ('x' operator(pg_catalog.||) pg_catalog.encode(u, 'hex'))::bit(256);
+  end loop;
+  -- bit(256) to bytea: four big-endian 64-bit words.
+  return pg_catalog.int8send(pg_catalog.substring(acc, 1, 64)::bigint)
+         operator(pg_catalog.||) pg_catalog.int8send(pg_catalog.substring(acc, 65, 64)::bigint)
+         operator(pg_catalog.||) pg_catalog.int8send(pg_catalog.substring(acc, 129, 64)::bigint)
+         operator(pg_catalog.||) pg_catalog.int8send(pg_catalog.substring(acc, 193, 64)::bigint);
+end
+$$;
+
+--
+-- Name: FUNCTION pbkdf2_sha256(password text, salt text, iterations integer); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.pbkdf2_sha256(password text, salt text, iterations integer) IS 'PBKDF2-HMAC-SHA256, one 32-byte block (Django''s pbkdf2_sha256); iterations 1 to 10,000,000.';
+
+--
 -- Name: prune_login_failures(); Type: FUNCTION; Schema: auth; Owner: -
 --
 
@@ -1643,6 +1777,26 @@ $$;
 --
 
 COMMENT ON FUNCTION auth.require_user() IS 'The caller''s user id; raises 401 when anonymous.';
+
+--
+-- Name: reset_required(); Type: FUNCTION; Schema: auth; Owner: -
+--
+
+CREATE FUNCTION auth.reset_required() RETURNS TABLE(email text, username text, scheme text, created_at timestamp with time zone)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select u.email::text, u.username::text, auth.password_scheme(u.password_hash), u.created_at
+    from auth.users u
+   where auth.password_scheme(u.password_hash) in ('unusable', 'unknown')
+   order by u.email
+$$;
+
+--
+-- Name: FUNCTION reset_required(); Type: COMMENT; Schema: auth; Owner: -
+--
+
+COMMENT ON FUNCTION auth.reset_required() IS 'Accounts whose stored hash no password matches (ops: inv users.reset-required).';
 
 --
 -- Name: revoke_privilege(text, text); Type: FUNCTION; Schema: auth; Owner: -
@@ -13080,6 +13234,12 @@ REVOKE ALL ON FUNCTION audit.refuse_change() FROM PUBLIC;
 REVOKE ALL ON FUNCTION auth.add_response_headers(headers jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION admin_set_password(email text, password text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.admin_set_password(email text, password text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION base64url(data bytea); Type: ACL; Schema: auth; Owner: -
 --
 
@@ -13277,6 +13437,24 @@ REVOKE ALL ON FUNCTION auth.note_failed_login(email extensions.citext, address i
 REVOKE ALL ON FUNCTION auth.notify_session_ended() FROM PUBLIC;
 
 --
+-- Name: FUNCTION password_matches(password text, stored text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.password_matches(password text, stored text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION password_scheme(stored text); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.password_scheme(stored text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION pbkdf2_sha256(password text, salt text, iterations integer); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.pbkdf2_sha256(password text, salt text, iterations integer) FROM PUBLIC;
+
+--
 -- Name: FUNCTION prune_login_failures(); Type: ACL; Schema: auth; Owner: -
 --
 
@@ -13314,6 +13492,12 @@ REVOKE ALL ON FUNCTION auth.request_header(name text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION auth.require_user() FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.require_user() TO anon;
 GRANT ALL ON FUNCTION auth.require_user() TO authenticated;
+
+--
+-- Name: FUNCTION reset_required(); Type: ACL; Schema: auth; Owner: -
+--
+
+REVOKE ALL ON FUNCTION auth.reset_required() FROM PUBLIC;
 
 --
 -- Name: FUNCTION revoke_privilege(email text, privilege text); Type: ACL; Schema: auth; Owner: -

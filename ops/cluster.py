@@ -288,6 +288,9 @@ class Cluster:
             "logging_collector": False,
             "log_line_prefix": "%m [%p] %q%u@%d ",
             "log_min_duration_statement": 1000,
+            # A slow statement is logged without its parameters: PostgREST passes the
+            # request body as one, and /rpc/login's holds a password (docs/auth.md).
+            "log_parameter_max_length": 0,
             **self.options,
         }
         lines = [f"{key} = {_conf_value(value)}" for key, value in settings.items()]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from ops.database import connect, translate_errors
 
@@ -76,3 +78,37 @@ def revoke_scoped_role(url: str, email: str, kind: str, scope_id: int, role: str
         ).fetchone()
     logger.info("revoked %s on %s %s from %s", role, kind, scope_id, email)
     return bool(row and row[0])
+
+
+@dataclass(frozen=True)
+class ResetRequired:
+    """An account no password opens (``auth.reset_required``)."""
+
+    email: str
+    username: str
+    scheme: str  # "unusable" (Django's `!...`) or "unknown" (a hash format not read)
+    created_at: datetime
+
+
+def set_password(url: str, email: str, password: str) -> None:
+    """Give an account a new password (``auth.admin_set_password``); its sessions end.
+
+    The password goes to SQL as a bind parameter and is never logged here."""
+    doing = f"set the password of {email}"
+    with translate_errors(doing), connect(url, doing) as conn:
+        conn.execute("select auth.admin_set_password(%s, %s)", (email, password))
+    logger.info("set a new password for %s", email)
+
+
+def reset_required(url: str) -> list[ResetRequired]:
+    """The accounts that must be given a password before anyone can sign in to them."""
+    doing = "list the accounts that must reset their password"
+    with translate_errors(doing), connect(url, doing) as conn:
+        rows = conn.execute(
+            "select email, username, scheme, created_at from auth.reset_required()"
+        ).fetchall()
+    found = []
+    for email, username, scheme, created_at in rows:
+        assert isinstance(created_at, datetime)
+        found.append(ResetRequired(str(email), str(username), str(scheme), created_at))
+    return found

@@ -32,7 +32,13 @@ def inv(
     if SETTINGS.database_url is not None:
         env["DATABASE_URL"] = SETTINGS.database_url.rsplit("/", 1)[0] + "/" + db_name
     return subprocess.run(
-        [INV, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False
+        [INV, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,  # no task waits for a terminal in tests
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -1,5 +1,6 @@
-"""Accounts for operators: ``inv users.create``, ``users.grant``, ``users.revoke``, and roles
-on groups: ``users.grant-scope``, ``users.revoke-scope``."""
+"""Accounts for operators: ``inv users.create``, ``users.grant``, ``users.revoke``, roles
+on groups: ``users.grant-scope``, ``users.revoke-scope``, and passwords:
+``users.set-password``, ``users.reset-required``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from invoke.context import Context
 from invoke.tasks import task
 
 from ops import users as accounts
-from ops.tasks._common import reports_errors, settings
+from ops.password_input import read_new_password
+from ops.tasks._common import print_table, reports_errors, settings
 
 
 @task(
@@ -91,3 +93,46 @@ def revoke_scope(c: Context, email: str, kind: str, scope_id: int, role: str) ->
     )
     done = "revoked" if removed else "not held:"
     print(f"{done} {role} on {kind} {scope_id} from {email}")
+
+
+@task(
+    name="set-password",
+    help={
+        "email": "the account's email address",
+        "password_file": "read the new password from this file (its first line) instead of "
+        "asking for it; it is never taken from the command line",
+    },
+)
+@reports_errors
+def set_password(c: Context, email: str, password_file: str | None = None) -> None:
+    """Set an account's password (asked, hidden); ends its sessions."""
+    password = read_new_password(password_file)
+    accounts.set_password(settings().superuser_url, email, password)
+    print(f"new password set for {email}; its sessions were ended")
+
+
+@task(name="reset-required")
+@reports_errors
+def reset_required(c: Context) -> None:
+    """List accounts that must be given a password."""
+    accounts_to_reset = accounts.reset_required(settings().superuser_url)
+    if not accounts_to_reset:
+        print("no account must reset its password")
+        return
+    rows = [("email", "username", "stored hash", "created")]
+    rows += [
+        (a.email, a.username, HASH_KINDS.get(a.scheme, a.scheme), f"{a.created_at:%Y-%m-%d}")
+        for a in accounts_to_reset
+    ]
+    print_table(rows)
+    print(
+        f"{len(accounts_to_reset)} account(s) cannot sign in until given a password:"
+        " inv users.set-password EMAIL"
+    )
+
+
+#: How `reset-required` names the kinds of `auth.password_scheme`.
+HASH_KINDS = {
+    "unusable": "unusable (Django !)",
+    "unknown": "format not read",
+}

@@ -8,5 +8,8 @@ select 1 / (select pg_catalog.count(*) from pg_catalog.pg_proc
                and prosecdef and proconfig @> array['search_path=""'])::int;
 select 1 / pg_catalog.count(*)::int from pg_catalog.pg_proc
  where oid = 'api.login(text, text)'::regprocedure and prosrc like '%auth.deliver_tokens%';
+select 1 / pg_catalog.count(*)::int from pg_catalog.pg_proc
+ where oid = 'api.login(text, text)'::regprocedure and prosrc like '%auth.password_matches%'
+   and proconfig @> array['statement_timeout=8s'];
 
 rollback;

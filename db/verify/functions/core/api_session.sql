@@ -9,5 +9,7 @@ select 1 / pg_catalog.has_function_privilege('authenticated',
   'api.change_password(text, text)', 'execute')::int;
 select 1 / pg_catalog.count(*)::int from pg_catalog.pg_proc
  where oid = 'api.logout(boolean)'::regprocedure and prosrc like '%auth.expire_session_cookies%';
+select 1 / pg_catalog.count(*)::int from pg_catalog.pg_proc
+ where oid = 'api.change_password(text, text)'::regprocedure and prosrc like '%auth.password_matches%';
 
 rollback;
