@@ -165,8 +165,14 @@ class Planner:
         self.plan.conflicts.append(c)
         return c
 
-    def policy(self, kind: str) -> str | None:
-        return self.policies.get(kind)
+    @staticmethod
+    def acting(c: Conflict) -> str:
+        """The policy the plan follows for ``c``: the chosen one, or while none is chosen
+        (a dry run) or it is refuse (the run stops), the kind's first, importing one, so
+        that the checks after it still see the row and list every other conflict."""
+        if c.policy in (None, "refuse"):
+            return next(iter(rules.BY_NAME[c.kind].policies))
+        return c.policy
 
     def skip(self, table: str, legacy_id: int) -> None:
         self.plan.skipped[table].add(legacy_id)
@@ -254,7 +260,7 @@ class Planner:
                     f"e-mail is {r['email']!r}",
                     email=f"legacy-user-{lid}@legacy.invalid",
                 )
-                if c.policy != "placeholder":
+                if self.acting(c) != "placeholder":
                     self.skip("blog_customuser", lid)
                     continue
                 email, skeleton = str(c.changes["email"]), f"legacy-user-{lid}@legacy.invalid"
@@ -266,7 +272,7 @@ class Planner:
                     lid,
                     f"e-mail {email!r} belongs to platform account {existing[skeleton]}",
                 )
-                if c.policy == "merge":
+                if self.acting(c) == "merge":
                     merged_into = existing[skeleton]
             elif skeleton in keeper_of:
                 keeper = keeper_of[skeleton]
@@ -276,7 +282,7 @@ class Planner:
                     lid,
                     f"e-mail {email!r} equals legacy account {keeper}'s for the platform",
                 )
-                if c.policy == "merge":
+                if self.acting(c) == "merge":
                     merged_into = self.plan.users[keeper].id
             if merged_into is not None:
                 self.plan.users[lid] = UserPlan(
@@ -402,7 +408,7 @@ class Planner:
             c = self.conflict(
                 "username-refused", "blog_customuser", u.legacy_id, problem, username=new
             )
-            if c.policy == "rename":
+            if self.acting(c) == "rename":
                 u.username = new
                 seen.add(new.lower())
             else:
@@ -456,7 +462,7 @@ class Planner:
             slug = slugs[r["slug"]]
             if slug != r["slug"]:
                 c = self.conflict("slug-refused", table, lid, f"slug {r['slug']!r}", slug=slug)
-                if c.policy != "reslug":
+                if self.acting(c) != "reslug":
                     self.skip(table, lid)
                     continue
             description = r.get("description") or None
@@ -469,9 +475,9 @@ class Planner:
                 c = self.conflict(
                     "taxonomy-exists", table, lid, f"slug {slug!r} is on the platform already"
                 )
-                if c.policy == "merge" and slug in existing:
+                if self.acting(c) == "merge" and slug in existing:
                     plan.id, plan.created = existing[slug], False
-                elif c.policy in ("rename", "merge"):
+                elif self.acting(c) in ("rename", "merge"):
                     plan.slug = self.free_slug(target, slug, used | set(existing), limit)
                     c.changes["slug"] = plan.slug
                 else:
@@ -550,7 +556,7 @@ class Planner:
             slug = slugs[f.slug]
             if slug != f.slug:
                 c = self.conflict("slug-refused", table, f.id, f"slug {f.slug!r}", slug=slug)
-                if c.policy != "reslug":
+                if self.acting(c) != "reslug":
                     self.skip(table, f.id)
                     continue
             if slug in existing or slug in used:
@@ -558,7 +564,7 @@ class Planner:
                 c = self.conflict(
                     "slug-exists", table, f.id, f"slug {slug!r} is taken on the platform", slug=new
                 )
-                if c.policy != "rename":
+                if self.acting(c) != "rename":
                     self.skip(table, f.id)
                     continue
                 slug = new
@@ -650,7 +656,7 @@ class Planner:
                     f.id,
                     f"draft scheduled for {publish_at.isoformat()}, already past",
                 )
-                if c.policy == "draft":
+                if self.acting(c) == "draft":
                     c.changes["publish_at"] = None
                     publish_at = None
         return status, publish_at, published_at
@@ -712,7 +718,7 @@ class Planner:
                     f"reply on level {d + 1} (at most {rules.MAX_DEPTH + 1})",
                     parent=p,
                 )
-                if c.policy != "flatten":
+                if self.acting(c) != "flatten":
                     self.skip(table, f.id)
                     return False
                 d = rules.MAX_DEPTH
@@ -794,9 +800,9 @@ class Planner:
                 c = self.conflict(
                     "setting-exists", "blog_sitesetting", lid, f"key {key!r} is set on the platform"
                 )
-                if c.policy == "replace":
+                if self.acting(c) == "replace":
                     self.plan.settings[lid] = SettingPlan(lid, key, value, "replace", existing[key])
-                elif c.policy == "keep":
+                elif self.acting(c) == "keep":
                     c.changes["value"] = existing[key]
                     self.plan.settings[lid] = SettingPlan(lid, key, existing[key], "keep")
                 else:
