@@ -169,7 +169,7 @@ def _articles(
         published = NOW - timedelta(days=rng.randint(0, 2500), seconds=rng.randint(0, 86_399))
         created = published - timedelta(hours=rng.randint(1, 100))
         updated = min(NOW, published + timedelta(hours=rng.randint(0, 2000)))
-        title = text.cut(20, 90)[:-1] or "Untitled"
+        title = " ".join(text.cut(20, 90).split()).rstrip(".") or "Untitled"
         content = text.cut(1024, 10240, 2048)
         scheduled = status == "draft" and i % 3 == 0
         yield (
