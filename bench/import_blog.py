@@ -96,6 +96,16 @@ def bare_copy(url: str, path: Path) -> float:
     return time.perf_counter() - started
 
 
+class Clock:
+    """A ``say`` that prints each step with the seconds since the round began."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        print(f"  {time.perf_counter() - self.started:6.1f} s  {message[:110]}", flush=True)
+
+
 def policies_for(url: str, path: Path) -> dict[str, str]:
     """The first policy that is not ``refuse`` for every kind the file holds (dry run)."""
     report = import_blog(
@@ -132,7 +142,7 @@ def main() -> None:
         started = time.perf_counter()
         report = import_blog(
             url, path, policies=policies, media_url="https://legacy.example.org/media",
-            dry_run=False, say=lambda _: None,
+            dry_run=False, say=Clock(),
         )  # fmt: skip
         ours.append(time.perf_counter() - started)
         if report.verification is None or not report.verification.ok:

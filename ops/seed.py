@@ -286,14 +286,20 @@ def alter_triggers(
 
 
 def drop_indexes_for_load(
-    conn: psycopg.Connection[Any], table: str, loading: int, say: Say
+    conn: psycopg.Connection[Any],
+    table: str,
+    loading: int,
+    say: Say,
+    *,
+    minimum: int = REBUILD_INDEXES_FROM,
+    ratio: float = 0.5,
 ) -> list[str]:
-    """Before loading ``loading`` rows into ``table``: when that is at least
-    `REBUILD_INDEXES_FROM` and twice what it holds, drop its secondary indexes (not those
-    of constraints) and return their DDL for `rebuild_indexes`; else do nothing."""
+    """Before loading ``loading`` rows into ``table``: when that is at least ``minimum``
+    and the table holds at most ``ratio`` times as many, drop its secondary indexes (not
+    those of constraints) and return their DDL for `rebuild_indexes`; else do nothing."""
     row = conn.execute(sql.SQL("select count(*) from {}").format(_ident(table))).fetchone()
     existing = int(row[0]) if row else 0
-    if loading < REBUILD_INDEXES_FROM or existing * 2 > loading:
+    if loading < minimum or existing > ratio * loading:
         return []
     rows = conn.execute(
         """select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)

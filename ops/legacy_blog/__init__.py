@@ -91,48 +91,56 @@ def import_blog(
     media_url: str | None,
     dry_run: bool,
     say: Say,
+    online: bool = False,
 ) -> ImportReport:
     """Check (and unless ``dry_run``, import and verify) the legacy file at ``path``."""
     started = time.monotonic()
     sha256 = sha256_of(path)
     doing = "import the legacy blog"
-    with Source.open(path) as source, translate_errors(doing), connect(url, doing) as conn:
-        counts = source.counts()
-        say(f"{path.name}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-        if conn.execute("select to_regclass('publishing_private.legacy_imports')").fetchone() == (
-            None,
-        ):
-            raise OpsError("the import's tables are not deployed", "run `inv db.deploy` first")
-        standing = standing_import(conn, sha256)
-        if standing is not None:
-            raise OpsError(
-                f"{path.name} (SHA-256 {sha256[:12]}...) is already imported: import {standing}",
-                "nothing to do; to import it again, roll it back first:"
-                f" inv import.rollback {standing}",
-            )
-        say("checking every legacy row against the platform's rules")
-        plan = make_plan(conn, source, policies, media_url)
-        report = ImportReport(
-            str(path), sha256, counts, [c.as_json() for c in plan.conflicts], policies, dry_run
-        )
-        if dry_run:
-            conn.rollback()
-        else:
-            _check_runnable(plan, report)
-            options = {"policies": policies, "media_url": media_url}
-            loader = Loader(conn, source, plan, say)
-            report.import_id = loader.run(sha256, options, counts)
-            report.target = loader.counts
-            say("verifying every row against the legacy file")
-            report.verification = verify(conn, source, report.import_id)
-            if not report.verification.ok:
-                conn.rollback()
+    loaders: list[Loader] = []  # cleaned up once the transaction has ended
+    try:
+        with Source.open(path) as source, translate_errors(doing), connect(url, doing) as conn:
+            counts = source.counts()
+            say(f"{path.name}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+            if conn.execute(
+                "select to_regclass('publishing_private.legacy_imports')"
+            ).fetchone() == (None,):
+                raise OpsError("the import's tables are not deployed", "run `inv db.deploy` first")
+            standing = standing_import(conn, sha256)
+            if standing is not None:
                 raise OpsError(
-                    "the verification found mismatches: nothing was imported\n"
-                    + "\n".join(lines(report)),
-                    "report this: the import must not lose or alter a row silently",
+                    f"{path.name} (SHA-256 {sha256[:12]}...) is already imported:"
+                    f" import {standing}",
+                    "nothing to do; to import it again, roll it back first:"
+                    f" inv import.rollback {standing}",
                 )
-            conn.commit()
+            say("checking every legacy row against the platform's rules")
+            plan = make_plan(conn, source, policies, media_url)
+            report = ImportReport(
+                str(path), sha256, counts, [c.as_json() for c in plan.conflicts], policies, dry_run
+            )
+            if dry_run:
+                conn.rollback()
+            else:
+                _check_runnable(plan, report)
+                options = {"policies": policies, "media_url": media_url, "online": online}
+                loader = Loader(conn, source, plan, say, url=url, online=online)
+                loaders.append(loader)
+                report.import_id = loader.run(sha256, options, counts)
+                report.target = loader.counts
+                say("verifying every row against the legacy file")
+                report.verification = verify(conn, source, report.import_id)
+                if not report.verification.ok:
+                    conn.rollback()
+                    raise OpsError(
+                        "the verification found mismatches: nothing was imported\n"
+                        + "\n".join(lines(report)),
+                        "report this: the import must not lose or alter a row silently",
+                    )
+                conn.commit()
+    finally:
+        for loader in loaders:
+            loader.cleanup()
     report.sha256_after = sha256_of(path)
     if report.sha256_after != sha256:
         raise OpsError(f"{path} changed while it was read", "import a copy nobody writes to")

@@ -187,10 +187,12 @@ class Source:
         cur = self.conn.execute("select article_id, tag_id from blog_article_tags order by id")
         return [(int(a), int(t)) for a, t in cur]
 
-    def articles(self, batch: int = 2_000) -> Iterator[list[dict[str, Any]]]:
-        """Every article, whole, in batches of ``batch`` by id."""
+    def articles(self, batch: int = 2_000, where: str = "true") -> Iterator[list[dict[str, Any]]]:
+        """Every article (``where``), whole, in batches of ``batch`` by id."""
         columns = TABLES["blog_article"]
-        cur = self.conn.execute(f"select {', '.join(columns)} from blog_article order by id")
+        cur = self.conn.execute(
+            f"select {', '.join(columns)} from blog_article where {where} order by id"
+        )
         while rows := cur.fetchmany(batch):
             yield [dict(zip(columns, row, strict=True)) for row in rows]
 

@@ -11,11 +11,13 @@ mismatch; `Verification.ok` is false on any.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,6 +236,30 @@ class Verifier:
                 fields["parent"] = (r["parent_id"], parent)
             self.compare(table, lid, fields)
 
+    def check(
+        self,
+        table: str,
+        expected: Callable[[], dict[int, dict[str, Any]]],
+        query: str,
+        fields: tuple[str, ...],
+        convert: Callable[[dict[str, Any]], dict[str, Any]] = lambda got: got,
+    ) -> None:
+        """Compare ``fields`` of every mapped row: the legacy side (``expected``, read from
+        the file in a thread with its own connection) while the database answers ``query``
+        (its legacy id, then ``fields``); the two overlap, as hashing and SQLite release
+        the interpreter's lock."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify") as pool:
+            wanted = pool.submit(expected)
+            found = self.target_rows(table, query)
+            want = wanted.result()
+        for lid, fields_wanted in want.items():
+            row = found.get(lid)
+            if row is None:
+                self.report.add(table, lid, "(row)", f"a row of {table}", "missing")
+                continue
+            got = convert(dict(zip(fields, row, strict=True)))
+            self.compare(table, lid, {f: (fields_wanted[f], got[f]) for f in fields})
+
     def articles(self) -> None:
         table = "blog_article"
         ids = [
@@ -241,8 +267,42 @@ class Verifier:
         ]
         self.account(table, ids)
         users = self.ids.get("blog_customuser", {})  # legacy id -> account (merges: many to one)
-        found = self.target_rows(
+        mapped = self.ids.get(table, {})
+        known_tags = self.ids.get("blog_tag", {})
+
+        def expected() -> dict[int, dict[str, Any]]:
+            out: dict[int, dict[str, Any]] = {}
+            with Source.open(self.source.path) as source:
+                tags: dict[int, list[int]] = defaultdict(list)
+                for article, tag in source.article_tags():
+                    if tag in known_tags:
+                        tags[article].append(tag)
+                for batch in source.articles():
+                    for r in batch:
+                        lid = int(r["id"])
+                        if lid not in mapped:
+                            continue
+                        e = functools.partial(self.expect, table, lid)
+                        out[lid] = {
+                            "title": e("title", r["title"]),
+                            "slug": e("slug", r["slug"]),
+                            "content": md5(e("content", r["content"])),
+                            "excerpt": e("excerpt", r["excerpt"] or None),
+                            "status": e("status", r["status"]),
+                            "author": users.get(r["author_id"]),
+                            "category": e("category_id", r["category_id"]),
+                            "published_at": parse_time(e("published_at", r["published_at"])),
+                            "featured": bool(r["featured"]),
+                            "views": int(r["views"]),
+                            "likes": int(r["likes"]),
+                            "created_at": parse_time(r["created_at"]),
+                            "tags": sorted(tags[lid]),
+                        }
+            return out
+
+        self.check(
             table,
+            expected,
             """select m.legacy_id, a.title, a.slug, md5(a.content), a.excerpt, a.status,
                       a.author_id::text, cm.legacy_id, a.published_at, a.featured, a.view_count,
                       a.like_count, a.created_at,
@@ -258,50 +318,10 @@ class Verifier:
                    on cm.import_id = m.import_id and cm.legacy_table = 'blog_category'
                   and cm.target_id = a.category_id
                 where m.import_id = %s and m.legacy_table = 'blog_article'""",
-        )
-        tags: dict[int, list[int]] = defaultdict(list)
-        for article, tag in self.source.article_tags():
-            tags[article].append(tag)
-        mapped = self.ids.get(table, {})
-        for batch in self.source.articles():
-            for r in batch:
-                lid = int(r["id"])
-                if lid not in mapped:
-                    continue
-                if lid not in found:
-                    self.report.add(table, lid, "(row)", "an article", "missing")
-                    continue
-                (title, slug, content_md5, excerpt, status, author, category, published_at,
-                 featured, views, likes, created_at, tag_ids) = found[lid]  # fmt: skip
-                want_published = self.expect(table, lid, "published_at", r["published_at"])
-                want_tags = sorted(t for t in tags[lid] if t in self.ids.get("blog_tag", {}))
-                self.compare(
-                    table, lid,
-                    {
-                        "title": (self.expect(table, lid, "title", r["title"]), title),
-                        "slug": (self.expect(table, lid, "slug", r["slug"]), slug),
-                        "content": (
-                            md5(self.expect(table, lid, "content", r["content"])),
-                            content_md5,
-                        ),
-                        "excerpt": (
-                            self.expect(table, lid, "excerpt", r["excerpt"] or None),
-                            excerpt,
-                        ),
-                        "status": (self.expect(table, lid, "status", r["status"]), status),
-                        "author": (users.get(r["author_id"]), author),
-                        "category": (
-                            self.expect(table, lid, "category_id", r["category_id"]),
-                            category,
-                        ),
-                        "published_at": (parse_time(want_published), published_at),
-                        "featured": (bool(r["featured"]), featured),
-                        "views": (int(r["views"]), views),
-                        "likes": (int(r["likes"]), likes),
-                        "created_at": (parse_time(r["created_at"]), created_at),
-                        "tags": (want_tags, sorted(tag_ids or [])),
-                    },
-                )  # fmt: skip
+            ("title", "slug", "content", "excerpt", "status", "author", "category",
+             "published_at", "featured", "views", "likes", "created_at", "tags"),
+            lambda got: {**got, "tags": sorted(got["tags"] or [])},
+        )  # fmt: skip
 
     def _reverse(self, table: str) -> dict[str, int]:
         """target -> legacy id, for the rows this import created (merged ones: first legacy id)."""
@@ -319,40 +339,45 @@ class Verifier:
         users = self.ids.get("blog_customuser", {})  # legacy id -> account (merges: many to one)
         articles = self._reverse("blog_article")
         comments = self._reverse("blog_comment")
-        found = self.target_rows(
+        mapped = self.ids.get(table, {})
+
+        def expected() -> dict[int, dict[str, Any]]:
+            out: dict[int, dict[str, Any]] = {}
+            with Source.open(self.source.path) as source:
+                for batch in source.comments():
+                    for r in batch:
+                        lid = int(r["id"])
+                        if lid not in mapped:
+                            continue
+                        e = functools.partial(self.expect, table, lid)
+                        out[lid] = {
+                            "article": r["article_id"],
+                            "parent": e("parent", r["parent_id"]),
+                            "author": users.get(r["author_id"]),
+                            "body": md5(e("body", r["content"])),
+                            "status": "flagged"
+                            if r["is_flagged"]
+                            else "approved"
+                            if r["approved"]
+                            else "pending",
+                        }
+            return out
+
+        self.check(
             table,
+            expected,
             """select m.legacy_id, c.article_id::text, c.parent_id::text, c.author_id::text,
                       md5(c.body), c.status
                  from publishing_private.legacy_ids m
                  join publishing.comments c on c.id = m.target_id
                 where m.import_id = %s and m.legacy_table = 'blog_comment'""",
+            ("article", "parent", "author", "body", "status"),
+            lambda got: {
+                **got,
+                "article": articles.get(got["article"]),
+                "parent": None if got["parent"] is None else comments.get(got["parent"]),
+            },
         )
-        mapped = self.ids.get(table, {})
-        for batch in self.source.comments():
-            for r in batch:
-                lid = int(r["id"])
-                if lid not in mapped:
-                    continue
-                if lid not in found:
-                    self.report.add(table, lid, "(row)", "a comment", "missing")
-                    continue
-                article, parent, author, body_md5, status = found[lid]
-                want_status = (
-                    "flagged" if r["is_flagged"] else "approved" if r["approved"] else "pending"
-                )
-                self.compare(
-                    table, lid,
-                    {
-                        "article": (r["article_id"], articles.get(article)),
-                        "parent": (
-                            self.expect(table, lid, "parent", r["parent_id"]),
-                            comments.get(parent) if parent is not None else None,
-                        ),
-                        "author": (users.get(r["author_id"]), author),
-                        "body": (md5(self.expect(table, lid, "body", r["content"])), body_md5),
-                        "status": (want_status, status),
-                    },
-                )  # fmt: skip
 
     def article_tags(self) -> None:
         """Links are compared with each article's tags; here each is accounted for."""

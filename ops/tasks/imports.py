@@ -25,6 +25,8 @@ POLICY_HELP = "KIND=POLICY for a kind of conflict, repeatable; kinds: " + ", ".j
         "media_url": "URL the legacy media files are served from (avatars, covers)",
         "policy": POLICY_HELP,
         "report": "write the JSON report to this file",
+        "online": "keep every index during the load: readers never wait (slower for large"
+        " files; by default a large load rebuilds the articles' and comments' indexes)",
     },
 )
 @reports_errors
@@ -35,6 +37,7 @@ def blog(
     media_url: str | None = None,
     policy: list[str] | None = None,
     report: str | None = None,
+    online: bool = False,
 ) -> None:
     """Import the legacy Django blog (SQLite): all or nothing, verified."""
     policies = rules.parse_policies(policy or [])
@@ -45,6 +48,7 @@ def blog(
         media_url=media_url,
         dry_run=dry_run,
         say=say,
+        online=online,
     )
     for line in legacy_blog.lines(result):
         print(line)
