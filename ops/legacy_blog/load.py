@@ -515,7 +515,7 @@ class Loader:
         self.record(sha256, options, source_counts)
         with conn.cursor() as cur:
             self.id_map(cur)
-        for table in TABLES:
+        for table in (*TABLES, "publishing_private.legacy_ids"):
             conn.execute(
                 psycopg.sql.SQL("analyze {}").format(psycopg.sql.Identifier(*table.split(".")))
             )

@@ -164,6 +164,8 @@ def rollback(
         raise OpsError(f"there is no import {import_id}", "list them: inv import.list")
     if row[0] is not None:
         raise OpsError(f"import {import_id} was rolled back at {row[0]}", "nothing to do")
+    # the id map's statistics may predate a large import: the anti-joins need them
+    conn.execute("analyze publishing_private.legacy_ids")
     result = Rollback(import_id)
     found = find_dependents(conn, import_id)
     result.dependents = [{k: v for k, v in d.items() if k != "pk"} for d in found]
