@@ -129,14 +129,6 @@ class Plan:
                 counts[c.kind] += 1
         return dict(counts)
 
-    def changes_of(self, table: str) -> dict[int, dict[str, Any]]:
-        """legacy id -> every field a policy changed in ``table``'s row."""
-        out: dict[int, dict[str, Any]] = defaultdict(dict)
-        for c in self.conflicts:
-            if c.table == table and c.changes and c.policy not in (None, "refuse"):
-                out[c.legacy_id].update(c.changes)
-        return out
-
 
 class Planner:
     def __init__(
